@@ -1,0 +1,59 @@
+# xinxuan — the two commands that matter: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: demo serve install messages migrate test test-pg test-browser lint bench clean-demo
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 / Python 3.11 is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Compiled translations are built, never committed.
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || scripts/ensure-system-packages gettext
+	$(PY) manage.py compilemessages --ignore '.venv/*' -v 0
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py load_demo
+	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+test: install
+	$(VENV)/bin/pytest -n 2 -m "not browser"
+
+test-pg: install
+	scripts/ensure-postgres
+	XINXUAN_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -m "not browser"
+
+test-browser: install
+	@command -v chromium >/dev/null || scripts/ensure-system-packages chromium fonts-noto-cjk
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(VENV)/bin/pytest -m browser -p no:xdist
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy xinxuan/scoring/engine
+
+bench: install
+	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+clean-demo:
+	rm -rf var/xinxuan.sqlite3* var/media var/static

@@ -1,0 +1,159 @@
+"""Who may see which units, and everything that hangs off a unit.
+
+Every view, admin screen and export that shows unit data fetches it through these
+helpers.  The rule:
+
+* a superuser sees everything;
+* office staff and bureau leaders see their bureau's whole subtree (a superior
+  bureau's office therefore sees all bureaus below it);
+* a department head or information officer sees their own unit and its sub-units;
+* anyone else — a reader, or staff whose account is linked to no unit — sees nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from xinxuan.accounts.roles import Role, roles_of
+from xinxuan.organisation.models import Person, Unit
+
+ALL = None  # scope marker: no restriction
+
+
+class NoUnitError(PermissionDenied):
+    """Raised when staff without a unit reach unit data."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Your account is not linked to any unit, so there is no unit data you may "
+                "see. Ask the office to link your account to your department."
+            )
+        )
+
+
+def person_of(user) -> Person | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
+
+
+def home_unit(user) -> Unit | None:
+    """The unit the user's person belongs to."""
+    person = person_of(user)
+    return person.unit if person else None
+
+
+def scope_root(user) -> Unit | None:
+    """The highest unit whose subtree the user may see, or None if they see no unit.
+
+    Superusers are handled by the callers (they see everything).
+    """
+    unit = home_unit(user)
+    if unit is None:
+        return None
+    roles = roles_of(user)
+    if roles & {Role.OFFICE, Role.LEADER}:
+        return unit.bureau() or unit
+    if roles & {Role.HEAD, Role.OFFICER}:
+        return unit
+    return None
+
+
+def visible_unit_ids(user) -> set[int] | None:
+    """Ids of the units the user may see; None means all of them."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return ALL
+    cached = getattr(user, "_xinxuan_visible_units", False)
+    if cached is not False:
+        return cached
+    root = scope_root(user)
+    ids = root.descendant_ids() if root else set()
+    user._xinxuan_visible_units = ids
+    return ids
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    ids = visible_unit_ids(user)
+    return Unit.objects.all() if ids is ALL else Unit.objects.filter(pk__in=ids)
+
+
+def can_see_unit(user, unit: Unit | int | None) -> bool:
+    if unit is None:
+        return False
+    ids = visible_unit_ids(user)
+    pk = unit if isinstance(unit, int) else unit.pk
+    return ids is ALL or pk in ids
+
+
+def require_unit(user, unit: Unit) -> Unit:
+    """Return the unit if the user may see it; raise a PermissionDenied that explains why not."""
+    if not user.is_superuser and home_unit(user) is None:
+        raise NoUnitError()
+    if not can_see_unit(user, unit):
+        raise PermissionDenied(_("This unit is outside the units you are responsible for."))
+    return unit
+
+
+def visible_people(user) -> QuerySet[Person]:
+    ids = visible_unit_ids(user)
+    return Person.objects.all() if ids is ALL else Person.objects.filter(unit_id__in=ids)
+
+
+def filter_by_unit(queryset: QuerySet, user, unit_field: str) -> QuerySet:
+    """Keep the rows whose ``unit_field`` (a lookup path to a Unit) the user may see."""
+    ids = visible_unit_ids(user)
+    if ids is ALL:
+        return queryset
+    return queryset.filter(**{f"{unit_field}__in": ids}).distinct()
+
+
+def _unit_of(instance: Model, unit_field: str) -> Any:
+    value: Any = instance
+    for part in unit_field.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+class UnitScopedPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, further limited to the instances of units the user may see.
+
+    ``unit_field`` is the lookup path from the model to its unit (``"pk"`` for Unit
+    itself).  Wagtail's admin views consult this policy for every instance, so a
+    guessed URL of another department's record answers 403, not the record.
+    """
+
+    def __init__(self, model, unit_field: str, **kwargs) -> None:
+        super().__init__(model, **kwargs)
+        self.unit_field = unit_field
+
+    def _unit_pk(self, instance: Model) -> int | None:
+        if self.unit_field == "pk":
+            return instance.pk
+        value = _unit_of(instance, self.unit_field)
+        return getattr(value, "pk", value)
+
+    def user_has_permission_for_instance(self, user, action, instance) -> bool:
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance) -> bool:
+        if not self.user_has_any_permission(user, actions):
+            return False
+        return can_see_unit(user, self._unit_pk(instance))
+
+    def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
+        if not self.user_has_any_permission(user, actions):
+            return self.model._default_manager.none()
+        return filter_by_unit(self.model._default_manager.all(), user, self.unit_field)

@@ -1,0 +1,149 @@
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import ObjectList
+from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from xinxuan.organisation.access import UnitScopedPermissionPolicy, filter_by_unit
+from xinxuan.organisation.forms import UnitScopedAdminForm
+from xinxuan.organisation.models import (
+    MemberTarget,
+    Person,
+    Team,
+    TeamMembership,
+    Unit,
+    UnitClass,
+    UnitTarget,
+)
+
+
+class InstanceScopeMixin:
+    """Refuse to open an object of a unit the user may not see.
+
+    Wagtail's generic views check model permissions only; this adds the per-object
+    check of the model's permission policy to every view that loads one object.
+    """
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        policy = policy_registry.get_by_type(type(obj))
+        if not policy.user_has_any_permission_for_instance(
+            self.request.user, ["view", "change", "delete"], obj
+        ):
+            raise PermissionDenied(_("This record belongs to a unit outside your responsibility."))
+        return obj
+
+
+UNSCOPED_VIEWS = {"index_view_class", "add_view_class", "reorder_view_class"}
+
+
+class UnitScopedViewSet(SnippetViewSet):
+    """A snippet viewset that only lists and opens rows of units the user may see."""
+
+    unit_field = "unit"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in dir(cls):
+            view = getattr(cls, name)
+            if (
+                name.endswith("_view_class")
+                and name not in UNSCOPED_VIEWS
+                and isinstance(view, type)
+                and hasattr(view, "get_object")
+                and not issubclass(view, InstanceScopeMixin)
+            ):
+                setattr(cls, name, type(view.__name__, (InstanceScopeMixin, view), {}))
+
+    def on_register(self):
+        register_permission_policy(
+            self.model, UnitScopedPermissionPolicy(self.model, unit_field=self.unit_field)
+        )
+        super().on_register()
+
+    def get_queryset(self, request):
+        return filter_by_unit(self.model._default_manager.all(), request.user, self.unit_field)
+
+    def get_edit_handler(self):
+        panels = ObjectList(self.model.panels, base_form_class=UnitScopedAdminForm)
+        return panels.bind_to_model(self.model)
+
+
+class UnitViewSet(UnitScopedViewSet):
+    model = Unit
+    unit_field = "pk"
+    icon = "site"
+    menu_label = _("Units")
+    list_display = ["name", "kind", "parent", "unit_class", "sort_order", "is_active"]
+    list_filter = ["kind", "unit_class", "is_active"]
+    search_fields = ["name", "short_name", "code"]
+    ordering = ["sort_order", "name"]
+
+
+class UnitClassViewSet(SnippetViewSet):
+    model = UnitClass
+    icon = "tag"
+    menu_label = _("Unit classes")
+    list_display = ["name", "code"]
+
+
+class PersonViewSet(UnitScopedViewSet):
+    model = Person
+    icon = "user"
+    menu_label = _("People")
+    list_display = ["name", "unit", "position", "user", "is_active"]
+    list_filter = ["unit", "is_active"]
+    search_fields = ["name", "position"]
+
+
+class TeamViewSet(UnitScopedViewSet):
+    model = Team
+    unit_field = "bureau"
+    icon = "group"
+    menu_label = _("Teams")
+    list_display = ["name", "kind", "bureau"]
+
+
+class TeamMembershipViewSet(UnitScopedViewSet):
+    model = TeamMembership
+    unit_field = "person__unit"
+    icon = "list-ul"
+    menu_label = _("Team memberships")
+    list_display = ["person", "team", "joined", "left", "leave_reason"]
+    list_filter = ["team", "left"]
+
+
+class UnitTargetViewSet(UnitScopedViewSet):
+    model = UnitTarget
+    icon = "crosshairs"
+    menu_label = _("Unit targets")
+    list_display = ["unit", "year", "points", "adopted_items"]
+    list_filter = ["year"]
+
+
+class MemberTargetViewSet(UnitScopedViewSet):
+    model = MemberTarget
+    unit_field = "person__unit"
+    icon = "crosshairs"
+    menu_label = _("Member targets")
+    list_display = ["person", "team", "year", "points"]
+    list_filter = ["year", "team"]
+
+
+class OrganisationViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Organisation")
+    menu_icon = "site"
+    menu_order = 300
+    items = (
+        UnitViewSet,
+        UnitClassViewSet,
+        PersonViewSet,
+        TeamViewSet,
+        TeamMembershipViewSet,
+        UnitTargetViewSet,
+        MemberTargetViewSet,
+    )
+
+
+register_snippet(OrganisationViewSetGroup)
