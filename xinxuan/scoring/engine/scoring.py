@@ -1,0 +1,1232 @@
+"""Turn items and events into score lines (item stage, period stage) and totals."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from math import gcd
+from typing import Any
+
+from .allocation import allocate, integer_weights
+from .model import (
+    Calc,
+    Event,
+    Item,
+    PeriodData,
+    Result,
+    ScoreLine,
+    Share,
+    Total,
+    UnitInfo,
+)
+from .periods import months_between, period_end, period_key
+from .problems import Problem, ScoringError
+from .ruleset import RuleSet
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+Labels = tuple[str, str]
+
+EVENT_LABELS: dict[str, Labels] = {
+    "report": ("上报", "report"),
+    "adoption": ("采用", "adoption"),
+    "endorsement": ("批示", "endorsement"),
+    "publication": ("媒体发表", "publication"),
+    "prize": ("获奖", "prize"),
+    "deduction": ("扣分", "deduction"),
+    "item_nullification": ("稿件作废", "item nullification"),
+    "period_nullification": ("时段作废", "period nullification"),
+    "commission_due": ("约稿", "commission due"),
+    "commission_delivered": ("约稿完成", "commission delivered"),
+    "commission_missed": ("约稿未完成", "commission missed"),
+    "manual_adjustment": ("手工加减分", "manual adjustment"),
+}
+# categories whose first counted line per item sets ``tally`` (for counts)
+TALLIED = {"report", "adoption", "publication", "endorsement"}
+
+
+def _fail(event: Event, key: str, zh: str, en: str) -> ScoringError:
+    return ScoringError([Problem(f"event {event.id}", 0, key, zh, en)])
+
+
+def _event_order(event: Event) -> tuple[datetime.date, str]:
+    return (event.date, event.id)
+
+
+# ------------------------------------------------------------------ valuation
+
+
+def effective_kind(rs: RuleSet, item: Item) -> str:
+    """The item's kind after length thresholds (≥ N 字 counts as another kind)."""
+    kind = rs.kinds.get(item.kind)
+    if kind is None:
+        raise ScoringError(
+            [
+                Problem(
+                    f"item {item.id}",
+                    0,
+                    "kind",
+                    f"未知类别 {item.kind!r}",
+                    f"unknown kind {item.kind!r}",
+                )
+            ]
+        )
+    if (
+        kind.reclassify_at_chars is not None
+        and kind.reclassify_as is not None
+        and item.char_count >= kind.reclassify_at_chars
+    ):
+        return kind.reclassify_as
+    return item.kind
+
+
+def _zero(zh: str, en: str) -> tuple[str, str, Decimal]:
+    return (zh, en, ZERO)
+
+
+def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Calc:
+    """Adoption or media publication: carrier, level, kind, grade, placement, use, route."""
+    etype = event.type
+    key = (
+        etype,
+        event.carrier,
+        event.level,
+        kind,
+        event.grade,
+        event.placement,
+        event.use,
+        route,
+    )
+    cached = rs.cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    type_zh, type_en = EVENT_LABELS[etype]
+    carrier = rs.carriers.get(event.carrier) if event.carrier else None
+    if event.carrier and carrier is None:
+        raise _fail(
+            event, "carrier", f"未知载体 {event.carrier!r}", f"unknown carrier {event.carrier!r}"
+        )
+    level = carrier.level if carrier else event.level
+    if level is None or level not in rs.levels:
+        raise _fail(event, "level", f"未知级别 {level!r}", f"unknown level {level!r}")
+    level_zh, level_en = rs.levels[level]
+    factors: list[tuple[str, str, Decimal]] = []
+    base: Decimal | None = None
+    base_label: Labels = (level_zh, f"{level_en} level")
+    if carrier is not None:
+        if event.grade and event.grade in carrier.grades:
+            base = carrier.grades[event.grade]
+            base_label = (f"等次 {event.grade}", f"grade {event.grade}")
+        elif event.grade:
+            raise _fail(
+                event,
+                "grade",
+                f"载体 {carrier.id} 没有等次 {event.grade!r}",
+                f"carrier {carrier.id} has no grade {event.grade!r}",
+            )
+        elif kind in carrier.kinds:
+            base = carrier.kinds[kind]
+            label = rs.kinds[kind].label
+            base_label = (f"{label[0]}", f"{label[1]}")
+        elif carrier.points is not None:
+            base = carrier.points
+            base_label = (level_zh, f"{level_en} level")
+    matrix = rs.outcome_matrix[etype]
+    if base is None:
+        for ancestor in rs.kind_chain(kind):
+            row = matrix.get(ancestor)
+            if row is not None and level in row:
+                base = row[level]
+                kl = rs.kinds[ancestor].label
+                base_label = (f"{kl[0]} {level_zh}", f"{kl[1]}, {level_en} level")
+                break
+    if base is None:
+        base = rs.outcome_points[etype].get(level)
+    if base is None:
+        base = ZERO
+        factors.append(_zero("本级别不计分", "level not scored"))
+    kind_rule = rs.kinds[kind]
+    if kind_rule.factor != ONE:
+        factors.append((kind_rule.label[0], kind_rule.label[1], kind_rule.factor))
+    if event.placement:
+        placement = rs.placements.get(event.placement)
+        if placement is None:
+            raise _fail(
+                event,
+                "placement",
+                f"未知版面 {event.placement!r}",
+                f"unknown placement {event.placement!r}",
+            )
+        value = Decimal(str(placement.params["value"]))
+        if placement.params.get("mode", "multiply") == "replace":
+            base = value
+            base_label = placement.label
+        else:
+            factors.append((placement.label[0], placement.label[1], value))
+    if event.use:
+        use = rs.uses.get(event.use)
+        if use is None:
+            raise _fail(event, "use", f"未知采用方式 {event.use!r}", f"unknown use {event.use!r}")
+        factors.append((use.label[0], use.label[1], Decimal(str(use.params.get("factor", 1)))))
+    if route:
+        rule = rs.routes.get(route)
+        if rule is None:
+            raise _fail(event, "route", f"未知途径 {route!r}", f"unknown route {route!r}")
+        factors.append((rule.label[0], rule.label[1], Decimal(str(rule.params.get("factor", 1)))))
+    if carrier is not None:
+        if not carrier.counts:
+            factors.append(_zero("该载体不计分", "carrier counts nothing"))
+        elif carrier.requires_route and route not in carrier.requires_route:
+            names = "、".join(rs.routes[r].label[0] for r in carrier.requires_route)
+            factors.append(
+                (
+                    f"须经{names}报送",
+                    "only counts if forwarded by " + ", ".join(carrier.requires_route),
+                    ZERO,
+                )
+            )
+    name = carrier.label if carrier else (level_zh, f"{level_en} level")
+    clause = f"{etype}.carrier.{carrier.id}" if carrier else f"{etype}.level.{level}"
+    calc = Calc(
+        clause=clause,
+        label=(f"{name[0]}{type_zh}", f"{type_en} in {name[1]}"),
+        base=base,
+        base_label=base_label,
+        factors=tuple(factors),
+        version=rs.version,
+    )
+    rs.cache[key] = calc
+    return calc
+
+
+def _fixed_calc(
+    rs: RuleSet,
+    clause: str,
+    label: Labels,
+    base: Decimal,
+    base_label: Labels = ("", ""),
+    factors: tuple[tuple[str, str, Decimal], ...] = (),
+    settings: tuple[str, ...] = (),
+) -> Calc:
+    key = ("fixed", clause, label, base, base_label, factors, settings)
+    cached = rs.cache.get(key)
+    if cached is None:
+        cached = Calc(
+            clause=clause,
+            label=label,
+            base=base,
+            base_label=base_label,
+            factors=factors,
+            settings=settings,
+            version=rs.version,
+        )
+        rs.cache[key] = cached
+    return cached
+
+
+def _ranged_calc(rs: RuleSet, event: Event, section: str) -> Calc:
+    rules = rs.deductions if section == "deduction" else rs.adjustments
+    rule = rules.get(event.rule or "")
+    if rule is None:
+        raise _fail(event, "rule", f"未知条款 {event.rule!r}", f"unknown clause {event.rule!r}")
+    params = rule.params
+    clause = f"{section}.{rule.id}"
+    if "min" not in params:
+        return _fixed_calc(rs, clause, rule.label, Decimal(str(params["points"])))
+    low, high = Decimal(str(params["min"])), Decimal(str(params["max"]))
+    if event.points is None:
+        raise _fail(
+            event,
+            "points",
+            f"条款 {rule.id} 须填写评定分值（{low}～{high}）",
+            f"clause {rule.id} needs a chosen value ({low}…{high})",
+        )
+    if not low <= event.points <= high:
+        raise _fail(
+            event,
+            "points",
+            f"评定分值 {event.points} 不在范围 {low}～{high} 内",
+            f"chosen value {event.points} is outside {low}…{high}",
+        )
+    who = event.assessor or "?"
+    why = event.reason or ""
+    return Calc(
+        clause=clause,
+        label=rule.label,
+        base=event.points,
+        base_label=(f"评定分（范围 {low}～{high}）", f"chosen value (range {low}…{high})"),
+        version=rs.version,
+        note=(f"评定人 {who}：{why}", f"assessed by {who}: {why}"),
+    )
+
+
+def _value(rs: RuleSet, event: Event, kind: str | None, route: str | None) -> Calc | None:
+    """The points an event is worth before shares and item-level settings."""
+    t = event.type
+    if t == "adoption" or t == "publication":
+        if kind is None:
+            raise _fail(event, "item_id", "采用/发表须对应稿件", f"a {t} needs an item")
+        return _outcome_calc(rs, event, kind, event.route or route)
+    if t == "report":
+        if rs.report_points is None and not rs.report_kinds:
+            return None
+        if kind is not None and kind in rs.report_kinds:
+            return _fixed_calc(rs, "report", ("上报", "report"), rs.report_kinds[kind])
+        return _fixed_calc(rs, "report", ("上报", "report"), rs.report_points or ZERO)
+    if t == "endorsement":
+        level = event.leader_level
+        if level is None or level not in rs.levels:
+            raise _fail(
+                event, "leader_level", f"未知领导级别 {level!r}", f"unknown leader level {level!r}"
+            )
+        lz, le = rs.levels[level]
+        main = event.leader_rank == "main" and level in rs.endorsement_main
+        base = (rs.endorsement_main if main else rs.endorsement_points).get(level, ZERO)
+        base_label = (
+            (f"{lz}主要领导", f"{le} principal leader") if main else (f"{lz}领导", f"{le} leader")
+        )
+        factors: tuple[tuple[str, str, Decimal], ...] = ()
+        bonus = rs.endorsement_carrier_bonus.get(event.carrier or "")
+        clause = f"endorsement.level.{level}"
+        if bonus is not None:
+            carrier_label = rs.carriers[event.carrier or ""].label
+            base = base + bonus
+            base_label = (
+                f"{base_label[0]} + {carrier_label[0]}加分 {bonus}",
+                f"{base_label[1]} + {carrier_label[1]} bonus {bonus}",
+            )
+        mode = rs.setting("endorsement_mode")
+        label = (
+            ("领导批示加分", "endorsement bonus")
+            if mode == "bonus"
+            else ("领导批示", "endorsement")
+        )
+        return _fixed_calc(rs, clause, label, base, base_label, factors, ("endorsement_mode",))
+    if t == "prize":
+        prize = rs.prizes.get(event.rule or "")
+        if prize is None:
+            raise _fail(event, "rule", f"未知奖项 {event.rule!r}", f"unknown prize {event.rule!r}")
+        grades = prize.params.get("grades", {})
+        if event.grade and event.grade in grades:
+            return _fixed_calc(
+                rs,
+                f"prize.{prize.id}",
+                prize.label,
+                Decimal(str(grades[event.grade])),
+                (f"等次 {event.grade}", f"grade {event.grade}"),
+            )
+        return _fixed_calc(
+            rs, f"prize.{prize.id}", prize.label, Decimal(str(prize.params.get("points", 0)))
+        )
+    if t == "deduction":
+        return _ranged_calc(rs, event, "deduction")
+    if t == "manual_adjustment":
+        return _ranged_calc(rs, event, "adjustment")
+    if t == "commission_delivered":
+        value = rs.commission.get("delivered")
+        return (
+            None
+            if value is None
+            else _fixed_calc(
+                rs, "commission.delivered", ("约稿完成", "commission delivered"), value
+            )
+        )
+    if t == "commission_missed":
+        value = rs.commission.get("missed")
+        return (
+            None
+            if value is None
+            else _fixed_calc(rs, "commission.missed", ("约稿未完成", "commission missed"), value)
+        )
+    if t == "item_nullification":
+        value = rs.nullification.get("item_deduction")
+        if value is None:
+            return None
+        return _fixed_calc(
+            rs,
+            "nullification.item",
+            ("稿件作废扣分", "deduction for a nullified item"),
+            Decimal(str(value)),
+        )
+    if t == "period_nullification":
+        value = rs.nullification.get("period_deduction")
+        if value is None:
+            return None
+        return _fixed_calc(
+            rs,
+            "nullification.period",
+            ("时段作废扣分", "deduction for a voided period"),
+            Decimal(str(value)),
+        )
+    if t == "commission_due":
+        return None
+    raise _fail(event, "type", f"未知事件类型 {t!r}", f"unknown event type {t!r}")
+
+
+def _with_factor(
+    rs: RuleSet, calc: Calc, factor: tuple[str, str, Decimal], setting: str | None
+) -> Calc:
+    key = ("with", calc, factor, setting)
+    cached = rs.cache.get(key)
+    if cached is None:
+        settings = (
+            calc.settings
+            if setting is None or setting in calc.settings
+            else (*calc.settings, setting)
+        )
+        cached = Calc(
+            clause=calc.clause,
+            label=calc.label,
+            base=calc.base,
+            base_label=calc.base_label,
+            factors=(*calc.factors, factor),
+            settings=settings,
+            version=calc.version,
+            note=calc.note,
+        )
+        if calc.note is None:
+            rs.cache[key] = cached
+    return cached
+
+
+# ------------------------------------------------------------------ item stage
+
+
+def _apply_item_settings(rs: RuleSet, valued: list[tuple[Event, Calc]]) -> list[tuple[Event, Calc]]:
+    """Several adoptions / endorsements, report vs adoption, nullification, lateness."""
+    s = rs.settings
+    adoptions = [i for i, (e, c) in enumerate(valued) if e.type == "adoption" and c.gross > 0]
+    drop: dict[int, tuple[str, str, Decimal, str]] = {}
+    mode = s["multi_adoption"]
+    if len(adoptions) > 1 and mode != "sum":
+        ranked = sorted(
+            adoptions, key=lambda i: (-valued[i][1].gross, valued[i][0].date, valued[i][0].id)
+        )
+        keep: list[int] = []
+        if mode == "highest":
+            keep = ranked[:1]
+            why = ("同一稿件仅计最高", "highest adoption only")
+        elif mode == "top_levels":
+            seen: list[str] = []
+            for i in ranked:
+                carrier_id = valued[i][0].carrier
+                level = rs.carriers[carrier_id].level if carrier_id else valued[i][0].level
+                if level not in seen and len(seen) < s["multi_adoption_top_n"]:
+                    seen.append(level or "")
+                    keep.append(i)
+            why = (
+                f"仅计最高的 {s['multi_adoption_top_n']} 个不同级别",
+                f"only the top {s['multi_adoption_top_n']} distinct levels",
+            )
+        else:
+            classes: set[str] = set()
+            for i in ranked:
+                carrier = valued[i][0].carrier
+                cls = (
+                    (rs.carriers[carrier].carrier_class or carrier)
+                    if carrier
+                    else valued[i][0].level
+                )
+                if cls not in classes:
+                    classes.add(cls or "")
+                    keep.append(i)
+            why = ("每类载体只计一次", "once per carrier class")
+        for i in adoptions:
+            if i not in keep:
+                drop[i] = (why[0], why[1], ZERO, "multi_adoption")
+    adopted = any(i not in drop for i in adoptions)
+    endorsements = [i for i, (e, c) in enumerate(valued) if e.type == "endorsement" and c.gross > 0]
+    if endorsements and s["endorsement_mode"] == "bonus" and not adopted:
+        for i in endorsements:
+            drop[i] = (
+                "稿件未被采用，批示不加分",
+                "no adoption, so no endorsement bonus",
+                ZERO,
+                "endorsement_mode",
+            )
+    elif len(endorsements) > 1 and s["multi_endorsement"] == "highest":
+        best = min(
+            endorsements, key=lambda i: (-valued[i][1].gross, valued[i][0].date, valued[i][0].id)
+        )
+        for i in endorsements:
+            if i != best:
+                drop[i] = (
+                    "多次批示仅计最高",
+                    "highest endorsement only",
+                    ZERO,
+                    "multi_endorsement",
+                )
+    if adopted and s["report_and_adoption"] == "adoption_only":
+        for i, (e, _c) in enumerate(valued):
+            if e.type == "report":
+                drop[i] = (
+                    "已被采用，上报不另计分",
+                    "adopted, so the report does not count",
+                    ZERO,
+                    "report_and_adoption",
+                )
+    nullified = any(e.type == "item_nullification" for e, _c in valued)
+    out: list[tuple[Event, Calc]] = []
+    for i, (e, c) in enumerate(valued):
+        if i in drop:
+            zh, en, f, setting = drop[i]
+            c = _with_factor(rs, c, (zh, en, f), setting)
+        if nullified and c.gross > 0:
+            c = _with_factor(rs, c, ("稿件作废", "item nullified", ZERO), None)
+        out.append((e, c))
+    return out
+
+
+def _unit_split(
+    rs: RuleSet, item: Item
+) -> tuple[tuple[str, ...], list[int], tuple[tuple[int, int] | None, ...]]:
+    key = ("units", rs.settings["unit_split"], item.units)
+    cached = rs.cache.get(key)
+    if cached is None:
+        cached = _split(item.units, rs.settings["unit_split"], None)
+        rs.cache[key] = cached
+    return cached
+
+
+def _person_split(
+    rs: RuleSet, item: Item
+) -> tuple[tuple[str, ...], list[int], tuple[tuple[int, int] | None, ...]]:
+    key = ("persons", rs.settings["person_split"], item.persons)
+    cached = rs.cache.get(key)
+    if cached is None:
+        mode = rs.settings["person_split"]
+        cached = _split(item.persons, mode, rs.settings["person_ratio"])
+        rs.cache[key] = cached
+    return cached
+
+
+def _split(
+    shares: tuple[Share, ...], mode: str, ratio: list[int] | None
+) -> tuple[tuple[str, ...], list[int], tuple[tuple[int, int] | None, ...]]:
+    """Who gets a part and the integer weights; weights == [] means each gets all."""
+    if mode == "none" or not shares:
+        return ((), [], ())
+    if mode == "fixed_each":
+        return (tuple(s.id for s in shares), [], tuple(None for _ in shares))
+    chosen = list(shares)
+    if mode == "equal":
+        weights = [1] * len(chosen)
+    elif mode == "participants":
+        chosen = [s for s in shares if s.weight > 0]
+        weights = [1] * len(chosen)
+    elif mode == "ratio_first_n":
+        assert ratio is not None
+        chosen = chosen[: len(ratio)]
+        weights = list(ratio[: len(chosen)])
+    else:
+        weights = integer_weights([s.weight for s in chosen])
+    total = sum(weights)
+    parts = []
+    for w in weights:
+        g = gcd(w, total) or 1
+        parts.append(None if w == total else (w // g, total // g))
+    return (tuple(s.id for s in chosen), weights, tuple(parts))
+
+
+def score_item(rs: RuleSet, item: Item, events: Sequence[Event]) -> list[ScoreLine]:
+    """Item stage: every line that depends only on this item and its own events."""
+    out: list[ScoreLine] = []
+    _score_item_into(rs, item, events, out)
+    return out
+
+
+def _score_item_into(
+    rs: RuleSet, item: Item, events: Sequence[Event], out: list[ScoreLine]
+) -> None:
+    kind = rs.cache.get(("kind", item.kind, item.char_count))
+    if kind is None:
+        kind = effective_kind(rs, item)
+        rs.cache[("kind", item.kind, item.char_count)] = kind
+    if len(events) > 1:
+        events = sorted(events, key=_event_order)
+    valued: list[tuple[Event, Calc]] = []
+    special = False
+    due: datetime.date | None = None
+    route = item.route
+    for e in events:
+        if e.revoked:
+            continue
+        t = e.type
+        if t == "commission_due":
+            due = e.date if due is None else min(due, e.date)
+            continue
+        calc = _value(rs, e, kind, route)
+        if t != "adoption" and t != "publication" and t != "report":
+            special = True
+        if calc is not None:
+            valued.append((e, calc))
+        elif t == "item_nullification":
+            valued.append(
+                (e, _fixed_calc(rs, "nullification.item", ("稿件作废", "item nullified"), ZERO))
+            )
+    if special or len(valued) > 1:
+        valued = _apply_item_settings(rs, valued)
+        if due is not None:
+            late = rs.commission.get("late")
+            for e, _c in list(valued):
+                if e.type == "commission_delivered" and e.date > due and late is not None:
+                    valued.append(
+                        (
+                            e,
+                            _fixed_calc(
+                                rs,
+                                "commission.late",
+                                ("约稿逾期", "commission delivered late"),
+                                late,
+                                (f"截止 {due}", f"due {due}"),
+                            ),
+                        )
+                    )
+    if not valued:
+        return
+    unit_ids, unit_w, unit_parts = _unit_split(rs, item)
+    person_ids, person_w, person_parts = _person_split(rs, item)
+    first_unit = item.units[0].id if item.units else ""
+    person_units = rs.cache.get(("punits", item.persons, first_unit))
+    if person_units is None:
+        by_id = {p.id: (p.unit or first_unit) for p in item.persons}
+        person_units = tuple(by_id[p] for p in person_ids)
+        rs.cache[("punits", item.persons, first_unit)] = person_units
+    quantum = rs.share_quantum
+    cache = rs.cache
+    tallied: set[str] = set()
+    append = out.append
+    item_id = item.id
+    for e, calc in valued:
+        gross = calc.gross
+        t = e.type
+        tally = 0
+        if t in TALLIED and gross > 0 and t not in tallied:
+            tallied.add(t)
+            tally = 1
+        if unit_w:
+            key = ("alloc", gross, unit_ids, tuple(unit_w))
+            parts = cache.get(key)
+            if parts is None:
+                parts = allocate(gross, unit_w, quantum)
+                cache[key] = parts
+            for uid, share, pts in zip(unit_ids, unit_parts, parts, strict=True):
+                append(ScoreLine(uid, None, item_id, e.id, calc, share, pts, e.date, tally))
+        else:
+            for uid in unit_ids:
+                append(ScoreLine(uid, None, item_id, e.id, calc, None, gross, e.date, tally))
+        if person_ids:
+            if person_w:
+                key = ("alloc", gross, person_ids, tuple(person_w))
+                parts = cache.get(key)
+                if parts is None:
+                    parts = allocate(gross, person_w, quantum)
+                    cache[key] = parts
+                for pid, puid, share, pts in zip(
+                    person_ids, person_units, person_parts, parts, strict=True
+                ):
+                    append(ScoreLine(puid, pid, item_id, e.id, calc, share, pts, e.date, tally))
+            else:
+                for pid, puid in zip(person_ids, person_units, strict=True):
+                    append(ScoreLine(puid, pid, item_id, e.id, calc, None, gross, e.date, tally))
+
+
+# ------------------------------------------------------------------ period stage
+
+
+def _matches(clause: str, prefixes: Sequence[str]) -> bool:
+    return any(clause == p or clause.startswith(p + ".") for p in prefixes)
+
+
+class _Buckets:
+    """Unit lines summed per (unit, day) and clause, for the period rules."""
+
+    def __init__(self) -> None:
+        self.data: dict[tuple[str, datetime.date], dict[Calc, list[Any]]] = {}
+
+    def add(self, line: ScoreLine) -> None:
+        key = (line.unit, line.date)
+        bucket = self.data.get(key)
+        if bucket is None:
+            bucket = self.data[key] = {}
+        entry = bucket.get(line.calc)
+        if entry is None:
+            bucket[line.calc] = [line.points, line.tally]
+        else:
+            entry[0] += line.points
+            entry[1] += line.tally
+
+    def add_all(self, lines: Iterable[ScoreLine]) -> None:
+        data = self.data
+        for line in lines:
+            if line.person is not None:
+                continue
+            key = (line.unit, line.date)
+            bucket = data.get(key)
+            if bucket is None:
+                bucket = data[key] = {}
+            entry = bucket.get(line.calc)
+            if entry is None:
+                bucket[line.calc] = [line.points, line.tally]
+            else:
+                entry[0] += line.points
+                entry[1] += line.tally
+
+    def by_period(self, kind: str) -> dict[tuple[str, str], list[tuple[Calc, Decimal, int]]]:
+        out: dict[tuple[str, str], list[tuple[Calc, Decimal, int]]] = defaultdict(list)
+        for (unit, date), bucket in self.data.items():
+            target = out[(unit, period_key(date, kind))]
+            for calc, (points, tally) in bucket.items():
+                target.append((calc, points, tally))
+        return out
+
+
+def _category(calc: Calc) -> str:
+    return calc.clause.split(".", 1)[0]
+
+
+def score_period(
+    rs: RuleSet,
+    item_lines: Iterable[ScoreLine],
+    period_events: Sequence[Event],
+    period_data: PeriodData,
+) -> list[ScoreLine]:
+    """Period stage: lines from unit-level events and from aggregates per period.
+
+    Applied in this order: unit-level events, escalation, period nullification,
+    quotas, adoption rates, step rules, caps, base (with floor and cap on additions),
+    vetoes. Period rules apply to unit credit only.
+    """
+    buckets = _Buckets()
+    item_lines = list(item_lines)
+    buckets.add_all(item_lines)
+    return _period_stage(rs, item_lines, buckets, period_events, period_data)
+
+
+def _period_stage(
+    rs: RuleSet,
+    item_lines: list[ScoreLine],
+    buckets: _Buckets,
+    period_events: Sequence[Event],
+    period_data: PeriodData,
+) -> list[ScoreLine]:
+    out: list[ScoreLine] = []
+    nullified_periods: list[tuple[str, datetime.date]] = []
+    for e in sorted(period_events, key=_event_order):
+        if e.revoked:
+            continue
+        if e.unit is None:
+            raise _fail(
+                e, "unit", "不对应稿件的事件须指定单位", "an event without an item needs a unit"
+            )
+        if e.type in ("adoption", "publication", "report"):
+            raise _fail(e, "item_id", "采用/发表/上报须对应稿件", f"a {e.type} needs an item")
+        if e.type == "period_nullification":
+            nullified_periods.append((e.unit, e.date))
+        calc = _value(rs, e, None, e.route)
+        if calc is None:
+            continue
+        line = ScoreLine(e.unit, None, None, e.id, calc, None, calc.gross, e.date, 0)
+        out.append(line)
+        buckets.add(line)
+        if e.person is not None:
+            out.append(ScoreLine(e.unit, e.person, None, e.id, calc, None, calc.gross, e.date, 0))
+
+    def emit(unit: str, date: datetime.date, calc: Calc, points: Decimal) -> None:
+        line = ScoreLine(unit, None, None, None, calc, None, points, date, 0)
+        out.append(line)
+        buckets.add(line)
+
+    # escalating deductions: the n-th deduction of a clause in a period weighs more
+    escalating = {
+        f"deduction.{d.id}": d for d in rs.deductions.values() if d.params.get("escalation")
+    }
+    if escalating:
+        seen: dict[tuple[str, str, str], int] = defaultdict(int)
+        candidates = [
+            line
+            for line in (*item_lines, *out)
+            if line.person is None and line.calc.clause in escalating and line.event is not None
+        ]
+        counted: set[tuple[str, str | None]] = set()
+        for line in sorted(candidates, key=lambda ln: (ln.date, ln.event or "", ln.unit)):
+            if (line.unit, line.event) in counted:
+                continue
+            counted.add((line.unit, line.event))
+            rule = escalating[line.calc.clause]
+            pkind = rule.params.get("escalation_period", "year")
+            nkey = (line.unit, rule.id, period_key(line.date, pkind))
+            seen[nkey] += 1
+            steps = [Decimal(str(v)) for v in rule.params["escalation"]]
+            factor = steps[min(seen[nkey], len(steps)) - 1]
+            if factor != ONE:
+                extra = _fixed_calc(
+                    rs,
+                    f"deduction.{rule.id}.escalation",
+                    (f"{rule.label[0]}（累犯加重）", f"{rule.label[1]} (repeated)"),
+                    line.points,
+                    (f"第 {seen[nkey]} 次", f"occurrence {seen[nkey]}"),
+                    (("倍数 − 1", "factor − 1", factor - ONE),),
+                )
+                emit(line.unit, line.date, extra, extra.gross)
+
+    units = [u.id for u in period_data.units] or sorted({u for u, _d in buckets.data})
+    null_kind = rs.nullification.get("period", "month")
+    voided: set[tuple[str, str]] = set()
+    if nullified_periods:
+        grouped = buckets.by_period(null_kind)
+        for unit, date in nullified_periods:
+            key = period_key(date, null_kind)
+            if (unit, key) in voided:
+                continue
+            voided.add((unit, key))
+            total = sum(
+                (
+                    p
+                    for c, p, _t in grouped.get((unit, key), ())
+                    if c.clause != "nullification.period"
+                ),
+                ZERO,
+            )
+            if total:
+                calc = _fixed_calc(
+                    rs,
+                    "nullification.period",
+                    ("时段作废", "period voided"),
+                    -total,
+                    (f"{key} 已得分", f"points of {key}"),
+                    (),
+                )
+                emit(unit, period_end(date, null_kind), calc, -total)
+
+    def periods_for(kind: str) -> list[tuple[str, str, datetime.date]]:
+        start = period_data.start or rs.effective_from
+        end = period_data.end or rs.effective_to
+        keys: dict[str, datetime.date] = {}
+        day = start
+        while day <= end:
+            keys.setdefault(period_key(day, kind), period_end(day, kind))
+            day += datetime.timedelta(days=1)
+        return [(unit, key, last) for unit in units for key, last in keys.items()]
+
+    for quota in rs.quotas.values():
+        p = quota.params
+        grouped = buckets.by_period(p["period"])
+        counts_voided = rs.setting("voided_period_counts_as_shortfall")
+        for unit, key, last in periods_for(p["period"]):
+            required = period_data.quotas.get((unit, quota.id), Decimal(str(p["required"])))
+            if not counts_voided and _voided(voided, unit, key, p["period"], null_kind):
+                continue
+            entries = grouped.get((unit, key), ())
+            if p["counts"] == "points":
+                actual = sum(
+                    (pt for c, pt, _t in entries if not c.clause.startswith("quota.")), ZERO
+                )
+            else:
+                actual = Decimal(sum(t for c, _pt, t in entries if _category(c) == p["counts"]))
+            shortfall = required - actual
+            if shortfall <= 0:
+                continue
+            basis = p["basis"]
+            if basis == "per_piece":
+                value = Decimal(str(p["per_piece"]))
+                factors: tuple[tuple[str, str, Decimal], ...] = (("缺额", "shortfall", shortfall),)
+            elif basis == "flat":
+                value = Decimal(str(p["flat"]))
+                factors = ()
+            else:
+                value = Decimal(str(p["k"]))
+                factors = (("差分", "points shortfall", shortfall),)
+            calc = _fixed_calc(
+                rs,
+                f"quota.{quota.id}",
+                quota.label,
+                value,
+                (
+                    f"{key} 要求 {required}，完成 {actual}",
+                    f"{key}: required {required}, done {actual}",
+                ),
+                factors,
+                ("voided_period_counts_as_shortfall",) if voided else (),
+            )
+            emit(unit, last, calc, calc.gross)
+
+    for rate in rs.rates.values():
+        p = rate.params
+        grouped = buckets.by_period(p["period"])
+        below = Decimal(str(p["below"]))
+        for unit, key, last in periods_for(p["period"]):
+            entries = grouped.get((unit, key), ())
+            reported = sum(t for c, _pt, t in entries if _category(c) == "report")
+            adopted = sum(t for c, _pt, t in entries if _category(c) == "adoption")
+            if reported < p.get("min_reports", 1):
+                continue
+            ratio = Decimal(adopted) / Decimal(reported)
+            if ratio < below:
+                calc = _fixed_calc(
+                    rs,
+                    f"rate.{rate.id}",
+                    rate.label,
+                    Decimal(str(p["points"])),
+                    (
+                        f"{key} 采用率 {adopted}/{reported} < {below}",
+                        f"{key} adoption rate {adopted}/{reported} < {below}",
+                    ),
+                )
+                emit(unit, last, calc, calc.gross)
+
+    for step in rs.steps.values():
+        p = step.params
+        grouped = buckets.by_period(p["period"])
+        thresholds = sorted(((int(n), Decimal(str(v))) for n, v in p["thresholds"]), reverse=True)
+        for unit, key, last in periods_for(p["period"]):
+            count = sum(
+                t for c, _pt, t in grouped.get((unit, key), ()) if _category(c) == p["counts"]
+            )
+            for needed, value in thresholds:
+                if count >= needed:
+                    calc = _fixed_calc(
+                        rs,
+                        f"step.{step.id}",
+                        step.label,
+                        value,
+                        (f"{key} 共 {count} 条 ≥ {needed}", f"{key}: {count} items ≥ {needed}"),
+                    )
+                    emit(unit, last, calc, value)
+                    break
+
+    for cap in rs.caps.values():
+        p = cap.params
+        grouped = buckets.by_period(p["period"])
+        limit = Decimal(str(p["cap"]))
+        for unit, key, last in periods_for(p["period"]):
+            total = sum(
+                (
+                    pt
+                    for c, pt, _t in grouped.get((unit, key), ())
+                    if _matches(c.clause, p["clauses"])
+                ),
+                ZERO,
+            )
+            if total > limit:
+                calc = _fixed_calc(
+                    rs,
+                    f"cap.{cap.id}",
+                    cap.label,
+                    limit - total,
+                    (f"{key} 得分 {total}，上限 {limit}", f"{key}: {total} points, cap {limit}"),
+                )
+                emit(unit, last, calc, limit - total)
+
+    if rs.base is not None:
+        p = rs.base
+        grouped = buckets.by_period(p["period"])
+        base = Decimal(str(p["points"]))
+        floor = Decimal(str(p.get("floor", 0)))
+        cap_add = Decimal(str(p["cap_additions"])) if "cap_additions" in p else None
+        floor_on = rs.setting("floor_applies_to")
+        for unit, key, last in periods_for(p["period"]):
+            entries = grouped.get((unit, key), ())
+            additions = sum((pt for _c, pt, _t in entries if pt > 0), ZERO)
+            deductions = -sum((pt for _c, pt, _t in entries if pt < 0), ZERO)
+            emit(
+                unit,
+                last,
+                _fixed_calc(rs, "base", ("基础分", "period base"), base, (key, key)),
+                base,
+            )
+            if cap_add is not None and additions > cap_add:
+                calc = _fixed_calc(
+                    rs,
+                    "base.cap",
+                    ("加分上限", "cap on additions"),
+                    cap_add - additions,
+                    (
+                        f"{key} 加分 {additions}，上限 {cap_add}",
+                        f"{key}: additions {additions}, cap {cap_add}",
+                    ),
+                )
+                emit(unit, last, calc, calc.gross)
+                additions = cap_add
+            if floor_on == "base":
+                excess = deductions - (base - floor)
+            else:
+                excess = floor - (base + additions - deductions)
+            if excess > 0:
+                calc = _fixed_calc(
+                    rs,
+                    "base.floor",
+                    ("保底", "floor"),
+                    excess,
+                    (f"{key} 不低于 {floor}", f"{key}: not below {floor}"),
+                    (),
+                    ("floor_applies_to",),
+                )
+                emit(unit, last, calc, excess)
+
+    for veto in rs.vetoes.values():
+        p = veto.params
+        kind = p.get("period", "year")
+        grouped = buckets.by_period(kind)
+        clause_for = {
+            "commission_missed": "commission.missed",
+            "deduction": "deduction",
+            "item_nullification": "nullification.item",
+            "period_nullification": "nullification.period",
+        }.get(p["event"], p["event"])
+        for unit, key, last in periods_for(kind):
+            entries = grouped.get((unit, key), ())
+            count = sum(
+                1
+                for c, _pt, _t in entries
+                if _matches(c.clause, (clause_for,)) and not c.clause.endswith("escalation")
+            )
+            if count >= p["count"]:
+                total = sum((pt for _c, pt, _t in entries), ZERO)
+                if total:
+                    calc = _fixed_calc(
+                        rs,
+                        f"veto.{veto.id}",
+                        veto.label,
+                        -total,
+                        (
+                            f"{key} 共 {count} 次，得分归零",
+                            f"{key}: {count} times, score set to zero",
+                        ),
+                    )
+                    emit(unit, last, calc, -total)
+    return out
+
+
+def _voided(voided: set[tuple[str, str]], unit: str, key: str, kind: str, null_kind: str) -> bool:
+    if not voided:
+        return False
+    if kind == null_kind:
+        return (unit, key) in voided
+    return False
+
+
+# ------------------------------------------------------------------ whole run
+
+
+def score(
+    rs: RuleSet,
+    items: Iterable[Item],
+    events: Iterable[Event],
+    period_data: PeriodData | None = None,
+) -> Result:
+    """Score everything: item stage, period stage and totals."""
+    period_data = period_data or PeriodData()
+    by_item: dict[str, list[Event]] = {}
+    loose: list[Event] = []
+    for e in events:
+        item_id = e.item_id
+        if item_id is None:
+            loose.append(e)
+        else:
+            bucket = by_item.get(item_id)
+            if bucket is None:
+                by_item[item_id] = [e]
+            else:
+                bucket.append(e)
+    lines: list[ScoreLine] = []
+    item_map = {item.id: item for item in items}
+    missing = [item_id for item_id in by_item if item_id not in item_map]
+    if missing:
+        raise ScoringError(
+            [
+                Problem(
+                    f"item {m}",
+                    0,
+                    "item_id",
+                    "事件引用了不存在的稿件",
+                    "event refers to an unknown item",
+                )
+                for m in missing[:20]
+            ]
+        )
+    for item_id, item_events in by_item.items():
+        _score_item_into(rs, item_map[item_id], item_events, lines)
+    buckets = _Buckets()
+    buckets.add_all(lines)
+    lines.extend(_period_stage(rs, lines, buckets, loose, period_data))
+    return totals(rs, lines, period_data)
+
+
+def totals(rs: RuleSet, lines: Sequence[ScoreLine], period_data: PeriodData) -> Result:
+    """Totals per unit (with roll-up), person, class and month from score lines."""
+    unit_month: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    person_month: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    unit_adopted: dict[str, int] = defaultdict(int)
+    person_adopted: dict[str, int] = defaultdict(int)
+    person_unit: dict[str, str] = {}
+    month_of: dict[datetime.date, str] = {}
+    for line in lines:
+        date = line.date
+        month = month_of.get(date)
+        if month is None:
+            month = month_of[date] = f"{date.year}-{date.month:02d}"
+        if line.person is None:
+            unit_month[(line.unit, month)] += line.points
+            if line.tally and line.calc.clause.startswith("adoption"):
+                unit_adopted[line.unit] += 1
+        else:
+            person_month[(line.person, month)] += line.points
+            person_unit.setdefault(line.person, line.unit)
+            if line.tally and line.calc.clause.startswith("adoption"):
+                person_adopted[line.person] += 1
+    start = period_data.start or rs.effective_from
+    end = period_data.end or rs.effective_to
+    months = (
+        set(months_between(start, end))
+        | {m for _u, m in unit_month}
+        | {m for _p, m in person_month}
+    )
+    month_list = tuple(sorted(months))
+    infos: dict[str, UnitInfo] = {u.id: u for u in period_data.units}
+    for unit, _m in unit_month:
+        infos.setdefault(unit, UnitInfo(id=unit, order=len(infos) + 1000))
+    own: dict[str, dict[str, Decimal]] = {u: {} for u in infos}
+    for (unit, month), value in unit_month.items():
+        own[unit][month] = value
+    children: dict[str, list[str]] = defaultdict(list)
+    for info in infos.values():
+        if info.parent is not None and info.parent in infos:
+            children[info.parent].append(info.id)
+    rolled: dict[str, dict[str, Decimal]] = {}
+
+    def roll(unit: str, path: tuple[str, ...] = ()) -> dict[str, Decimal]:
+        if unit in rolled:
+            return rolled[unit]
+        if unit in path:
+            raise ScoringError(
+                [
+                    Problem(
+                        "units",
+                        0,
+                        "parent",
+                        f"单位上下级循环：{unit}",
+                        f"circular unit tree at {unit}",
+                    )
+                ]
+            )
+        acc = dict(own[unit])
+        for child in children.get(unit, ()):
+            for month, value in roll(child, (*path, unit)).items():
+                acc[month] = acc.get(month, ZERO) + value
+        rolled[unit] = acc
+        return acc
+
+    unit_points = {u: sum(roll(u).values(), ZERO) for u in infos}
+    own_points = {u: sum(own[u].values(), ZERO) for u in infos}
+    unit_adopted_rolled = {u: _rolled_count(u, unit_adopted, children) for u in infos}
+    # any level ranks its children: units compete with their siblings
+    unit_rank = _ranks(unit_points, {u: infos[u].parent for u in infos})
+    class_of = {u: infos[u].unit_class for u in infos}
+    class_rank = _ranks(unit_points, class_of)
+    best = max(unit_points.values(), default=ZERO)
+    unit_totals: dict[str, Total] = {}
+    ordered = sorted(infos.values(), key=lambda u: u.order)
+    if rs.setting("report_order") == "score":
+        ordered = sorted(ordered, key=lambda u: unit_rank[u.id])
+    for info in ordered:
+        u = info.id
+        target = info.target
+        completion = None
+        if target:
+            completion = unit_points[u] / target
+        elif info.target_count:
+            completion = Decimal(unit_adopted_rolled[u]) / Decimal(info.target_count)
+        performance = None
+        if rs.conversion is not None:
+            performance = rs.conversion.evaluate(
+                {
+                    "score": unit_points[u],
+                    "target": target or ZERO,
+                    "completion": completion or ZERO,
+                    "rank": Decimal(unit_rank[u]),
+                    "units": Decimal(len(infos)),
+                    "adopted": Decimal(unit_adopted_rolled[u]),
+                    "best": best,
+                }
+            )
+        unit_totals[u] = Total(
+            id=u,
+            points=unit_points[u],
+            own_points=own_points[u],
+            unit_class=info.unit_class,
+            target=target,
+            completion=completion,
+            rank=unit_rank[u],
+            class_rank=class_rank[u],
+            adopted=unit_adopted_rolled[u],
+            by_month=tuple((m, rolled[u].get(m, ZERO)) for m in month_list),
+            performance=performance,
+        )
+    classes: dict[str, Decimal] = defaultdict(Decimal)
+    for u, info in infos.items():
+        if info.unit_class is not None:
+            classes[info.unit_class] += own_points[u]
+    person_infos = {p.id: p for p in period_data.persons}
+    person_points: dict[str, Decimal] = {p: ZERO for p in person_infos}
+    person_months: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for (person, month), value in person_month.items():
+        person_points[person] = person_points.get(person, ZERO) + value
+        person_months[person][month] = value
+    person_rank = _ranks(person_points, None)
+    person_totals: dict[str, Total] = {}
+    for p in sorted(person_points, key=lambda x: (person_rank[x], x)):
+        info_p = person_infos.get(p)
+        target = info_p.target if info_p else None
+        completion = None
+        if target:
+            completion = person_points[p] / target
+        elif info_p is not None and info_p.target_count:
+            completion = Decimal(person_adopted[p]) / Decimal(info_p.target_count)
+        unit_of = (info_p.unit if info_p else None) or person_unit.get(p)
+        person_totals[p] = Total(
+            id=p,
+            points=person_points[p],
+            own_points=person_points[p],
+            unit_class=infos[unit_of].unit_class if unit_of in infos else None,
+            target=target,
+            completion=completion,
+            rank=person_rank[p],
+            class_rank=person_rank[p],
+            adopted=person_adopted[p],
+            by_month=tuple((m, person_months[p].get(m, ZERO)) for m in month_list),
+            unit=unit_of,
+        )
+    return Result(
+        ruleset_id=rs.id,
+        version=rs.version,
+        lines=tuple(lines),
+        units=unit_totals,
+        persons=person_totals,
+        classes=dict(classes),
+        months=month_list,
+    )
+
+
+def _rolled_count(unit: str, counts: dict[str, int], children: dict[str, list[str]]) -> int:
+    return counts.get(unit, 0) + sum(
+        _rolled_count(c, counts, children) for c in children.get(unit, ())
+    )
+
+
+def _ranks(points: dict[str, Decimal], group_of: dict[str, str | None] | None) -> dict[str, int]:
+    """Competition ranking (1, 2, 2, 4) by points, highest first, within groups."""
+    groups: dict[str | None, list[str]] = defaultdict(list)
+    for key in points:
+        groups[group_of.get(key) if group_of else None].append(key)
+    ranks: dict[str, int] = {}
+    for members in groups.values():
+        ordered = sorted(members, key=lambda k: -points[k])
+        for index, key in enumerate(ordered):
+            if index and points[key] == points[ordered[index - 1]]:
+                ranks[key] = ranks[ordered[index - 1]]
+            else:
+                ranks[key] = index + 1
+    return ranks
