@@ -653,10 +653,11 @@ class _Buckets:
             bucket = self.data[key] = {}
         entry = bucket.get(line.calc)
         if entry is None:
-            bucket[line.calc] = [line.points, line.tally]
+            bucket[line.calc] = [line.points, line.tally, 1]
         else:
             entry[0] += line.points
             entry[1] += line.tally
+            entry[2] += 1
 
     def add_all(self, lines: Iterable[ScoreLine]) -> None:
         data = self.data
@@ -669,17 +670,27 @@ class _Buckets:
                 bucket = data[key] = {}
             entry = bucket.get(line.calc)
             if entry is None:
-                bucket[line.calc] = [line.points, line.tally]
+                bucket[line.calc] = [line.points, line.tally, 1]
             else:
                 entry[0] += line.points
                 entry[1] += line.tally
+                entry[2] += 1
 
     def by_period(self, kind: str) -> dict[tuple[str, str], list[tuple[Calc, Decimal, int]]]:
         out: dict[tuple[str, str], list[tuple[Calc, Decimal, int]]] = defaultdict(list)
         for (unit, date), bucket in self.data.items():
             target = out[(unit, period_key(date, kind))]
-            for calc, (points, tally) in bucket.items():
+            for calc, (points, tally, _n) in bucket.items():
                 target.append((calc, points, tally))
+        return out
+
+    def line_counts(self, kind: str, clause: str) -> dict[tuple[str, str], int]:
+        """Number of unit lines of a clause (prefix) per (unit, period)."""
+        out: dict[tuple[str, str], int] = defaultdict(int)
+        for (unit, date), bucket in self.data.items():
+            for calc, (_points, _tally, n) in bucket.items():
+                if _matches(calc.clause, (clause,)) and not calc.clause.endswith("escalation"):
+                    out[(unit, period_key(date, kind))] += n
         return out
 
 
@@ -837,7 +848,7 @@ def _period_stage(
                 value = Decimal(str(p["flat"]))
                 factors = ()
             else:
-                value = Decimal(str(p["k"]))
+                value = -Decimal(str(p["k"]))
                 factors = (("差分", "points shortfall", shortfall),)
             calc = _fixed_calc(
                 rs,
@@ -976,13 +987,10 @@ def _period_stage(
             "item_nullification": "nullification.item",
             "period_nullification": "nullification.period",
         }.get(p["event"], p["event"])
+        counted_lines = buckets.line_counts(kind, clause_for)
         for unit, key, last in periods_for(kind):
             entries = grouped.get((unit, key), ())
-            count = sum(
-                1
-                for c, _pt, _t in entries
-                if _matches(c.clause, (clause_for,)) and not c.clause.endswith("escalation")
-            )
+            count = counted_lines.get((unit, key), 0)
             if count >= p["count"]:
                 total = sum((pt for _c, pt, _t in entries), ZERO)
                 if total:
