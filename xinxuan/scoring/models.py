@@ -1,0 +1,171 @@
+"""Rule sets as the office keeps them, and the score ledger derived from outcomes.
+
+Points are never entered: ``ScoreLine`` rows are written only by ``ledger.py`` from
+outcomes and the rule set in force, and ``Standing`` rows are their running sums.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xinxuan.organisation.models import Person, Unit
+from xinxuan.outcomes.models import Outcome
+from xinxuan.submissions.models import Item
+
+
+class RuleSetStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft for comments")
+    ACTIVE = "active", _("In force")
+    RETIRED = "retired", _("Retired")
+
+
+class RuleSetQuerySet(models.QuerySet["RuleSet"]):
+    def active(self) -> RuleSetQuerySet:
+        return self.filter(status=RuleSetStatus.ACTIVE)
+
+    def in_force(self, unit_ids, day) -> RuleSetQuerySet:
+        return self.active().filter(
+            unit_id__in=unit_ids, effective_from__lte=day, effective_to__gte=day
+        )
+
+
+class RuleSet(models.Model):
+    """A regulation (管理办法) issued by a unit for its sub-units, in force for a period."""
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("issuing unit"),
+        on_delete=models.PROTECT,
+        related_name="rulesets",
+        help_text=_("The unit that assesses its sub-units by this regulation."),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    code = models.SlugField(_("identifier"), max_length=80)
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT
+    )
+    text = models.TextField(_("rule set (TOML)"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    engine_version = models.CharField(_("declared version"), max_length=40, blank=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    objects = RuleSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        ordering = ["-effective_from", "unit__sort_order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__gte=models.F("effective_from")),
+                name="ruleset_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_status_display()}，v{self.version}）"
+
+    @property
+    def version_label(self) -> str:
+        """What every stored score line records: the declared version and our revision."""
+        return f"{self.engine_version or self.code} · v{self.version}"
+
+
+class RuleSetVersion(models.Model):
+    """Every saved text of a rule set, kept for ever."""
+
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("rule set (TOML)"))
+    status = models.CharField(_("status"), max_length=10, choices=RuleSetStatus.choices)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("rule set version")
+        verbose_name_plural = _("rule set versions")
+        ordering = ["ruleset", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["ruleset", "number"], name="one_row_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ruleset.name} v{self.number}"
+
+
+class ScoreLine(models.Model):
+    """One line of points: which event, which clause, which arithmetic, which version."""
+
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="lines")
+    version = models.CharField(_("rule set version"), max_length=60)
+    outcome = models.ForeignKey(
+        Outcome, null=True, blank=True, on_delete=models.CASCADE, related_name="score_lines"
+    )
+    # The engine's event id: "o<outcome pk>" or a derived event such as "c<commission>-due".
+    event_key = models.CharField(max_length=40, blank=True)
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.CASCADE, related_name="score_lines"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="score_lines")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="score_lines"
+    )
+    clause = models.CharField(_("clause"), max_length=80)
+    points = models.DecimalField(_("points"), max_digits=12, decimal_places=4)
+    date = models.DateField(_("date"))
+    tally = models.PositiveSmallIntegerField(default=0)
+    explanation = models.TextField(_("explanation"))
+    explanation_en = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("score line")
+        verbose_name_plural = _("score lines")
+        ordering = ["date", "pk"]
+        indexes = [
+            models.Index(fields=["item"]),
+            models.Index(fields=["ruleset", "unit", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.explanation
+
+
+class Standing(models.Model):
+    """A unit's (or a person's) running total under one rule set: the sum of its lines."""
+
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="standings")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="standings")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="standings"
+    )
+    points = models.DecimalField(_("points"), max_digits=14, decimal_places=4, default=0)
+    adopted = models.IntegerField(_("adopted items"), default=0)
+
+    class Meta:
+        verbose_name = _("standing")
+        verbose_name_plural = _("standings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ruleset", "unit"],
+                condition=Q(person__isnull=True),
+                name="one_unit_standing_per_ruleset",
+            ),
+            models.UniqueConstraint(
+                fields=["ruleset", "person"],
+                condition=Q(person__isnull=False),
+                name="one_person_standing_per_ruleset",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person or self.unit}: {self.points}"
