@@ -27,7 +27,7 @@ def allocate(total: Decimal, weights: Sequence[int], quantum: Decimal) -> list[D
         return [total]
     weight_sum = sum(weights)
     if weight_sum <= 0:
-        weights = [1] * n
+        weights = (1,) * n
         weight_sum = n
     negative = total < 0
     amount = -total if negative else total

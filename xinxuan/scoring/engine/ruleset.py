@@ -180,6 +180,20 @@ class RuleSet:
         self.appraisal: dict[str, dict[str, Any]] = dict(data.get("appraisal", {}))
         self.cache: dict[tuple[object, ...], Any] = {}
         self.settings_key = tuple(sorted(self.settings))
+        self.escalating = frozenset(
+            f"deduction.{key}" for key, d in self.deductions.items() if d.params.get("escalation")
+        )
+        # which item-level settings need the slower per-item pass
+        self.multi_adoption_active = settings["multi_adoption"] != "sum"
+        self.item_settings_active = settings["report_and_adoption"] == "adoption_only"
+        self.uses_weeks = "week" in {
+            str(value)
+            for table in (data.get(k, {}) for k in ("quotas", "rates", "steps", "caps", "vetoes"))
+            for rule in table.values()
+            for value in rule.values()
+        } | {str((data.get("base") or {}).get("period")), str(self.nullification.get("period"))} | {
+            str(d.get("escalation_period")) for d in data.get("deductions", {}).values()
+        }
 
     def setting(self, name: str) -> Any:
         return self.settings[name]

@@ -26,6 +26,9 @@ from .problems import Problem, ScoringError
 from .ruleset import RuleSet
 
 ZERO = Decimal(0)
+# NamedTuple's own __new__ is a Python function; building lines straight from the
+# tuple type saves a frame per line on the hot path.
+_new = tuple.__new__
 ONE = Decimal(1)
 Labels = tuple[str, str]
 
@@ -481,7 +484,7 @@ def _apply_item_settings(rs: RuleSet, valued: list[tuple[Event, Calc]]) -> list[
 
 def _unit_split(
     rs: RuleSet, item: Item
-) -> tuple[tuple[str, ...], list[int], tuple[tuple[int, int] | None, ...]]:
+) -> tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[int, int] | None, ...]]:
     key = ("units", rs.settings["unit_split"], item.units)
     cached = rs.cache.get(key)
     if cached is None:
@@ -492,7 +495,7 @@ def _unit_split(
 
 def _person_split(
     rs: RuleSet, item: Item
-) -> tuple[tuple[str, ...], list[int], tuple[tuple[int, int] | None, ...]]:
+) -> tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[int, int] | None, ...]]:
     key = ("persons", rs.settings["person_split"], item.persons)
     cached = rs.cache.get(key)
     if cached is None:
@@ -504,12 +507,12 @@ def _person_split(
 
 def _split(
     shares: tuple[Share, ...], mode: str, ratio: list[int] | None
-) -> tuple[tuple[str, ...], list[int], tuple[tuple[int, int] | None, ...]]:
+) -> tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[int, int] | None, ...]]:
     """Who gets a part and the integer weights; weights == [] means each gets all."""
     if mode == "none" or not shares:
-        return ((), [], ())
+        return ((), (), ())
     if mode == "fixed_each":
-        return (tuple(s.id for s in shares), [], tuple(None for _ in shares))
+        return (tuple(s.id for s in shares), (), tuple(None for _ in shares))
     chosen = list(shares)
     if mode == "equal":
         weights = [1] * len(chosen)
@@ -527,7 +530,7 @@ def _split(
     for w in weights:
         g = gcd(w, total) or 1
         parts.append(None if w == total else (w // g, total // g))
-    return (tuple(s.id for s in chosen), weights, tuple(parts))
+    return (tuple(s.id for s in chosen), tuple(weights), tuple(parts))
 
 
 def score_item(rs: RuleSet, item: Item, events: Sequence[Event]) -> list[ScoreLine]:
@@ -548,6 +551,7 @@ def _score_item_into(
         events = sorted(events, key=_event_order)
     valued: list[tuple[Event, Calc]] = []
     special = False
+    adoptions = 0
     due: datetime.date | None = None
     route = item.route
     for e in events:
@@ -558,7 +562,9 @@ def _score_item_into(
             due = e.date if due is None else min(due, e.date)
             continue
         calc = _value(rs, e, kind, route)
-        if t != "adoption" and t != "publication" and t != "report":
+        if t == "adoption":
+            adoptions += 1
+        elif t != "publication" and t != "report":
             special = True
         if calc is not None:
             valued.append((e, calc))
@@ -566,7 +572,12 @@ def _score_item_into(
             valued.append(
                 (e, _fixed_calc(rs, "nullification.item", ("稿件作废", "item nullified"), ZERO))
             )
-    if special or len(valued) > 1:
+    if (
+        special
+        or (adoptions and rs.item_settings_active)
+        or adoptions > 1
+        and rs.multi_adoption_active
+    ):
         valued = _apply_item_settings(rs, valued)
         if due is not None:
             late = rs.commission.get("late")
@@ -586,14 +597,26 @@ def _score_item_into(
                     )
     if not valued:
         return
-    unit_ids, unit_w, unit_parts = _unit_split(rs, item)
-    person_ids, person_w, person_parts = _person_split(rs, item)
-    first_unit = item.units[0].id if item.units else ""
-    person_units = rs.cache.get(("punits", item.persons, first_unit))
-    if person_units is None:
-        by_id = {p.id: (p.unit or first_unit) for p in item.persons}
+    units = item.units
+    if len(units) == 1:
+        unit_ids: tuple[str, ...] = (units[0].id,)
+        unit_wt: tuple[int, ...] = ()
+        unit_parts: tuple[tuple[int, int] | None, ...] = (None,)
+    else:
+        unit_ids, unit_wt, unit_parts = _unit_split(rs, item)
+    first_unit = units[0].id if units else ""
+    persons = item.persons
+    person_mode = rs.settings["person_split"]
+    if len(persons) == 1 and person_mode != "none" and persons[0].weight > 0:
+        only = persons[0]
+        person_ids: tuple[str, ...] = (only.id,)
+        person_wt: tuple[int, ...] = ()
+        person_parts: tuple[tuple[int, int] | None, ...] = (None,)
+        person_units: tuple[str, ...] = (only.unit or first_unit,)
+    else:
+        person_ids, person_wt, person_parts = _person_split(rs, item)
+        by_id = {p.id: (p.unit or first_unit) for p in persons}
         person_units = tuple(by_id[p] for p in person_ids)
-        rs.cache[("punits", item.persons, first_unit)] = person_units
     quantum = rs.share_quantum
     cache = rs.cache
     tallied: set[str] = set()
@@ -606,31 +629,39 @@ def _score_item_into(
         if t in TALLIED and gross > 0 and t not in tallied:
             tallied.add(t)
             tally = 1
-        if unit_w:
-            key = ("alloc", gross, unit_ids, tuple(unit_w))
+        if unit_wt:
+            key = ("alloc", gross, unit_wt)
             parts = cache.get(key)
             if parts is None:
-                parts = allocate(gross, unit_w, quantum)
+                parts = allocate(gross, unit_wt, quantum)
                 cache[key] = parts
             for uid, share, pts in zip(unit_ids, unit_parts, parts, strict=True):
-                append(ScoreLine(uid, None, item_id, e.id, calc, share, pts, e.date, tally))
+                append(_new(ScoreLine, (uid, None, item_id, e.id, calc, share, pts, e.date, tally)))
         else:
             for uid in unit_ids:
-                append(ScoreLine(uid, None, item_id, e.id, calc, None, gross, e.date, tally))
+                append(
+                    _new(ScoreLine, (uid, None, item_id, e.id, calc, None, gross, e.date, tally))
+                )
         if person_ids:
-            if person_w:
-                key = ("alloc", gross, person_ids, tuple(person_w))
+            if person_wt:
+                key = ("alloc", gross, person_wt)
                 parts = cache.get(key)
                 if parts is None:
-                    parts = allocate(gross, person_w, quantum)
+                    parts = allocate(gross, person_wt, quantum)
                     cache[key] = parts
                 for pid, puid, share, pts in zip(
                     person_ids, person_units, person_parts, parts, strict=True
                 ):
-                    append(ScoreLine(puid, pid, item_id, e.id, calc, share, pts, e.date, tally))
+                    append(
+                        _new(ScoreLine, (puid, pid, item_id, e.id, calc, share, pts, e.date, tally))
+                    )
             else:
                 for pid, puid in zip(person_ids, person_units, strict=True):
-                    append(ScoreLine(puid, pid, item_id, e.id, calc, None, gross, e.date, tally))
+                    append(
+                        _new(
+                            ScoreLine, (puid, pid, item_id, e.id, calc, None, gross, e.date, tally)
+                        )
+                    )
 
 
 # ------------------------------------------------------------------ period stage
@@ -641,33 +672,57 @@ def _matches(clause: str, prefixes: Sequence[str]) -> bool:
 
 
 class _Buckets:
-    """Unit lines summed per (unit, day) and clause, for the period rules."""
+    """Lines summed per (unit, month) and clause for the period rules and totals;
+    per (unit, day) when a rule works by weeks. Person lines are summed apart."""
 
-    def __init__(self) -> None:
+    def __init__(self, daily: bool = False, escalating: frozenset[str] = frozenset()) -> None:
+        self.daily = daily
+        self.escalating = escalating
+        self.escalating_lines: list[ScoreLine] = []
         self.data: dict[tuple[str, datetime.date], dict[Calc, list[Any]]] = {}
+        self.persons: dict[tuple[str, datetime.date], list[Any]] = {}
+        self.person_unit: dict[str, str] = {}
+        self.granule: dict[datetime.date, datetime.date] = {}
+
+    def _granule(self, date: datetime.date) -> datetime.date:
+        g = self.granule.get(date)
+        if g is None:
+            g = self.granule[date] = date if self.daily else date.replace(day=1)
+        return g
 
     def add(self, line: ScoreLine) -> None:
-        key = (line.unit, line.date)
-        bucket = self.data.get(key)
-        if bucket is None:
-            bucket = self.data[key] = {}
-        entry = bucket.get(line.calc)
-        if entry is None:
-            bucket[line.calc] = [line.points, line.tally, 1]
-        else:
-            entry[0] += line.points
-            entry[1] += line.tally
-            entry[2] += 1
+        self.add_all((line,))
 
     def add_all(self, lines: Iterable[ScoreLine]) -> None:
         data = self.data
+        persons = self.persons
+        granule = self.granule
+        person_unit = self.person_unit
+        escalating = self.escalating
         for line in lines:
-            if line.person is not None:
+            date = line.date
+            g = granule.get(date)
+            if g is None:
+                g = self._granule(date)
+            person = line.person
+            if person is not None:
+                pkey = (person, g)
+                pentry = persons.get(pkey)
+                adopted = 1 if line.tally and line.calc.clause[:8] == "adoption" else 0
+                if pentry is None:
+                    persons[pkey] = [line.points, adopted]
+                    if person not in person_unit:
+                        person_unit[person] = line.unit
+                else:
+                    pentry[0] += line.points
+                    pentry[1] += adopted
                 continue
-            key = (line.unit, line.date)
+            key = (line.unit, g)
             bucket = data.get(key)
             if bucket is None:
                 bucket = data[key] = {}
+            if escalating and line.calc.clause in escalating:
+                self.escalating_lines.append(line)
             entry = bucket.get(line.calc)
             if entry is None:
                 bucket[line.calc] = [line.points, line.tally, 1]
@@ -710,7 +765,7 @@ def score_period(
     quotas, adoption rates, step rules, caps, base (with floor and cap on additions),
     vetoes. Period rules apply to unit credit only.
     """
-    buckets = _Buckets()
+    buckets = _Buckets(rs.uses_weeks, rs.escalating)
     item_lines = list(item_lines)
     buckets.add_all(item_lines)
     return _period_stage(rs, item_lines, buckets, period_events, period_data)
@@ -743,7 +798,9 @@ def _period_stage(
         out.append(line)
         buckets.add(line)
         if e.person is not None:
-            out.append(ScoreLine(e.unit, e.person, None, e.id, calc, None, calc.gross, e.date, 0))
+            out.append(
+                _new(ScoreLine, (e.unit, e.person, None, e.id, calc, None, calc.gross, e.date, 0))
+            )
 
     def emit(unit: str, date: datetime.date, calc: Calc, points: Decimal) -> None:
         line = ScoreLine(unit, None, None, None, calc, None, points, date, 0)
@@ -756,11 +813,7 @@ def _period_stage(
     }
     if escalating:
         seen: dict[tuple[str, str, str], int] = defaultdict(int)
-        candidates = [
-            line
-            for line in (*item_lines, *out)
-            if line.person is None and line.calc.clause in escalating and line.event is not None
-        ]
+        candidates = [line for line in buckets.escalating_lines if line.event is not None]
         counted: set[tuple[str, str | None]] = set()
         for line in sorted(candidates, key=lambda ln: (ln.date, ln.event or "", ln.unit)):
             if (line.unit, line.event) in counted:
@@ -1057,34 +1110,40 @@ def score(
         )
     for item_id, item_events in by_item.items():
         _score_item_into(rs, item_map[item_id], item_events, lines)
-    buckets = _Buckets()
+    buckets = _Buckets(rs.uses_weeks, rs.escalating)
     buckets.add_all(lines)
     lines.extend(_period_stage(rs, lines, buckets, loose, period_data))
-    return totals(rs, lines, period_data)
+    return _totals(rs, lines, buckets, period_data)
 
 
 def totals(rs: RuleSet, lines: Sequence[ScoreLine], period_data: PeriodData) -> Result:
     """Totals per unit (with roll-up), person, class and month from score lines."""
+    buckets = _Buckets()
+    buckets.add_all(lines)
+    return _totals(rs, lines, buckets, period_data)
+
+
+def _month(date: datetime.date) -> str:
+    return f"{date.year}-{date.month:02d}"
+
+
+def _totals(
+    rs: RuleSet, lines: Sequence[ScoreLine], buckets: _Buckets, period_data: PeriodData
+) -> Result:
     unit_month: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     person_month: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     unit_adopted: dict[str, int] = defaultdict(int)
     person_adopted: dict[str, int] = defaultdict(int)
-    person_unit: dict[str, str] = {}
-    month_of: dict[datetime.date, str] = {}
-    for line in lines:
-        date = line.date
-        month = month_of.get(date)
-        if month is None:
-            month = month_of[date] = f"{date.year}-{date.month:02d}"
-        if line.person is None:
-            unit_month[(line.unit, month)] += line.points
-            if line.tally and line.calc.clause.startswith("adoption"):
-                unit_adopted[line.unit] += 1
-        else:
-            person_month[(line.person, month)] += line.points
-            person_unit.setdefault(line.person, line.unit)
-            if line.tally and line.calc.clause.startswith("adoption"):
-                person_adopted[line.person] += 1
+    person_unit = buckets.person_unit
+    for (unit, granule), bucket in buckets.data.items():
+        month = _month(granule)
+        for calc, (points, tally, _n) in bucket.items():
+            unit_month[(unit, month)] += points
+            if tally and calc.clause.startswith("adoption"):
+                unit_adopted[unit] += tally
+    for (person, granule), (points, adopted) in buckets.persons.items():
+        person_month[(person, _month(granule))] += points
+        person_adopted[person] += adopted
     start = period_data.start or rs.effective_from
     end = period_data.end or rs.effective_to
     months = (
