@@ -256,7 +256,9 @@ def generate(n_events: int, seed: int = 1) -> tuple[list[Item], list[Event], Per
     return items, events[:n_events], period
 
 
-def plain_sum(events: list[Event], points: dict[tuple[str, str | None], Decimal]) -> dict[str, Decimal]:
+def plain_sum(
+    events: list[Event], points: dict[tuple[str, str | None], Decimal]
+) -> dict[str, Decimal]:
     """The baseline: one dictionary lookup and one addition per event."""
     totals: dict[str, Decimal] = {}
     zero = Decimal(0)
@@ -274,7 +276,10 @@ def main() -> None:
     rs = load_ruleset(RULES, "bench")
     t0 = time.perf_counter()
     items, events, period = generate(args.events)
-    print(f"generated {len(events):,} events, {len(items):,} items in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"generated {len(events):,} events, {len(items):,} items "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     base_points = {("adoption", c): Decimal(10) for c in ("zb", "zx", "sd", "sj", "sw", "web")}
@@ -284,7 +289,16 @@ def main() -> None:
     baseline = time.perf_counter() - t0
 
     # warm run so the rule set's lookup caches exist, as in a running server
-    score(rs, items[:2000], [e for e in events[:10000] if e.item_id is None or e.item_id in {i.id for i in items[:2000]}], period)
+    score(
+        rs,
+        items[:2000],
+        [
+            e
+            for e in events[:10000]
+            if e.item_id is None or e.item_id in {i.id for i in items[:2000]}
+        ],
+        period,
+    )
     gc.collect()
     gc.disable()  # the ledger is built once; cyclic GC passes only slow it down
     t0 = time.perf_counter()
@@ -297,8 +311,14 @@ def main() -> None:
     assert line_sum == unit_sum, (line_sum, unit_sum)
     print(f"score lines: {len(result.lines):,}")
     print(f"plain dict summation: {baseline * 1000:.0f} ms")
-    print(f"full rescoring:       {full:.2f} s  (target ≤ 3 s)  ratio to baseline {full / baseline:.0f}×")
-    print(f"peak memory (ru_maxrss): {peak:.0f} MB  (target ≤ 1024 MB; {rss_before:.0f} MB after generating the input)")
+    print(
+        f"full rescoring:       {full:.2f} s  (target ≤ 3 s)  "
+        f"ratio to baseline {full / baseline:.0f}×"
+    )
+    print(
+        f"peak memory (ru_maxrss): {peak:.0f} MB  (target ≤ 1024 MB; "
+        f"{rss_before:.0f} MB after generating the input)"
+    )
 
     by_item: dict[str, list[Event]] = {}
     for e in events:
@@ -320,8 +340,13 @@ def main() -> None:
     timings.sort()
     median = statistics.median(timings) * 1000
     p95 = timings[int(len(timings) * 0.95)] * 1000
-    print(f"single-item rescoring over {len(timings)} items: median {median:.3f} ms, p95 {p95:.3f} ms  (target ≤ 5 ms)")
-    print(f"single-item median / baseline per event: {median / 1000 / (baseline / len(events)):.0f}×")
+    print(
+        f"single-item rescoring over {len(timings)} items: "
+        f"median {median:.3f} ms, p95 {p95:.3f} ms  (target ≤ 5 ms)"
+    )
+    print(
+        f"single-item median / baseline per event: {median / 1000 / (baseline / len(events)):.0f}×"
+    )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,10 @@ basis = "per_piece"
 per_piece = -1
 """
 
-MARCH = '[quotas.march]\nperiod = "month"\ncounts = "adoption"\nrequired = 1\nbasis = "flat"\nflat = -4\n'
+MARCH = (
+    '[quotas.march]\nperiod = "month"\ncounts = "adoption"\n'
+    'required = 1\nbasis = "flat"\nflat = -4\n'
+)
 
 CASES = [
     # (name, settings, extra rules, events, expected year total for unit A)

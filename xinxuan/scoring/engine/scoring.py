@@ -274,7 +274,8 @@ def _value(rs: RuleSet, event: Event, kind: str | None, route: str | None) -> Ca
         return _outcome_calc(rs, event, kind, event.route or route)
     if t == "report":
         if rs.report_points is None and not rs.report_kinds:
-            return None
+            # reports still count for quotas and adoption rates
+            return _fixed_calc(rs, "report", ("上报（不计分）", "report (no points)"), ZERO)
         if kind is not None and kind in rs.report_kinds:
             return _fixed_calc(rs, "report", ("上报", "report"), rs.report_kinds[kind])
         return _fixed_calc(rs, "report", ("上报", "report"), rs.report_points or ZERO)
@@ -626,7 +627,7 @@ def _score_item_into(
         gross = calc.gross
         t = e.type
         tally = 0
-        if t in TALLIED and gross > 0 and t not in tallied:
+        if t in TALLIED and (gross > 0 or t == "report") and t not in tallied:
             tallied.add(t)
             tally = 1
         if unit_wt:
@@ -1046,7 +1047,7 @@ def _period_stage(
             count = counted_lines.get((unit, key), 0)
             if count >= p["count"]:
                 total = sum((pt for _c, pt, _t in entries), ZERO)
-                if total:
+                if total:  # the period scores exactly 0, as the regulations word it
                     calc = _fixed_calc(
                         rs,
                         f"veto.{veto.id}",

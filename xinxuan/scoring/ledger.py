@@ -1,0 +1,639 @@
+"""The score ledger: outcomes in the database → engine events → stored score lines.
+
+The engine (``xinxuan.scoring.engine``) knows nothing of the database; this module is
+the adapter.  Units and persons travel to the engine as their primary keys in text,
+events as ``o<outcome pk>``.
+
+Which regulation scores an event: every rule set *in force on the event's date*
+(status active, period covering the date) issued by a unit *above* the item's unit.
+A bureau's rule set credits its direct sub-units (a section's item counts for the
+field office the section belongs to); a province's rule set credits its bureaus.
+
+What is recomputed after a change — exactly what it affects, idempotently:
+
+* an item's outcome changes → that item's lines are replaced (``rescore_item``);
+* an outcome without an item (deduction, adjustment, missed commission) changes →
+  that outcome's lines are replaced (``rescore_outcome``);
+* under a rule set with period rules (quotas, caps, bases, rates, steps, vetoes,
+  escalation, nullification), its period stage is recomputed as well, since those
+  depend on every line of the period;
+* a rule set is activated or edited → everything it scores (``rescore_ruleset``).
+
+``Standing`` rows are the running sums of the lines and move by the difference
+between the old and the new lines, so seeing the standings costs one small query.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinxuan.organisation.models import Unit, UnitTarget
+from xinxuan.outcomes.models import Outcome
+from xinxuan.scoring import engine
+from xinxuan.scoring.models import RuleSet, ScoreLine, Standing
+from xinxuan.submissions.models import Item
+
+ZERO = Decimal(0)
+
+
+class LedgerError(Exception):
+    """The rule set in force cannot score an outcome; nothing was saved."""
+
+    def __init__(self, message: str, problems: Sequence[engine.Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+
+def live_scoring() -> bool:
+    """Whether actions rescore as they change the ledger (a benchmark turns it off)."""
+    return getattr(settings, "XINXUAN_LIVE_SCORING", True)
+
+
+_pending = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Collect changed outcomes instead of rescoring each at once (an import of many
+    rows rescores every touched item once, at the end, with ``rescore_outcomes``)."""
+    stack = getattr(_pending, "stack", None)
+    if stack is None:
+        stack = _pending.stack = []
+    collected: set[int] = set()
+    stack.append(collected)
+    try:
+        yield collected
+    finally:
+        stack.pop()
+
+
+def after_change(outcome: Outcome) -> None:
+    """Rescore what a changed outcome affects, now or at the end of ``deferred()``."""
+    stack = getattr(_pending, "stack", None)
+    if stack:
+        stack[-1].add(outcome.pk)
+    elif live_scoring():
+        rescore_outcome(outcome)
+
+
+def rescore_outcomes(pks: Iterable[int]) -> None:
+    """Rescore a batch of changed outcomes: each item once, each loose outcome once."""
+    if not live_scoring():
+        return
+    ctx = Context()
+    outcomes = list(Outcome.objects.filter(pk__in=list(pks)))
+    for item_id in sorted({o.item_id for o in outcomes if o.item_id}):
+        rescore_item(item_id, ctx=ctx)
+    for outcome in outcomes:
+        if not outcome.item_id:
+            rescore_outcome(outcome, ctx=ctx)
+
+
+# ------------------------------------------------------------------ rule sets
+
+_compiled: dict[tuple[int, int], engine.RuleSet] = {}
+
+
+def compile_ruleset(ruleset: RuleSet) -> engine.RuleSet:
+    """The engine's rule set for a stored one, compiled once per version."""
+    key = (ruleset.pk, ruleset.version)
+    found = _compiled.get(key)
+    if found is None:
+        found = engine.load_ruleset(ruleset.text, source=ruleset.name)
+        if len(_compiled) > 64:
+            _compiled.clear()
+        _compiled[key] = found
+    return found
+
+
+@dataclass
+class Tree:
+    """The unit tree as parent links, loaded once per rescoring."""
+
+    parent: dict[int, int | None]
+
+    @classmethod
+    def load(cls) -> Tree:
+        return cls(dict(Unit.objects.values_list("pk", "parent_id")))
+
+    def ancestors(self, unit_id: int) -> list[int]:
+        chain, seen = [], {unit_id}
+        node = self.parent.get(unit_id)
+        while node is not None and node not in seen:
+            chain.append(node)
+            seen.add(node)
+            node = self.parent.get(node)
+        return chain
+
+    def credited(self, issuer_id: int, unit_id: int) -> int | None:
+        """The unit an issuer's rule set credits for ``unit_id``: its direct child on the
+        way down, or the issuer itself; None if the unit is not below the issuer."""
+        if unit_id == issuer_id:
+            return issuer_id
+        node = unit_id
+        seen = set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            up = self.parent.get(node)
+            if up == issuer_id:
+                return node
+            node = up
+        return None
+
+
+class Context:
+    """Rule sets in force and the unit tree, fetched once for one rescoring."""
+
+    def __init__(self) -> None:
+        self.tree = Tree.load()
+        self.rulesets = list(RuleSet.objects.active())
+
+    def rulesets_for(self, unit_id: int, day: datetime.date) -> list[RuleSet]:
+        above = set(self.tree.ancestors(unit_id))
+        return [
+            rs
+            for rs in self.rulesets
+            if rs.unit_id in above and rs.effective_from <= day <= rs.effective_to
+        ]
+
+
+def has_period_rules(rs: engine.RuleSet) -> bool:
+    """Whether the rule set has rules that depend on a whole period's lines."""
+    escalating = any(d.params.get("escalation") for d in rs.deductions.values())
+    return bool(
+        rs.quotas
+        or rs.rates
+        or rs.steps
+        or rs.caps
+        or rs.base
+        or rs.vetoes
+        or rs.nullification
+        or escalating
+    )
+
+
+# ------------------------------------------------------------------ adapters
+
+
+def _shares(pairs: Iterable[tuple[int, Decimal]], credit) -> tuple[engine.Share, ...]:
+    merged: dict[int, Decimal] = {}
+    for unit_id, weight in pairs:
+        target = credit(unit_id)
+        if target is not None:
+            merged[target] = merged.get(target, ZERO) + weight
+    return tuple(engine.Share(str(pk), weight) for pk, weight in merged.items())
+
+
+def engine_item(item: Item, ruleset: RuleSet, tree: Tree, route: str | None) -> engine.Item:
+    """The engine's view of an item under one rule set (units as that rule set credits them)."""
+
+    def credit(unit_id: int) -> int | None:
+        return tree.credited(ruleset.unit_id, unit_id)
+
+    unit_pairs = [(s.unit_id, s.share) for s in item.unit_shares.all()] or [
+        (item.unit_id, Decimal(1))
+    ]
+    units = _shares(unit_pairs, credit)
+    persons = []
+    for author in item.author_shares.all():
+        unit = credit(author.person.unit_id)
+        persons.append(
+            engine.Share(str(author.person_id), author.share, str(unit) if unit else None)
+        )
+    return engine.Item(
+        id=str(item.pk),
+        kind=item.kind.code,
+        units=units,
+        persons=tuple(persons),
+        title=item.title,
+        char_count=item.char_count,
+        topics=tuple(t.code for t in item.topics.all()),
+        route=route,
+    )
+
+
+def engine_event(outcome: Outcome, credited_unit: int | None = None) -> engine.Event:
+    """The engine's view of an outcome.  ``credited_unit`` for outcomes without an item."""
+    endorsement = outcome.kind == "endorsement"
+    level_code = outcome.level.code if outcome.level_id else None
+    return engine.Event(
+        id=f"o{outcome.pk}",
+        type=outcome.kind,
+        date=outcome.date,
+        item_id=str(outcome.item_id) if outcome.item_id else None,
+        unit=str(credited_unit) if credited_unit is not None else None,
+        person=str(outcome.person_id) if outcome.person_id and not outcome.item_id else None,
+        carrier=outcome.carrier.code if outcome.carrier_id else None,
+        level=None if endorsement else level_code,
+        grade=outcome.grade or None,
+        placement=outcome.placement or None,
+        use=outcome.use or None,
+        issue=outcome.issue or None,
+        leader=outcome.leader or None,
+        leader_level=level_code if endorsement else None,
+        leader_rank=outcome.leader_rank or None,
+        route=outcome.route.code if outcome.route_id else None,
+        rule=outcome.rule or None,
+        points=outcome.points,
+        assessor=None,
+        reason=outcome.reason or None,
+        revoked=outcome.revoked_at is not None,
+    )
+
+
+def commission_events(item: Item) -> list[engine.Event]:
+    """Events derived from a commissioned item: when it was due and when it came."""
+    commission = item.commission
+    if commission is None or commission.cancelled or item.submitted_at is None:
+        return []
+    delivered = timezone.localdate(item.submitted_at)
+    return [
+        engine.Event(id=f"c{commission.pk}-due", type="commission_due", date=commission.deadline),
+        engine.Event(
+            id=f"c{commission.pk}-i{item.pk}",
+            type="commission_delivered",
+            date=delivered,
+        ),
+    ]
+
+
+def _fit(compiled: engine.RuleSet, events: Iterable[engine.Event]) -> list[engine.Event]:
+    """Routes are facts of the ledger; a rule set that names no route ignores them."""
+    return [
+        e if e.route is None or e.route in compiled.routes else replace(e, route=None)
+        for e in events
+    ]
+
+
+def _outcomes():
+    return Outcome.objects.select_related("carrier", "level", "route")
+
+
+def _problems_message(error: engine.EngineError) -> LedgerError:
+    text = "；".join(p.message_zh for p in error.problems[:5])
+    return LedgerError(
+        _("The rule set in force cannot score this: %(problems)s") % {"problems": text},
+        error.problems,
+    )
+
+
+# ------------------------------------------------------------------ storing lines
+
+
+Key = tuple[int, int, int | None]  # ruleset, unit, person
+
+
+def _sums(lines: Iterable[ScoreLine]) -> dict[Key, tuple[Decimal, int]]:
+    sums: dict[Key, list] = defaultdict(lambda: [ZERO, 0])
+    for line in lines:
+        key = (line.ruleset_id, line.unit_id, line.person_id)
+        sums[key][0] += line.points
+        if line.tally and line.clause.startswith("adoption"):
+            sums[key][1] += 1
+    return {k: (v[0], v[1]) for k, v in sums.items()}
+
+
+def _stored_sums(queryset) -> dict[Key, tuple[Decimal, int]]:
+    rows = queryset.values("ruleset_id", "unit_id", "person_id", "points", "tally", "clause")
+    sums: dict[Key, list] = defaultdict(lambda: [ZERO, 0])
+    for row in rows:
+        key = (row["ruleset_id"], row["unit_id"], row["person_id"])
+        sums[key][0] += row["points"]
+        if row["tally"] and row["clause"].startswith("adoption"):
+            sums[key][1] += 1
+    return {k: (v[0], v[1]) for k, v in sums.items()}
+
+
+def _move_standings(old: dict[Key, tuple], new: dict[Key, tuple]) -> None:
+    for key in set(old) | set(new):
+        o_points, o_count = old.get(key, (ZERO, 0))
+        n_points, n_count = new.get(key, (ZERO, 0))
+        d_points, d_count = n_points - o_points, n_count - o_count
+        if d_points == 0 and d_count == 0:
+            continue
+        ruleset_id, unit_id, person_id = key
+        if person_id is None:
+            rows = Standing.objects.filter(ruleset_id=ruleset_id, unit_id=unit_id, person=None)
+        else:
+            rows = Standing.objects.filter(ruleset_id=ruleset_id, person_id=person_id)
+        if not rows.update(points=F("points") + d_points, adopted=F("adopted") + d_count):
+            Standing.objects.get_or_create(
+                ruleset_id=ruleset_id,
+                unit_id=unit_id,
+                person_id=person_id,
+                defaults={"points": ZERO, "adopted": 0},
+            )
+            rows.update(points=F("points") + d_points, adopted=F("adopted") + d_count)
+
+
+def _to_rows(ruleset: RuleSet, lines: Iterable[engine.ScoreLine]) -> list[ScoreLine]:
+    rows = []
+    version = ruleset.version_label
+    for line in lines:
+        event = line.event or ""
+        outcome_id = int(event[1:]) if event.startswith("o") and event[1:].isdigit() else None
+        rows.append(
+            ScoreLine(
+                ruleset=ruleset,
+                version=version,
+                outcome_id=outcome_id,
+                event_key=event,
+                item_id=int(line.item) if line.item else None,
+                unit_id=int(line.unit),
+                person_id=int(line.person) if line.person else None,
+                clause=line.calc.clause,
+                points=line.points,
+                date=line.date,
+                tally=line.tally,
+                explanation=engine.explain(line, "zh"),
+                explanation_en=engine.explain(line, "en"),
+            )
+        )
+    return rows
+
+
+def _replace(queryset, rows: list[ScoreLine]) -> None:
+    old = _stored_sums(queryset)
+    queryset.delete()
+    ScoreLine.objects.bulk_create(rows, batch_size=2000)
+    _move_standings(old, _sums(rows))
+
+
+# ------------------------------------------------------------------ rescoring
+
+
+def _item_route(outcomes: Sequence[Outcome]) -> str | None:
+    reports = [o for o in outcomes if o.kind == "report" and o.route_id and not o.revoked_at]
+    return reports[-1].route.code if reports else None
+
+
+def rescore_item(item: Item | int, *, ctx: Context | None = None) -> list[ScoreLine]:
+    """Replace the score lines of one item under every rule set in force for its events."""
+    ctx = ctx or Context()
+    item_id = item if isinstance(item, int) else item.pk
+    item = (
+        Item.objects.select_related("kind", "commission")
+        .prefetch_related("unit_shares", "author_shares__person", "topics")
+        .get(pk=item_id)
+    )
+    outcomes = list(_outcomes().filter(item_id=item.pk).order_by("date", "pk"))
+    route = _item_route(outcomes)
+    groups: dict[int, list[engine.Event]] = defaultdict(list)
+    by_pk = {rs.pk: rs for rs in ctx.rulesets}
+    for event in [*(engine_event(o) for o in outcomes), *commission_events(item)]:
+        for rs in ctx.rulesets_for(item.unit_id, event.date):
+            groups[rs.pk].append(event)
+    rows: list[ScoreLine] = []
+    for ruleset_pk, events in groups.items():
+        ruleset = by_pk[ruleset_pk]
+        compiled = compile_ruleset(ruleset)
+        eitem = engine_item(
+            item, ruleset, ctx.tree, route if route in compiled.routes else None
+        )
+        if not eitem.units:
+            continue
+        try:
+            lines = engine.score_item(compiled, eitem, _fit(compiled, events))
+            rows.extend(_to_rows(ruleset, lines))
+        except engine.EngineError as error:
+            raise _problems_message(error) from None
+    _replace(ScoreLine.objects.filter(item_id=item.pk), rows)
+    for ruleset_pk in groups:
+        if has_period_rules(compile_ruleset(by_pk[ruleset_pk])):
+            rescore_period_stage(by_pk[ruleset_pk], ctx=ctx)
+    return rows
+
+
+def rescore_outcome(outcome: Outcome, *, ctx: Context | None = None) -> None:
+    """Rescore what one outcome affects: its item, or, without an item, its own lines."""
+    ctx = ctx or Context()
+    if outcome.item_id:
+        rescore_item(outcome.item_id, ctx=ctx)
+        return
+    rows: list[ScoreLine] = []
+    period_rulesets = []
+    for ruleset in ctx.rulesets_for(outcome.unit_id, outcome.date):
+        compiled = compile_ruleset(ruleset)
+        if has_period_rules(compiled):
+            period_rulesets.append(ruleset)
+            continue
+        unit = ctx.tree.credited(ruleset.unit_id, outcome.unit_id)
+        event = engine_event(outcome, unit)
+        try:
+            lines = engine.score_period(compiled, [], [event], engine.PeriodData())
+        except engine.EngineError as error:
+            raise _problems_message(error) from None
+        rows.extend(_to_rows(ruleset, lines))
+    _replace(ScoreLine.objects.filter(outcome=outcome, item__isnull=True), rows)
+    for ruleset in period_rulesets:
+        rescore_period_stage(ruleset, ctx=ctx)
+
+
+def _scope(ruleset: RuleSet, tree: Tree) -> set[int]:
+    return {pk for pk in tree.parent if tree.credited(ruleset.unit_id, pk) is not None}
+
+
+def period_data(ruleset: RuleSet, tree: Tree) -> engine.PeriodData:
+    """Units credited by the rule set, with the tree between them and their targets."""
+    children = [pk for pk, parent in tree.parent.items() if parent == ruleset.unit_id]
+    targets = dict(
+        UnitTarget.objects.filter(
+            unit_id__in=children, year=ruleset.effective_from.year
+        ).values_list("unit_id", "points")
+    )
+    units = Unit.objects.filter(pk__in=children).select_related("unit_class")
+    return engine.PeriodData(
+        units=tuple(
+            engine.UnitInfo(
+                id=str(u.pk),
+                name=u.label,
+                unit_class=u.unit_class.code if u.unit_class else None,
+                target=targets.get(u.pk),
+                order=u.sort_order,
+            )
+            for u in units
+        ),
+        start=ruleset.effective_from,
+        end=ruleset.effective_to,
+    )
+
+
+def _loose_events(ruleset: RuleSet, tree: Tree) -> list[engine.Event]:
+    scope = _scope(ruleset, tree)
+    outcomes = _outcomes().filter(
+        item__isnull=True,
+        unit_id__in=scope,
+        date__gte=ruleset.effective_from,
+        date__lte=ruleset.effective_to,
+    )
+    return [engine_event(o, tree.credited(ruleset.unit_id, o.unit_id)) for o in outcomes]
+
+
+def rescore_period_stage(ruleset: RuleSet, *, ctx: Context | None = None) -> None:
+    """Recompute the lines of a rule set that do not belong to one item."""
+    ctx = ctx or Context()
+    compiled = compile_ruleset(ruleset)
+    stored = ScoreLine.objects.filter(ruleset=ruleset, item__isnull=False, person__isnull=True)
+    item_lines = [
+        engine.ScoreLine(
+            str(row["unit_id"]),
+            None,
+            str(row["item_id"]),
+            row["event_key"] or None,
+            engine.Calc(row["clause"], ("", ""), row["points"], ("", "")),
+            None,
+            row["points"],
+            row["date"],
+            row["tally"],
+        )
+        for row in stored.values("unit_id", "item_id", "event_key", "clause", "points", "date", "tally")
+    ]
+    try:
+        lines = engine.score_period(
+            compiled, item_lines, _loose_events(ruleset, ctx.tree), period_data(ruleset, ctx.tree)
+        )
+    except engine.EngineError as error:
+        raise _problems_message(error) from None
+    _replace(ScoreLine.objects.filter(ruleset=ruleset, item__isnull=True), _to_rows(ruleset, lines))
+
+
+def rescore_ruleset(ruleset: RuleSet) -> int:
+    """Score everything a rule set covers from scratch; returns the number of lines."""
+    tree = Tree.load()
+    compiled = compile_ruleset(ruleset)
+    scope = _scope(ruleset, tree)
+    outcomes = list(
+        _outcomes().filter(
+            item__isnull=False,
+            item__unit_id__in=scope,
+            date__gte=ruleset.effective_from,
+            date__lte=ruleset.effective_to,
+        )
+    )
+    by_item: dict[int, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_item[outcome.item_id].append(outcome)
+    items = (
+        Item.objects.filter(Q(pk__in=by_item.keys()) | Q(commission__isnull=False, unit_id__in=scope))
+        .select_related("kind", "commission")
+        .prefetch_related("unit_shares", "author_shares__person", "topics")
+    )
+    engine_items, events = [], []
+    for item in items.iterator(chunk_size=2000):
+        own = by_item.get(item.pk, [])
+        extra = [
+            e
+            for e in commission_events(item)
+            if ruleset.effective_from <= e.date <= ruleset.effective_to
+        ]
+        if not own and not extra:
+            continue
+        route = _item_route(own)
+        eitem = engine_item(item, ruleset, tree, route if route in compiled.routes else None)
+        if not eitem.units:
+            continue
+        engine_items.append(eitem)
+        events.extend(engine_event(o) for o in own)
+        events.extend(extra)
+    events.extend(_loose_events(ruleset, tree))
+    events = _fit(compiled, events)
+    try:
+        result = engine.score(compiled, engine_items, events, period_data(ruleset, tree))
+    except engine.EngineError as error:
+        raise _problems_message(error) from None
+    with transaction.atomic():
+        ScoreLine.objects.filter(ruleset=ruleset).delete()
+        Standing.objects.filter(ruleset=ruleset).delete()
+        rows = _to_rows(ruleset, result.lines)
+        ScoreLine.objects.bulk_create(rows, batch_size=5000)
+        rebuild_standings(ruleset)
+    return len(rows)
+
+
+def rebuild_standings(ruleset: RuleSet) -> None:
+    """Standings of a rule set recomputed from its lines (after a full rescoring)."""
+    Standing.objects.filter(ruleset=ruleset).delete()
+    sums = _stored_sums(ScoreLine.objects.filter(ruleset=ruleset))
+    Standing.objects.bulk_create(
+        Standing(ruleset=ruleset, unit_id=u, person_id=p, points=pts, adopted=n)
+        for (_r, u, p), (pts, n) in sums.items()
+    )
+
+
+def clear_ruleset(ruleset: RuleSet) -> None:
+    """Remove what a rule set scored (when it goes out of force)."""
+    ScoreLine.objects.filter(ruleset=ruleset).delete()
+    Standing.objects.filter(ruleset=ruleset).delete()
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class Row:
+    unit: Unit
+    points: Decimal
+    adopted: int
+    target: Decimal | None
+    completion: Decimal | None
+    rank: int
+    gap_to_next: Decimal | None
+    lead_over_second: Decimal | None
+
+
+def standings(ruleset: RuleSet) -> list[Row]:
+    """Units credited by a rule set, best first, with target completion and gaps."""
+    children = list(Unit.objects.filter(parent_id=ruleset.unit_id, is_active=True))
+    stored = {
+        s.unit_id: s for s in Standing.objects.filter(ruleset=ruleset, person__isnull=True)
+    }
+    targets = dict(
+        UnitTarget.objects.filter(year=ruleset.effective_from.year, unit__in=children).values_list(
+            "unit_id", "points"
+        )
+    )
+    scored = sorted(
+        (
+            (stored[u.pk].points if u.pk in stored else ZERO, u)
+            for u in children
+            if u.pk in stored or u.pk in targets
+        ),
+        key=lambda pair: (-pair[0], pair[1].sort_order),
+    )
+    rows = []
+    for index, (points, unit) in enumerate(scored):
+        target = targets.get(unit.pk)
+        above = scored[index - 1][0] if index else None
+        second = scored[1][0] if len(scored) > 1 else None
+        rows.append(
+            Row(
+                unit=unit,
+                points=points,
+                adopted=stored[unit.pk].adopted if unit.pk in stored else 0,
+                target=target,
+                completion=(points / target * 100) if target else None,
+                rank=index + 1,
+                gap_to_next=(above - points) if above is not None else None,
+                lead_over_second=(points - second) if index == 0 and second is not None else None,
+            )
+        )
+    return rows
+
+
+def item_points(item: Item) -> Decimal:
+    """The item's points over every rule set, unit credit only."""
+    lines = ScoreLine.objects.filter(item=item, person__isnull=True)
+    return lines.aggregate(total=Sum("points"))["total"] or ZERO

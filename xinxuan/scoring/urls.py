@@ -1,0 +1,14 @@
+from django.urls import path
+
+from xinxuan.scoring import views
+
+app_name = "scoring"
+
+urlpatterns = [
+    path("", views.ruleset_list, name="ruleset-list"),
+    path("new/", views.ruleset_edit, name="ruleset-add"),
+    path("<int:pk>/", views.ruleset_edit, name="ruleset-edit"),
+    path("<int:pk>/activate/", views.ruleset_activate, name="ruleset-activate"),
+    path("<int:pk>/retire/", views.ruleset_retire, name="ruleset-retire"),
+    path("<int:pk>/standings/", views.standings, name="standings"),
+]
