@@ -6,3 +6,8 @@ class PortalConfig(AppConfig):
     name = "xinxuan.portal"
     label = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from xinxuan.portal import signals
+
+        signals.connect()

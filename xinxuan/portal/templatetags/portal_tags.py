@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django import template
+from django.core.cache import cache
+from django.urls import reverse
+
+from xinxuan.portal.lists import generation, list_seconds, lists_for
+from xinxuan.portal.models import Sponsor
+from xinxuan.portal.views import sponsor_token
+
+register = template.Library()
+
+
+@register.inclusion_tag("portal/includes/lists.html")
+def portal_lists(channel=None, heading=""):
+    return {"lists": lists_for(channel), "channel": channel, "heading": heading}
+
+
+@register.inclusion_tag("portal/includes/sponsors.html")
+def portal_sponsors():
+    key = f"portal:sponsors:{generation()}"
+    sponsors = cache.get(key)
+    if sponsors is None:
+        sponsors = [
+            {"name": s.name, "href": reverse("portal:sponsor-click", args=[sponsor_token(s)])}
+            for s in Sponsor.objects.running()
+        ]
+        cache.set(key, sponsors, min(list_seconds(), 60))
+    return {"sponsors": sponsors}

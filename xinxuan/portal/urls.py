@@ -1,0 +1,13 @@
+from django.urls import path
+from wagtail.contrib.sitemaps.views import sitemap
+
+from xinxuan.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("search/", views.search_view, name="search"),
+    path("hit/<int:page_id>/", views.view_beacon, name="hit"),
+    path("go/<str:token>/", views.sponsor_click, name="sponsor-click"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+]

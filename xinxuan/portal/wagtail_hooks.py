@@ -1,0 +1,27 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from xinxuan.portal.models import Sponsor
+
+
+class SponsorViewSet(SnippetViewSet):
+    model = Sponsor
+    icon = "link"
+    menu_label = _("Sponsors")
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["name", "slot", "starts_at", "ends_at", "is_active", "clicks"]
+    list_filter = ["is_active", "slot"]
+
+
+register_snippet(SponsorViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_portal_log_actions(actions):
+    actions.register_action("portal.recommend", _("Recommend article"), _("Article recommended"))
+    actions.register_action(
+        "portal.publish_item", _("Publish item on the portal"), _("Item published as article")
+    )
