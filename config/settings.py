@@ -113,6 +113,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous portal pages from the cache before sessions, routing or the database.
+    "xinxuan.portal.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -245,9 +247,34 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # offline intranets: never call home
 WAGTAIL_USAGE_COUNT_ENABLED = False
 WAGTAILEMBEDS_FINDERS: list[dict] = []  # no oEmbed look-ups on an offline intranet
+# The portal indexes jieba-segmented text, so any backend works: the database backend
+# by default, or e.g. XINXUAN_SEARCH_BACKEND=wagtail.search.backends.elasticsearch8 with
+# XINXUAN_SEARCH_URLS=http://127.0.0.1:9200 (then `manage.py update_index`).
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {
+        "BACKEND": os.environ.get("XINXUAN_SEARCH_BACKEND", "wagtail.search.backends.database"),
+        # PostgreSQL: split on spaces only, no English stemming of the segmented text.
+        "SEARCH_CONFIG": "simple",
+    },
 }
+if os.environ.get("XINXUAN_SEARCH_URLS"):
+    WAGTAILSEARCH_BACKENDS["default"]["URLS"] = env_list("XINXUAN_SEARCH_URLS", "")
+    WAGTAILSEARCH_BACKENDS["default"]["INDEX"] = os.environ.get("XINXUAN_SEARCH_INDEX", "xinxuan")
+    del WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"]
+
+# Portal caching (docs/portal.md): the application's own page cache, the lifetime a
+# reverse proxy may keep a page between purges, and the proxy Wagtail purges on publish.
+PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("XINXUAN_PAGE_CACHE_SECONDS", "300"))
+PORTAL_PROXY_CACHE_SECONDS = int(os.environ.get("XINXUAN_PROXY_CACHE_SECONDS", "300"))
+PORTAL_LIST_SECONDS = int(os.environ.get("XINXUAN_LIST_SECONDS", "300"))
+PORTAL_VIEW_FLUSH_SECONDS = float(os.environ.get("XINXUAN_VIEW_FLUSH_SECONDS", "30"))
+if os.environ.get("XINXUAN_FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["XINXUAN_FRONTEND_CACHE_URL"],
+        }
+    }
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "zip", "jpg", "png"]
 WAGTAILUSERS_PASSWORD_ENABLED = True

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
     path("healthz", account_views.healthz, name="healthz"),
+    path("", include("xinxuan.portal.urls")),
 ]
 
 if settings.SERVE_MEDIA:
