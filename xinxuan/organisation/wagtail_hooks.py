@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -75,7 +76,14 @@ class UnitViewSet(UnitScopedViewSet):
     unit_field = "pk"
     icon = "site"
     menu_label = _("Units")
-    list_display = ["name", "kind", "parent", "unit_class", "sort_order", "is_active"]
+    list_display = [
+        "name",
+        "kind",
+        "parent",
+        "unit_class",
+        "sort_order",
+        BooleanColumn("is_active", label=_("active")),
+    ]
     list_filter = ["kind", "unit_class", "is_active"]
     search_fields = ["name", "short_name", "code"]
     ordering = ["sort_order", "name"]
@@ -92,7 +100,13 @@ class PersonViewSet(UnitScopedViewSet):
     model = Person
     icon = "user"
     menu_label = _("People")
-    list_display = ["name", "unit", "position", "user", "is_active"]
+    list_display = [
+        "name",
+        "unit",
+        "position",
+        "user",
+        BooleanColumn("is_active", label=_("active")),
+    ]
     list_filter = ["unit", "is_active"]
     search_fields = ["name", "position"]
 
