@@ -1,0 +1,71 @@
+"""Reading ledgers: Chinese or English headers, BOM, JSON Lines, every bad row listed."""
+
+from decimal import Decimal
+
+import pytest
+from engine_builders import make_rules
+
+from xinxuan.scoring.engine import EventsFileError, Share
+from xinxuan.scoring.engine.events_io import read_events
+
+ZH = (
+    "\ufeff事件编号,稿件编号,标题,类别,字数,单位,作者,事件,日期,载体,采用方式\n"
+    "E1,I1,标题一,政务信息,1200,动植检处:1;办公室:1,张一:3;李二:2,采用,2011年3月5日,总局《专报信息》,独家\n"
+    "E2,I1,,,,,,上报,2011/3/1,,\n"
+)
+EN = (
+    "event_id,item_id,kind,units,event,date,carrier,use\nE1,I1,info,A,adoption,2011-03-05,zb,sole\n"
+)
+
+
+def test_chinese_headers_with_bom_and_labels():
+    parsed = read_events(ZH, ruleset=make_rules())
+    assert [e.type for e in parsed.events] == ["adoption", "report"]
+    item = parsed.items[0]
+    assert item.kind == "info" and item.char_count == 1200
+    assert item.units == (Share("动植检处", Decimal(1)), Share("办公室", Decimal(1)))
+    assert [p.id for p in item.persons] == ["张一", "李二"]
+    assert parsed.events[0].carrier == "zb" and parsed.events[0].use == "sole"
+
+
+def test_english_headers_and_jsonl_agree():
+    jsonl = (
+        '{"event_id": "E1", "item_id": "I1", "kind": "info", "units": "A", '
+        '"event": "adoption", "date": "2011-03-05", "carrier": "zb", "use": "sole"}\n'
+    )
+    assert read_events(EN) == read_events(jsonl, format="jsonl")
+
+
+BAD_ROWS = [
+    ("unknown kind", "E1,I1,novel,A,adoption,2011-03-05,zb,sole", "kind"),
+    ("bad date", "E1,I1,info,A,adoption,2011-02-30,zb,sole", "date"),
+    ("bad share", "E1,I1,info,A:x,adoption,2011-03-05,zb,sole", "units"),
+    ("unknown event", "E1,I1,info,A,adopted,2011-03-05,zb,sole", "event"),
+    ("unknown carrier", "E1,I1,info,A,adoption,2011-03-05,nowhere,sole", "carrier"),
+]
+
+
+@pytest.mark.parametrize(("row", "column"), [c[1:] for c in BAD_ROWS], ids=[c[0] for c in BAD_ROWS])
+def test_bad_row_names_row_and_column(row, column):
+    text = EN.splitlines()[0] + "\n" + row + "\n"
+    with pytest.raises(EventsFileError) as info:
+        read_events(text, ruleset=make_rules())
+    problem = info.value.problems[0]
+    assert (problem.line, problem.key) == (2, column)
+    assert problem.message_zh and problem.message_en
+
+
+def test_file_rejected_as_a_whole_with_all_errors_unless_skipping():
+    text = EN + "E2,I2,info,A,adoption,bad,zb,sole\nE3,I3,info,A,adoption,2011-13-01,zb,sole\n"
+    with pytest.raises(EventsFileError) as info:
+        read_events(text)
+    assert [p.line for p in info.value.problems] == [3, 4]
+    parsed = read_events(text, skip_bad_rows=True)
+    assert [e.id for e in parsed.events] == ["E1"] and len(parsed.errors) == 2
+
+
+def test_conflicting_item_attributes_are_an_error():
+    text = EN + "E2,I1,photo,A,report,2011-03-01,,\n"
+    with pytest.raises(EventsFileError) as info:
+        read_events(text)
+    assert info.value.problems[0].key == "item_id"

@@ -1,0 +1,131 @@
+"""Properties that must hold for any input (hypothesis)."""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from engine_builders import make_rules
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xinxuan.scoring.engine import Event, Item, PeriodData, Share, UnitInfo, allocate, score
+
+RULES = make_rules(
+    'person_split = "ratio_first_n"',
+    '[base]\nperiod = "quarter"\npoints = 5\nfloor = 0\n'
+    '[quotas.q]\nperiod = "month"\ncounts = "report"\nrequired = 1\nbasis = "flat"\nflat = -1\n',
+)
+UNITS = ("A", "B", "C")
+PERIOD = PeriodData(units=tuple(UnitInfo(u) for u in UNITS))
+
+outcome = st.sampled_from(
+    [
+        {"type": "adoption", "carrier": "zx"},
+        {"type": "adoption", "carrier": "zb", "grade": "canyue"},
+        {"type": "adoption", "carrier": "sd", "use": "combined"},
+        {"type": "publication", "carrier": "cd"},
+        {"type": "report"},
+        {"type": "endorsement", "leader_level": "city"},
+        {"type": "deduction", "rule": "late"},
+    ]
+)
+
+
+@st.composite
+def ledgers(draw):
+    n_items = draw(st.integers(1, 6))
+    items = []
+    for i in range(n_items):
+        units = draw(st.lists(st.sampled_from(UNITS), min_size=1, max_size=3, unique=True))
+        weights = draw(st.lists(st.integers(1, 5), min_size=len(units), max_size=len(units)))
+        items.append(
+            Item(
+                id=f"I{i}",
+                kind=draw(st.sampled_from(["info", "photo", "brief"])),
+                units=tuple(Share(u, Decimal(w)) for u, w in zip(units, weights, strict=True)),
+                persons=tuple(
+                    Share(p)
+                    for p in draw(st.lists(st.sampled_from("PQR"), max_size=3, unique=True))
+                ),
+            )
+        )
+    events = []
+    for k in range(draw(st.integers(0, 15))):
+        day = datetime.date(2011, 1, 1) + datetime.timedelta(days=draw(st.integers(0, 364)))
+        events.append(
+            Event(id=f"E{k}", date=day, item_id=draw(st.sampled_from(items)).id, **draw(outcome))
+        )
+    return items, events
+
+
+def unit_sum(result):
+    return sum((line.points for line in result.lines if line.person is None), Decimal(0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ledgers())
+def test_totals_equal_sum_of_lines(ledger):
+    items, events = ledger
+    result = score(RULES, items, events, PERIOD)
+    assert sum(t.points for t in result.units.values()) == unit_sum(result)
+    person_lines = sum(
+        (line.points for line in result.lines if line.person is not None), Decimal(0)
+    )
+    assert sum(t.points for t in result.persons.values()) == person_lines
+
+
+@settings(max_examples=60, deadline=None)
+@given(ledgers())
+def test_shares_of_one_event_add_up_exactly(ledger):
+    items, events = ledger
+    result = score(RULES, items, events, PERIOD)
+    for event in events:
+        lines = [ln for ln in result.lines if ln.event == event.id and ln.person is None]
+        gross = {ln.calc.gross for ln in lines}
+        if lines:
+            (value,) = gross
+            if lines[0].share is not None:
+                assert sum(ln.points for ln in lines) == value
+
+
+@settings(max_examples=40, deadline=None)
+@given(ledgers(), st.randoms())
+def test_event_order_does_not_matter_and_output_is_stable(ledger, rnd):
+    items, events = ledger
+    first = score(RULES, items, events, PERIOD)
+    shuffled = list(events)
+    rnd.shuffle(shuffled)
+    again = score(RULES, items, shuffled, PERIOD)
+    assert {u: t.points for u, t in first.units.items()} == {
+        u: t.points for u, t in again.units.items()
+    }
+    assert sorted(map(repr, first.lines)) == sorted(map(repr, again.lines))
+    assert repr(score(RULES, items, events, PERIOD).lines) == repr(first.lines)
+
+
+@settings(max_examples=40, deadline=None)
+@given(ledgers(), st.data())
+def test_revoking_and_restoring_an_event_restores_totals(ledger, data):
+    items, events = ledger
+    if not events:
+        return
+    before = score(RULES, items, events, PERIOD)
+    index = data.draw(st.integers(0, len(events) - 1))
+    revoked = list(events)
+    revoked[index] = dataclasses.replace(events[index], revoked=True)
+    score(RULES, items, revoked, PERIOD)
+    restored = list(revoked)
+    restored[index] = dataclasses.replace(revoked[index], revoked=False)
+    after = score(RULES, items, restored, PERIOD)
+    assert {u: t.points for u, t in before.units.items()} == {
+        u: t.points for u, t in after.units.items()
+    }
+
+
+@given(
+    st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False, allow_infinity=False),
+    st.lists(st.integers(1, 9), min_size=1, max_size=7),
+)
+def test_allocation_is_exact(total, weights):
+    parts = allocate(total, weights, Decimal("0.01"))
+    assert sum(parts) == total and len(parts) == len(weights)
