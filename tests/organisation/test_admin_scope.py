@@ -96,3 +96,19 @@ def test_reader_has_no_workbench(client, org):
     response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code == 302
     assert Unit.objects.count() == 10
+
+
+def test_home_panel_names_the_users_unit(client, org):
+    client.force_login(make_user("officer", role=Role.OFFICER, unit=org.dept))
+    response = client.get(reverse("wagtailadmin_home"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "我的单位" in response.text
+    assert "动植检处" in response.text
+
+
+def test_home_panel_tells_staff_without_unit_what_to_do(client, org):
+    client.force_login(make_user("lost", role=Role.OFFICER))
+    response = client.get(reverse("wagtailadmin_home"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert "尚未关联任何单位" in response.text
+    listing = client.get(reverse("wagtailsnippets_organisation_unit:list"))
+    assert "动植检处" not in listing.text

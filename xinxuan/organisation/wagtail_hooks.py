@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.permissions import policy_registry, register_permission_policy
@@ -17,6 +18,7 @@ from xinxuan.organisation.models import (
     UnitClass,
     UnitTarget,
 )
+from xinxuan.organisation.panels import MyUnitPanel
 
 
 class InstanceScopeMixin:
@@ -161,3 +163,8 @@ class OrganisationViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(OrganisationViewSetGroup)
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_unit_panel(request, panels):
+    panels.insert(0, MyUnitPanel())
