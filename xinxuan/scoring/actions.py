@@ -69,8 +69,12 @@ def save_ruleset(
         _refuse_overlap(ruleset)
     ruleset.save()
     RuleSetVersion.objects.create(
-        ruleset=ruleset, number=ruleset.version, text=text, status=ruleset.status,
-        saved_by=user, note=note,
+        ruleset=ruleset,
+        number=ruleset.version,
+        text=text,
+        status=ruleset.status,
+        saved_by=user,
+        note=note,
     )
     log(ruleset, "xinxuan.ruleset.save", user=user, data={"version": ruleset.version})
     if ruleset.status == RuleSetStatus.ACTIVE:

@@ -400,9 +400,7 @@ def rescore_item(item: Item | int, *, ctx: Context | None = None) -> list[ScoreL
     for ruleset_pk, events in groups.items():
         ruleset = by_pk[ruleset_pk]
         compiled = compile_ruleset(ruleset)
-        eitem = engine_item(
-            item, ruleset, ctx.tree, route if route in compiled.routes else None
-        )
+        eitem = engine_item(item, ruleset, ctx.tree, route if route in compiled.routes else None)
         if not eitem.units:
             continue
         try:
@@ -499,7 +497,9 @@ def rescore_period_stage(ruleset: RuleSet, *, ctx: Context | None = None) -> Non
             row["date"],
             row["tally"],
         )
-        for row in stored.values("unit_id", "item_id", "event_key", "clause", "points", "date", "tally")
+        for row in stored.values(
+            "unit_id", "item_id", "event_key", "clause", "points", "date", "tally"
+        )
     ]
     try:
         lines = engine.score_period(
@@ -527,7 +527,9 @@ def rescore_ruleset(ruleset: RuleSet) -> int:
     for outcome in outcomes:
         by_item[outcome.item_id].append(outcome)
     items = (
-        Item.objects.filter(Q(pk__in=by_item.keys()) | Q(commission__isnull=False, unit_id__in=scope))
+        Item.objects.filter(
+            Q(pk__in=by_item.keys()) | Q(commission__isnull=False, unit_id__in=scope)
+        )
         .select_related("kind", "commission")
         .prefetch_related("unit_shares", "author_shares__person", "topics")
     )
@@ -597,9 +599,7 @@ class Row:
 def standings(ruleset: RuleSet) -> list[Row]:
     """Units credited by a rule set, best first, with target completion and gaps."""
     children = list(Unit.objects.filter(parent_id=ruleset.unit_id, is_active=True))
-    stored = {
-        s.unit_id: s for s in Standing.objects.filter(ruleset=ruleset, person__isnull=True)
-    }
+    stored = {s.unit_id: s for s in Standing.objects.filter(ruleset=ruleset, person__isnull=True)}
     targets = dict(
         UnitTarget.objects.filter(year=ruleset.effective_from.year, unit__in=children).values_list(
             "unit_id", "points"

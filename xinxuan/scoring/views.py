@@ -108,8 +108,11 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
     """Units under a rule set: points, target completion, rank, gaps."""
     ruleset = get_object_or_404(RuleSet, pk=pk)
     ids = visible_unit_ids(request.user)
-    if ids is not None and ruleset.unit_id not in ids and not ids & set(
-        Unit.objects.filter(parent_id=ruleset.unit_id).values_list("pk", flat=True)
+    if (
+        ids is not None
+        and ruleset.unit_id not in ids
+        and not ids
+        & set(Unit.objects.filter(parent_id=ruleset.unit_id).values_list("pk", flat=True))
     ):
         raise PermissionDenied(_("This rule set belongs to a unit outside your responsibility."))
     # Missed commissions become events when the standings are looked at: nobody enters them.

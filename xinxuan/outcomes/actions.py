@@ -1,0 +1,329 @@
+"""Recording and revoking outcomes.  Each call rescores exactly what it affects.
+
+Two clerks recording the same adoption at the same moment: the item row is locked
+for the duration, and a partial unique index on the outcome's fingerprint refuses
+the second live copy, so one succeeds and the other is told who was first.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from xinxuan.accounts.roles import Role, roles_of
+from xinxuan.organisation.access import can_see_unit
+from xinxuan.organisation.models import Person, Unit
+from xinxuan.outcomes.models import (
+    ITEM_KINDS,
+    Carrier,
+    Level,
+    Outcome,
+    OutcomeKind,
+    Source,
+)
+from xinxuan.scoring import ledger
+from xinxuan.submissions.actions import ActionRefused
+from xinxuan.submissions.models import APPROVED_STATES, Item
+
+
+class DuplicateOutcome(ActionRefused):
+    """The same outcome is already in the ledger (or the same sheet row was imported)."""
+
+
+def fingerprint(kind: str, *, item: Item | None, **parts) -> str:
+    """What makes two live outcomes "the same one"; empty when repeats are legitimate."""
+    pk = item.pk if item is not None else ""
+
+    def key(name: str) -> str:
+        value = parts.get(name)
+        return str(getattr(value, "pk", value) or "")
+
+    if kind == OutcomeKind.REPORT:
+        return f"report:{pk}:{key('superior_body')}:{key('date')}"
+    if kind == OutcomeKind.ADOPTION:
+        return f"adoption:{pk}:{key('carrier')}:{key('issue') or key('date')}"
+    if kind == OutcomeKind.PUBLICATION:
+        return f"publication:{pk}:{key('carrier')}:{key('date')}"
+    if kind == OutcomeKind.ENDORSEMENT:
+        return f"endorsement:{pk}:{key('leader')}:{key('date')}"
+    if kind == OutcomeKind.PRIZE:
+        return f"prize:{pk}:{key('rule')}:{key('date')}"
+    return ""
+
+
+def _check_office(user, unit_id: int) -> None:
+    if user is None or user.is_superuser:
+        return
+    if Role.OFFICE not in roles_of(user) or not can_see_unit(user, unit_id):
+        raise PermissionDenied(_("Only the office may record outcomes for this unit."))
+
+
+def _duplicate_message(fp: str) -> str:
+    other = Outcome.objects.active().filter(fingerprint=fp).select_related("recorded_by").first()
+    if other is None:
+        return _("The same outcome is already in the ledger.")
+    who = other.recorded_by.get_username() if other.recorded_by else _("an import")
+    return _(
+        "Not recorded: the same %(kind)s is already in the ledger, recorded by %(who)s "
+        "at %(when)s. Nothing was counted twice."
+    ) % {
+        "kind": other.get_kind_display(),
+        "who": who,
+        "when": timezone.localtime(other.recorded_at).strftime("%Y-%m-%d %H:%M:%S"),
+    }
+
+
+@transaction.atomic
+def record_outcome(
+    *,
+    kind: str,
+    user,
+    date: datetime.date,
+    item: Item | None = None,
+    unit: Unit | None = None,
+    person: Person | None = None,
+    source: str = Source.WORKBENCH,
+    import_key: str = "",
+    **fields,
+) -> Outcome:
+    """Put one outcome in the ledger and rescore what it affects.
+
+    ``fields`` are Outcome fields (carrier, grade, use, leader, level, rule, points …).
+    """
+    if kind in ITEM_KINDS and item is None:
+        raise ActionRefused(_("This kind of outcome belongs to an item."))
+    if item is not None:
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        unit = item.unit
+        if kind != OutcomeKind.REPORT and item.status not in APPROVED_STATES:
+            raise ActionRefused(
+                _("Outcomes are recorded for approved items; this one is “%(s)s”.")
+                % {"s": item.get_status_display()}
+            )
+    if unit is None:
+        raise ActionRefused(_("Say which unit the outcome concerns."))
+    _check_office(user, unit.pk)
+    low, high, points = fields.get("range_min"), fields.get("range_max"), fields.get("points")
+    if (low is not None and high is not None) and (
+        points is None or not (min(low, high) <= points <= max(low, high))
+    ):
+        raise ActionRefused(
+            _("The chosen points must lie between %(low)s and %(high)s.")
+            % {"low": low, "high": high}
+        )
+    if kind in (OutcomeKind.DEDUCTION, OutcomeKind.MANUAL_ADJUSTMENT) and not fields.get(
+        "reason", ""
+    ):
+        raise ActionRefused(_("A deduction or adjustment needs a reason."))
+    carrier: Carrier | None = fields.get("carrier")
+    grades = carrier.grade_list() if carrier is not None else []
+    if grades and fields.get("grade") and fields["grade"] not in grades:
+        raise ActionRefused(
+            _("%(carrier)s has no grade “%(grade)s”; its grades are: %(grades)s.")
+            % {
+                "carrier": carrier,
+                "grade": fields["grade"],
+                "grades": "、".join(carrier.grade_list()),
+            }
+        )
+    fp = fingerprint(kind, item=item, date=date, **fields)
+    outcome = Outcome(
+        kind=kind,
+        item=item,
+        unit=unit,
+        person=person,
+        date=date,
+        source=source,
+        import_key=import_key,
+        fingerprint=fp,
+        recorded_by=user,
+        **fields,
+    )
+    try:
+        with transaction.atomic():
+            outcome.save()
+    except IntegrityError:
+        if import_key and Outcome.objects.filter(import_key=import_key).exists():
+            raise DuplicateOutcome(_("This row was imported before.")) from None
+        raise DuplicateOutcome(_duplicate_message(fp)) from None
+    log(outcome, "xinxuan.outcome.record", user=user, data={"kind": kind, "date": str(date)})
+    try:
+        ledger.after_change(outcome)
+    except ledger.LedgerError as error:
+        raise ActionRefused(error.message) from None
+    return outcome
+
+
+def record_adoption(
+    *,
+    item: Item,
+    user,
+    carrier: Carrier,
+    date: datetime.date,
+    grade: str = "",
+    use: str = "sole",
+    placement: str = "",
+    issue: str = "",
+    evidence=None,
+    link: str = "",
+) -> Outcome:
+    """A superior body adopted the item into one of its publications (采用)."""
+    return record_outcome(
+        kind=OutcomeKind.ADOPTION,
+        item=item,
+        user=user,
+        date=date,
+        carrier=carrier,
+        grade=grade,
+        use=use,
+        placement=placement,
+        issue=issue,
+        evidence=evidence or "",
+        link=link,
+    )
+
+
+def record_endorsement(
+    *,
+    item: Item,
+    user,
+    leader: str,
+    level: Level,
+    date: datetime.date,
+    rank: str = "other",
+    carrier: Carrier | None = None,
+    text: str = "",
+) -> Outcome:
+    """A leader endorsed the item (领导批示)."""
+    if not leader.strip():
+        raise ActionRefused(_("Name the leader who endorsed the item."))
+    return record_outcome(
+        kind=OutcomeKind.ENDORSEMENT,
+        item=item,
+        user=user,
+        date=date,
+        leader=leader.strip(),
+        level=level,
+        leader_rank=rank,
+        carrier=carrier,
+        text=text,
+    )
+
+
+def record_publication(
+    *,
+    item: Item,
+    user,
+    carrier: Carrier,
+    date: datetime.date,
+    placement: str = "",
+    link: str = "",
+) -> Outcome:
+    """A media outlet published the article (媒体发表)."""
+    return record_outcome(
+        kind=OutcomeKind.PUBLICATION,
+        item=item,
+        user=user,
+        date=date,
+        carrier=carrier,
+        placement=placement,
+        link=link,
+    )
+
+
+def record_prize(
+    *, item: Item, user, rule: str, date: datetime.date, grade: str = "", reason: str = ""
+) -> Outcome:
+    """The item won a prize named in the rule set (好新闻奖 …)."""
+    return record_outcome(
+        kind=OutcomeKind.PRIZE,
+        item=item,
+        user=user,
+        date=date,
+        rule=rule,
+        grade=grade,
+        reason=reason,
+    )
+
+
+def record_deduction(
+    *,
+    unit: Unit,
+    user,
+    rule: str,
+    date: datetime.date,
+    reason: str,
+    points: Decimal | None = None,
+    person: Person | None = None,
+) -> Outcome:
+    """A deduction the regulation names (迟报, 漏报 …), for a unit."""
+    return record_outcome(
+        kind=OutcomeKind.DEDUCTION,
+        unit=unit,
+        person=person,
+        user=user,
+        date=date,
+        rule=rule,
+        reason=reason,
+        points=points,
+    )
+
+
+def record_adjustment(
+    *,
+    unit: Unit,
+    user,
+    rule: str,
+    points: Decimal,
+    range_min: Decimal,
+    range_max: Decimal,
+    date: datetime.date,
+    reason: str,
+) -> Outcome:
+    """Assessor-chosen points inside the range the regulation allows, with the reason."""
+    return record_outcome(
+        kind=OutcomeKind.MANUAL_ADJUSTMENT,
+        unit=unit,
+        user=user,
+        date=date,
+        rule=rule,
+        points=points,
+        range_min=range_min,
+        range_max=range_max,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def revoke_outcome(*, outcome: Outcome, user, reason: str) -> Outcome:
+    """Take an outcome out of the count, keeping it in the ledger with the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused(_("Say why the outcome is revoked."))
+    _check_office(user, outcome.unit_id)
+    if outcome.item_id:
+        Item.objects.select_for_update().filter(pk=outcome.item_id).first()
+    changed = Outcome.objects.filter(pk=outcome.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=user, revoke_reason=reason
+    )
+    if not changed:
+        current = Outcome.objects.select_related("revoked_by").get(pk=outcome.pk)
+        who = current.revoked_by.get_username() if current.revoked_by else "—"
+        raise ActionRefused(
+            _("Already revoked by %(who)s at %(when)s: %(reason)s")
+            % {
+                "who": who,
+                "when": timezone.localtime(current.revoked_at).strftime("%Y-%m-%d %H:%M:%S"),
+                "reason": current.revoke_reason,
+            }
+        )
+    outcome.refresh_from_db()
+    log(outcome, "xinxuan.outcome.revoke", user=user, data={"reason": reason})
+    ledger.after_change(outcome)
+    return outcome

@@ -1,0 +1,322 @@
+"""Spreadsheet import of the ledger, in the format of the engine's events file.
+
+The file (.xlsx or .csv, Chinese headers) is read by the engine's ``read_events`` —
+one parser for the command line and the workbench — then matched against the
+database: units and persons by name, carriers and kinds by the rule set's labels.
+Every row problem is reported in Chinese with its row number; nothing is saved
+while any row fails unless the office chooses to skip the failing rows.  Rows whose
+事件编号 (or whose very outcome) is already in the ledger are skipped, so importing
+the same file twice creates nothing the second time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinxuan.organisation.models import Person, Unit
+from xinxuan.outcomes.models import Carrier, Level, Outcome, Source
+from xinxuan.scoring import engine
+from xinxuan.scoring.engine.events_io import read_events
+from xinxuan.submissions.actions import ActionRefused
+from xinxuan.submissions.models import Item, ItemAuthor, ItemKind, ItemStatus, ItemUnit
+
+MAX_BYTES = 50 * 1024 * 1024
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+class ImportRefused(ActionRefused):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Plan:
+    """What an import would do: new outcomes, rows already in the ledger, problems."""
+
+    new: list[tuple[int, engine.Event]] = field(default_factory=list)
+    known: list[int] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    items: dict[str, engine.Item] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {p.row for p in self.problems}
+
+
+def read_upload(name: str, data: bytes) -> str:
+    """The file as CSV text; refuses what is too big, macro-laden or not a spreadsheet."""
+    lower = name.lower()
+    if len(data) > MAX_BYTES:
+        raise ImportRefused(
+            _("The file is %(size)s MB; at most 50 MB can be imported.")
+            % {"size": len(data) // (1024 * 1024)}
+        )
+    if lower.endswith((".xlsm", ".xltm", ".xlsb", ".xls")):
+        raise ImportRefused(
+            _(
+                "Workbooks with macros or in the old Excel format are not accepted. "
+                "Save the sheet as .xlsx (Excel workbook) or .csv and import that."
+            )
+        )
+    if lower.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise ImportRefused(_("The CSV file is neither UTF-8 nor GB18030 text."))
+    if lower.endswith(".xlsx"):
+        return _xlsx_to_csv(data)
+    raise ImportRefused(_("Only .xlsx and .csv files can be imported."))
+
+
+def _xlsx_to_csv(data: bytes) -> str:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError):
+        raise ImportRefused(
+            _("This is not an Excel workbook (.xlsx), whatever its name says.")
+        ) from None
+    if any(n.lower().endswith("vbaproject.bin") for n in names) or "macroEnabled" in types:
+        raise ImportRefused(
+            _(
+                "The workbook contains macros, which are not accepted. "
+                "Save it as .xlsx without macros."
+            )
+        )
+    if XLSX_TYPE not in types:
+        raise ImportRefused(_("This is not an Excel workbook (.xlsx), whatever its name says."))
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 — any failure of the reader means an unreadable file
+        raise ImportRefused(_("The workbook cannot be read; save it again as .xlsx.")) from None
+    sheet = book.worksheets[0]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in sheet.iter_rows(values_only=True):
+        writer.writerow(["" if v is None else _cell(v) for v in row])
+    book.close()
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class _Names:
+    """Units, persons, carriers and kinds of one bureau, by the names a sheet uses."""
+
+    def __init__(self, bureau: Unit) -> None:
+        self.bureau = bureau
+        ids = bureau.descendant_ids()
+        self.units: dict[str, Unit] = {}
+        for unit in Unit.objects.filter(pk__in=ids):
+            for name in (unit.name, unit.short_name, unit.code):
+                if name:
+                    self.units.setdefault(name, unit)
+        self.persons: dict[tuple[str, int | None], Person] = {}
+        for person in Person.objects.filter(unit_id__in=ids):
+            self.persons[(person.name, person.unit_id)] = person
+            self.persons.setdefault((person.name, None), person)
+        self.carriers = {c.code: c for c in Carrier.objects.all()}
+        self.levels = {lv.code: lv for lv in Level.objects.all()}
+        self.kinds = {k.code: k for k in ItemKind.objects.all()}
+
+
+def plan_import(text: str, *, bureau: Unit, ruleset: engine.RuleSet) -> Plan:
+    """Read the sheet and check every row against the database; saves nothing."""
+    plan = Plan()
+    try:
+        parsed = read_events(text, format="csv", skip_bad_rows=True, ruleset=ruleset)
+    except engine.EventsFileError as error:  # wrong headers, empty file
+        plan.problems = [RowProblem(p.line, p.key, p.message_zh) for p in error.problems]
+        return plan
+    for p in parsed.errors:
+        plan.problems.append(RowProblem(p.line, _column(p.key), p.message_zh))
+    names = _Names(bureau)
+    row_of = _row_numbers(text)
+    items = {i.id: i for i in parsed.items}
+    plan.items = items
+    for event in parsed.events:
+        row = row_of.get(event.id, 0)
+        plan.rows[event.id] = row
+        problems = _check_event(event, items.get(event.item_id or ""), names)
+        plan.problems += [RowProblem(row, col, msg) for col, msg in problems]
+        if problems:
+            continue
+        key = f"{bureau.code}:{event.id}"
+        if Outcome.objects.filter(import_key=key).exists():
+            plan.known.append(row)
+        else:
+            plan.new.append((row, event))
+    plan.problems.sort(key=lambda p: p.row)
+    return plan
+
+
+def _column(key: str) -> str:
+    from xinxuan.scoring.engine.events_io import COLUMNS
+
+    return COLUMNS.get(key, (key,))[0]
+
+
+def _row_numbers(text: str) -> dict[str, int]:
+    reader = csv.reader(io.StringIO(text))
+    headers = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+    try:
+        col = next(i for i, h in enumerate(headers) if h in ("事件编号", "编号", "event_id"))
+    except StopIteration:
+        return {}
+    return {
+        (values[col].strip() if col < len(values) else ""): number
+        for number, values in enumerate(reader, 2)
+    }
+
+
+def _check_event(event: engine.Event, item: engine.Item | None, names: _Names):
+    problems: list[tuple[str, str]] = []
+    if item is not None:
+        for share in item.units:
+            if share.id not in names.units:
+                problems.append(("单位", f"本局没有单位“{share.id}”"))
+        for share in item.persons:
+            unit = names.units.get(share.unit or "") if share.unit else None
+            if (share.id, unit.pk if unit else None) not in names.persons:
+                problems.append(("作者", f"本局没有人员“{share.id}”"))
+        if item.kind not in names.kinds:
+            problems.append(("类别", f"系统中没有稿件类别“{item.kind}”"))
+    elif event.unit is not None and event.unit not in names.units:
+        problems.append(("单位", f"本局没有单位“{event.unit}”"))
+    if event.carrier and event.carrier not in names.carriers:
+        problems.append(("载体", f"载体“{event.carrier}”尚未在系统中登记"))
+    level = event.leader_level or event.level
+    if level and level not in names.levels:
+        problems.append(("级别", f"级别“{level}”尚未在系统中登记"))
+    return problems
+
+
+@transaction.atomic
+def run_import(
+    text: str, *, bureau: Unit, ruleset: engine.RuleSet, user, skip_bad_rows: bool
+) -> Plan:
+    """Import the sheet: all rows, or — if the office chose so — all good rows."""
+    from xinxuan.scoring import ledger
+
+    plan = plan_import(text, bureau=bureau, ruleset=ruleset)
+    if plan.problems and not skip_bad_rows:
+        raise ImportRefused(
+            _("Nothing was imported: %(n)s rows have problems.") % {"n": len(plan.bad_rows)}
+        )
+    names = _Names(bureau)
+    made: dict[str, Item] = {}
+    with ledger.deferred() as touched:
+        for row, event in plan.new:
+            _import_row(row, event, plan, made, names, bureau, user)
+    ledger.rescore_outcomes(touched)
+    return plan
+
+
+def _import_row(row, event, plan: Plan, made: dict, names: _Names, bureau: Unit, user) -> None:
+    from xinxuan.outcomes.actions import DuplicateOutcome, record_outcome
+
+    item = None
+    if event.item_id:
+        item = made.get(event.item_id) or _item_for(
+            plan.items[event.item_id], bureau, names, user, event.date
+        )
+        made[event.item_id] = item
+    unit = item.unit if item else names.units[event.unit]
+    person = None
+    if event.person:
+        person = names.persons.get((event.person, unit.pk)) or names.persons.get(
+            (event.person, None)
+        )
+    fields = {
+        "carrier": names.carriers.get(event.carrier or ""),
+        "level": names.levels.get(event.leader_level or event.level or ""),
+        "grade": event.grade or "",
+        "use": event.use or "",
+        "placement": event.placement or "",
+        "issue": event.issue or "",
+        "leader": event.leader or "",
+        "leader_rank": event.leader_rank or "",
+        "rule": event.rule or "",
+        "points": event.points,
+        "reason": event.reason or "",
+    }
+    try:
+        outcome = record_outcome(
+            kind=event.type,
+            item=item,
+            unit=None if item else unit,
+            person=person,
+            user=user,
+            date=event.date,
+            source=Source.IMPORT,
+            import_key=f"{bureau.code}:{event.id}",
+            **fields,
+        )
+    except DuplicateOutcome:
+        # The same outcome is already in the ledger (entered by hand): skip it.
+        plan.known.append(row)
+        return
+    except ActionRefused as refused:
+        raise ImportRefused(
+            _("Row %(row)s: %(message)s") % {"row": row, "message": refused.message}
+        ) from None
+    if event.revoked:
+        Outcome.objects.filter(pk=outcome.pk).update(
+            revoked_at=timezone.now(), revoked_by=user, revoke_reason=_("Revoked in the sheet")
+        )
+
+
+def _item_for(eitem: engine.Item, bureau: Unit, names: _Names, user, day) -> Item:
+    key = f"{bureau.code}:{eitem.id}"
+    found = Item.objects.filter(source_key=key).first()
+    if found is not None:
+        return found
+    units = [(names.units[s.id], s.share if hasattr(s, "share") else s.weight) for s in eitem.units]
+    moment = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 9))
+    item = Item.objects.create(
+        title=eitem.title or eitem.id,
+        kind=names.kinds[eitem.kind],
+        unit=units[0][0],
+        char_count=eitem.char_count,
+        status=ItemStatus.REPORTED,
+        status_since=moment,
+        created_at=moment,
+        created_by=user,
+        source_key=key,
+    )
+    for order, (unit, weight) in enumerate(units):
+        ItemUnit.objects.create(item=item, unit=unit, share=Decimal(weight), sort_order=order)
+    for order, share in enumerate(eitem.persons):
+        unit = names.units.get(share.unit or "") if share.unit else None
+        person = (
+            names.persons.get((share.id, unit.pk if unit else None))
+            or names.persons[(share.id, None)]
+        )
+        ItemAuthor.objects.create(item=item, person=person, share=share.weight, sort_order=order)
+    return item

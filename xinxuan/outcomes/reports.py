@@ -1,0 +1,165 @@
+"""The ledger as a report: filter, page through, export to .xlsx / .csv in the
+engine's events-file format (Chinese headers), which the import reads back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import django_filters
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
+
+from xinxuan.organisation.access import filter_by_unit, visible_units
+from xinxuan.outcomes.models import Outcome, OutcomeKind
+
+# (attribute of LedgerRow, header of the engine's events file)
+EXPORT = [
+    ("event_id", "事件编号"),
+    ("item_id", "稿件编号"),
+    ("title", "标题"),
+    ("kind", "类别"),
+    ("chars", "字数"),
+    ("units", "单位"),
+    ("persons", "作者"),
+    ("event", "事件"),
+    ("date", "日期"),
+    ("carrier", "载体"),
+    ("grade", "等次"),
+    ("use", "采用方式"),
+    ("issue", "期号"),
+    ("leader", "领导"),
+    ("leader_level", "领导级别"),
+    ("leader_rank", "领导职务"),
+    ("rule", "条款"),
+    ("points", "分值"),
+    ("reason", "理由"),
+    ("revoked", "撤销"),
+]
+EVENT_NAMES = {
+    "report": "上报",
+    "adoption": "采用",
+    "endorsement": "批示",
+    "publication": "媒体发表",
+    "prize": "获奖",
+    "deduction": "扣分",
+    "manual_adjustment": "加减分",
+    "commission_missed": "约稿未完成",
+}
+
+
+@dataclass
+class LedgerRow:
+    outcome: Outcome
+    event_id: str
+    item_id: str
+    title: str
+    kind: str
+    chars: str
+    units: str
+    persons: str
+    event: str
+    date: str
+    carrier: str
+    grade: str
+    use: str
+    issue: str
+    leader: str
+    leader_level: str
+    leader_rank: str
+    rule: str
+    points: str
+    reason: str
+    revoked: str
+
+    @classmethod
+    def of(cls, o: Outcome) -> LedgerRow:
+        item = o.item
+        bureau_key = item.source_key.split(":", 1)[1] if item and item.source_key else ""
+        return cls(
+            outcome=o,
+            event_id=o.import_key.split(":", 1)[1] if o.import_key else f"o{o.pk}",
+            item_id=(bureau_key or f"I{item.pk}") if item else "",
+            title=item.title if item else "",
+            kind=item.kind.name if item else "",
+            chars=str(item.char_count) if item else "",
+            units=";".join(f"{s.unit.label}:{s.share.normalize()}" for s in item.unit_shares.all())
+            if item
+            else o.unit.label,
+            persons=";".join(
+                f"{a.person.name}@{a.person.unit.label}:{a.share.normalize()}"
+                for a in item.author_shares.all()
+            )
+            if item
+            else (o.person.name if o.person else ""),
+            event=EVENT_NAMES.get(o.kind, o.kind),
+            date=o.date.isoformat(),
+            carrier=o.carrier.name if o.carrier else "",
+            grade=o.grade,
+            use={"sole": "独家", "combined": "合用"}.get(o.use, ""),
+            issue=o.issue,
+            leader=o.leader,
+            leader_level=o.level.name if o.level and o.kind == OutcomeKind.ENDORSEMENT else "",
+            leader_rank={"main": "主要", "other": "其他"}.get(o.leader_rank, ""),
+            rule=o.rule,
+            points="" if o.points is None else str(o.points.normalize()),
+            reason=o.reason,
+            revoked="是" if o.revoked_at else "",
+        )
+
+
+class LedgerFilterSet(WagtailFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OutcomeKind.choices)
+    date = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=lambda r: visible_units(r.user)
+    )
+    revoked = django_filters.BooleanFilter(
+        label=_("Revoked"), field_name="revoked_at", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Outcome
+        fields = ["kind", "date", "unit"]
+
+
+class LedgerView(ReportView):
+    page_title = _("Outcome ledger")
+    header_icon = "list-ul"
+    index_url_name = "outcomes:ledger"
+    index_results_url_name = "outcomes:ledger-results"
+    filterset_class = LedgerFilterSet
+    any_permission_required = ["outcomes.view_outcome"]
+    list_export = [name for name, _h in EXPORT]
+    export_headings = dict(EXPORT)
+    columns = [
+        Column("date", label=_("Date")),
+        Column("event", label=_("Kind")),
+        Column("title", label=_("Item"), accessor="title"),
+        Column("units", label=_("Units")),
+        Column("carrier", label=_("Carrier")),
+        Column("summary", label=_("Particulars"), accessor="summary"),
+        Column("revoked", label=_("Revoked")),
+    ]
+
+    def get_queryset(self):
+        outcomes = Outcome.objects.select_related(
+            "item__kind", "unit", "person", "carrier", "level"
+        ).prefetch_related("item__unit_shares__unit", "item__author_shares__person__unit")
+        return filter_by_unit(outcomes, self.request.user, "unit").order_by("date", "pk")
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = [LedgerRow.of(o) for o in object_list]
+        for row in rows:
+            row.summary = row.outcome.summary()
+        return rows
+
+    def get_filename(self):
+        return "ledger"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["import_url"] = reverse("outcomes:ledger-import")
+        return context

@@ -1,0 +1,207 @@
+"""Recording and revoking outcomes from the item's page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xinxuan.organisation.access import filter_by_unit
+from xinxuan.outcomes import actions
+from xinxuan.outcomes.forms import ITEM_FORMS, RevokeForm
+from xinxuan.outcomes.models import Outcome
+from xinxuan.submissions.actions import ActionRefused
+from xinxuan.submissions.views import visible_items
+
+
+def _record(kind: str, item, user, data):
+    if kind == "adoption":
+        return actions.record_adoption(
+            item=item,
+            user=user,
+            carrier=data["carrier"],
+            date=data["date"],
+            grade=data["grade"],
+            use=data["use"],
+            placement=data["placement"],
+            issue=data["issue"],
+            evidence=data.get("evidence"),
+            link=data["link"],
+        )
+    if kind == "endorsement":
+        return actions.record_endorsement(
+            item=item,
+            user=user,
+            leader=data["leader"],
+            level=data["level"],
+            rank=data["rank"],
+            carrier=data["carrier"],
+            date=data["date"],
+            text=data["text"],
+        )
+    if kind == "publication":
+        return actions.record_publication(
+            item=item,
+            user=user,
+            carrier=data["carrier"],
+            date=data["date"],
+            placement=data["placement"],
+            link=data["link"],
+        )
+    return actions.record_prize(
+        item=item,
+        user=user,
+        rule=data["rule"],
+        grade=data["grade"],
+        date=data["date"],
+        reason=data["reason"],
+    )
+
+
+@login_required
+@require_POST
+def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    item = get_object_or_404(visible_items(request.user), pk=pk)
+    if kind not in ITEM_FORMS:
+        return redirect("submissions:item-detail", pk=pk)
+    form = ITEM_FORMS[kind][1](request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(
+            request, _("Nothing recorded: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+        return redirect("submissions:item-detail", pk=pk)
+    try:
+        outcome = _record(kind, item, request.user, form.cleaned_data)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    except PermissionDenied as denied:
+        messages.error(request, str(denied))
+    else:
+        messages.success(request, _("Recorded: %(outcome)s") % {"outcome": outcome})
+    return redirect("submissions:item-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = get_object_or_404(filter_by_unit(Outcome.objects.all(), request.user, "unit"), pk=pk)
+    form = RevokeForm(request.POST)
+    back = (
+        redirect("submissions:item-detail", pk=outcome.item_id)
+        if outcome.item_id
+        else redirect("outcomes:ledger")
+    )
+    if not form.is_valid():
+        messages.error(request, _("Say why the outcome is revoked."))
+        return back
+    try:
+        actions.revoke_outcome(
+            outcome=outcome, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    except PermissionDenied as denied:
+        messages.error(request, str(denied))
+    else:
+        messages.success(request, _("Revoked; the points were recomputed."))
+    return back
+
+
+def _import_context(request):
+    from xinxuan.organisation.access import home_unit
+    from xinxuan.scoring.ledger import compile_ruleset
+    from xinxuan.scoring.models import RuleSet
+
+    unit = home_unit(request.user)
+    bureau = unit.bureau() if unit else None
+    if bureau is None:
+        raise ActionRefused(
+            _("Your account belongs to no bureau, so there is no ledger to import into.")
+        )
+    ruleset = RuleSet.objects.active().filter(unit=bureau).order_by("-effective_from").first()
+    if ruleset is None:
+        raise ActionRefused(
+            _("%(bureau)s has no rule set in force to read the sheet's labels with.")
+            % {"bureau": bureau}
+        )
+    return bureau, compile_ruleset(ruleset)
+
+
+def _stash(text: str) -> str:
+    import secrets
+
+    from django.conf import settings
+
+    token = secrets.token_hex(16)
+    folder = settings.MEDIA_ROOT / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{token}.csv").write_text(text, encoding="utf-8")
+    return token
+
+
+def _unstash(token: str) -> str:
+    from django.conf import settings
+
+    if not token.isalnum():
+        raise ActionRefused(_("The uploaded file has expired; upload it again."))
+    path = settings.MEDIA_ROOT / "imports" / f"{token}.csv"
+    if not path.exists():
+        raise ActionRefused(_("The uploaded file has expired; upload it again."))
+    return path.read_text(encoding="utf-8")
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload → preview with every row problem → import (all rows, or the good ones)."""
+    from django.shortcuts import render
+
+    from xinxuan.accounts.roles import Role, roles_of
+    from xinxuan.outcomes import importing
+    from xinxuan.outcomes.forms import ImportForm
+
+    if not (request.user.is_superuser or Role.OFFICE in roles_of(request.user)):
+        raise PermissionDenied(_("Only the office imports ledgers."))
+    context: dict = {"form": ImportForm()}
+    try:
+        bureau, ruleset = _import_context(request)
+        if request.method == "POST" and "token" in request.POST:
+            text = _unstash(request.POST["token"])
+            skip = request.POST.get("skip") == "1"
+            plan = importing.run_import(
+                text, bureau=bureau, ruleset=ruleset, user=request.user, skip_bad_rows=skip
+            )
+            messages.success(
+                request,
+                _(
+                    "Imported %(new)s outcomes; %(known)s were already in the ledger; "
+                    "%(bad)s rows skipped."
+                )
+                % {"new": len(plan.new), "known": len(plan.known), "bad": len(plan.bad_rows)},
+            )
+            return redirect("outcomes:ledger")
+        if request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            context["form"] = form
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                if upload.size > importing.MAX_BYTES:
+                    raise importing.ImportRefused(
+                        _("The file is %(size)s MB; at most 50 MB can be imported.")
+                        % {"size": upload.size // (1024 * 1024)}
+                    )
+                text = importing.read_upload(upload.name, upload.read())
+                plan = importing.plan_import(text, bureau=bureau, ruleset=ruleset)
+                context.update(plan=plan, token=_stash(text), bureau=bureau)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    except Exception as error:  # noqa: BLE001
+        from xinxuan.scoring.ledger import LedgerError
+
+        if not isinstance(error, LedgerError):
+            raise
+        messages.error(request, error.message)
+    return render(request, "outcomes/import.html", context)

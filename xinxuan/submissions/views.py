@@ -1,0 +1,183 @@
+"""The item's page in the workbench, the review buttons on it, and the desk."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import ModelLogEntry
+
+from xinxuan.accounts.roles import Role, roles_of
+from xinxuan.organisation.access import filter_by_unit, visible_unit_ids
+from xinxuan.outcomes import forms as outcome_forms
+from xinxuan.outcomes.models import Outcome
+from xinxuan.scoring.models import ScoreLine
+from xinxuan.submissions import actions
+from xinxuan.submissions.duplicates import similar_items
+from xinxuan.submissions.forms import CommentForm, ReasonForm, ReportForm
+from xinxuan.submissions.models import Item, ItemStatus
+
+
+def visible_items(user):
+    return filter_by_unit(Item.objects.select_related("kind", "unit"), user, "unit")
+
+
+def _buttons(user, item: Item) -> set[str]:
+    roles = roles_of(user) if not user.is_superuser else set(Role)
+    status = item.status
+    verbs = set()
+    if status in (ItemStatus.DRAFT, ItemStatus.RETURNED):
+        verbs.add("submit")
+    if status == ItemStatus.SUBMITTED and Role.HEAD in roles:
+        verbs |= {"head-approve", "return"}
+    if status in (ItemStatus.SUBMITTED, ItemStatus.HEAD_APPROVED) and Role.OFFICE in roles:
+        verbs.add("return")
+    if status == ItemStatus.HEAD_APPROVED and Role.OFFICE in roles:
+        verbs.add("approve")
+    if item.is_approved and Role.OFFICE in roles:
+        verbs |= {"report", "outcomes"}
+    return verbs
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(visible_items(request.user), pk=pk)
+    verbs = _buttons(request.user, item)
+    outcomes = (
+        Outcome.objects.filter(item=item)
+        .select_related("carrier", "level", "superior_body", "route", "recorded_by", "revoked_by")
+        .order_by("date", "pk")
+    )
+    lines = (
+        ScoreLine.objects.filter(item=item)
+        .select_related("unit", "person", "ruleset")
+        .order_by("ruleset", "person", "date", "pk")
+    )
+    unit_lines = [line for line in lines if line.person_id is None]
+    totals: dict[str, object] = defaultdict(int)
+    for line in unit_lines:
+        totals[line.unit.label] += line.points
+    history = ModelLogEntry.objects.filter(
+        Q(content_type__model="item", object_id=str(item.pk))
+        | Q(content_type__model="outcome", object_id__in=[str(o.pk) for o in outcomes])
+    ).order_by("-timestamp")[:50]
+    context = {
+        "item": item,
+        "verbs": verbs,
+        "outcomes": outcomes,
+        "unit_lines": unit_lines,
+        "person_lines": [line for line in lines if line.person_id is not None],
+        "totals": dict(totals),
+        "total": sum((line.points for line in unit_lines), 0),
+        "history": history,
+        "notes": item.notes.select_related("author"),
+        "duplicates": similar_items(item) if "report" in verbs or "approve" in verbs else [],
+        "reason_form": ReasonForm(),
+        "comment_form": CommentForm(),
+        "report_form": ReportForm(),
+        "outcome_forms": outcome_forms.item_forms() if "outcomes" in verbs else {},
+        "revoke_form": outcome_forms.RevokeForm(),
+    }
+    return render(request, "submissions/item_detail.html", context)
+
+
+def _submit(request, item):
+    return actions.submit_item(item=item, user=request.user), _("Submitted to the department head.")
+
+
+def _head_approve(request, item):
+    actions.head_approve_item(item=item, user=request.user)
+    return item, _("Approved and passed to the office.")
+
+
+def _approve(request, item):
+    actions.approve_item(item=item, user=request.user)
+    return item, _("Approved by the office.")
+
+
+def _return(request, item):
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        raise actions.ActionRefused(_("Say why the item goes back: the author will read it."))
+    actions.return_item(item=item, user=request.user, reason=form.cleaned_data["reason"])
+    return item, _("Returned to the author.")
+
+
+def _comment(request, item):
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        raise actions.ActionRefused(_("The comment is empty."))
+    actions.comment_item(item=item, user=request.user, text=form.cleaned_data["text"])
+    return item, _("Comment added.")
+
+
+def _report(request, item):
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        raise actions.ActionRefused(
+            _("Check the report: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+    data = form.cleaned_data
+    actions.report_upward(
+        item=item,
+        user=request.user,
+        superior_body=data["superior_body"],
+        route=data["route"],
+        date=data["date"],
+        note=data["note"],
+    )
+    return item, _("Reported to %(body)s.") % {"body": data["superior_body"]}
+
+
+VERBS = {
+    "submit": _submit,
+    "head-approve": _head_approve,
+    "approve": _approve,
+    "return": _return,
+    "comment": _comment,
+    "report": _report,
+}
+
+
+@login_required
+@require_POST
+def item_act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    item = get_object_or_404(visible_items(request.user), pk=pk)
+    handler = VERBS.get(verb)
+    if handler is None:
+        return redirect("submissions:item-detail", pk=pk)
+    try:
+        _item, message = handler(request, item)
+    except actions.ActionRefused as refused:
+        messages.error(request, refused.message)
+    except PermissionDenied as denied:
+        messages.error(request, str(denied))
+    else:
+        messages.success(request, message)
+    return redirect("submissions:item-detail", pk=pk)
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    """The items waiting for the user: by role, who holds them and since when."""
+    roles = roles_of(request.user)
+    items = visible_items(request.user)
+    waiting = Q(pk__in=[])
+    if Role.HEAD in roles:
+        waiting |= Q(status=ItemStatus.SUBMITTED)
+    if Role.OFFICE in roles:
+        waiting |= Q(status=ItemStatus.HEAD_APPROVED)
+    mine = items.filter(created_by=request.user).exclude(status=ItemStatus.REPORTED)
+    context = {
+        "waiting": items.filter(waiting).order_by("status_since")[:100],
+        "mine": mine.order_by("-status_since")[:100],
+        "has_units": visible_unit_ids(request.user) != set(),
+    }
+    return render(request, "submissions/desk.html", context)

@@ -1,0 +1,106 @@
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+from xinxuan.organisation.wagtail_hooks import UnitScopedViewSet
+from xinxuan.submissions import actions, urls
+from xinxuan.submissions.models import Commission, Item, ItemKind, Topic
+
+
+class ItemCreateView(CreateView):
+    def save_instance(self):
+        actions.prepare_item_for_save(self.form.instance, user=self.request.user)
+        instance = super().save_instance()
+        actions.ensure_unit_share(instance)
+        return instance
+
+    def get_success_url(self):
+        return urls.item_url(self.object)
+
+
+class ItemEditView(EditView):
+    def save_instance(self):
+        actions.prepare_item_for_save(self.form.instance, user=self.request.user)
+        instance = super().save_instance()
+        actions.ensure_unit_share(instance)
+        return instance
+
+    def get_success_url(self):
+        return urls.item_url(self.object)
+
+
+class ItemViewSet(UnitScopedViewSet):
+    model = Item
+    icon = "doc-full"
+    menu_label = _("Items")
+    add_view_class = ItemCreateView
+    edit_view_class = ItemEditView
+    list_display = ["title", "kind", "unit", "status", "status_since", "char_count"]
+    list_filter = ["status", "kind", "unit", "is_urgent"]
+    search_fields = ["title"]
+    ordering = ["-created_at"]
+
+
+class ItemKindViewSet(SnippetViewSet):
+    model = ItemKind
+    icon = "tag"
+    menu_label = _("Item kinds")
+    list_display = ["name", "code", "is_press", "is_active"]
+
+
+class TopicViewSet(SnippetViewSet):
+    model = Topic
+    icon = "pick"
+    menu_label = _("Key topics")
+    list_display = ["name", "year"]
+    list_filter = ["year"]
+
+
+class CommissionViewSet(UnitScopedViewSet):
+    model = Commission
+    icon = "calendar-alt"
+    menu_label = _("Commissions")
+    list_display = ["title", "unit", "deadline", "cancelled"]
+    list_filter = ["unit", "cancelled"]
+
+
+class SubmissionsGroup(SnippetViewSetGroup):
+    menu_label = _("Items")
+    menu_icon = "doc-full"
+    menu_order = 100
+    items = (ItemViewSet, CommissionViewSet, ItemKindViewSet, TopicViewSet)
+
+
+register_snippet(SubmissionsGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_item_urls():
+    return [path("items/", include((urls.urlpatterns, "submissions"), namespace="submissions"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_desk_menu_item():
+    return MenuItem(_("My desk"), urls.desk_url(), icon_name="tasks", order=90)
+
+
+@hooks.register("register_log_actions")
+def register_item_log_actions(registry):
+    for name, label, message in (
+        ("xinxuan.item.submit", _("Submit"), _("Submitted to the department head")),
+        ("xinxuan.item.head_approve", _("Head approval"), _("Approved by the department head")),
+        ("xinxuan.item.return", _("Return"), _("Returned to the author with a reason")),
+        ("xinxuan.item.approve", _("Office approval"), _("Approved by the office")),
+        ("xinxuan.item.report", _("Report upward"), _("Reported to a superior body")),
+        ("xinxuan.item.comment", _("Comment"), _("Commented")),
+        ("xinxuan.commission.create", _("Commission"), _("Commissioned from a unit")),
+    ):
+        registry.register_action(name, label, message)
