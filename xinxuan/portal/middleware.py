@@ -9,6 +9,7 @@ publishing, changing or unpublishing any page makes every stored page miss.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -18,7 +19,16 @@ from django.utils.cache import patch_cache_control
 
 from xinxuan.portal.lists import generation
 
-SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/captcha/", "/hit/", "/go/")
+SKIP_PREFIXES = (
+    "/admin/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/captcha/",
+    "/hit/",
+    "/go/",
+    "/search/",
+)
 
 
 def page_cache_seconds() -> int:
@@ -34,7 +44,8 @@ def _anonymous(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest, token: str) -> str:
-    return f"portal:page:{token}:{request.get_host()}:{request.get_full_path()}"
+    address = f"{request.get_host()}{request.get_full_path()}".encode()
+    return f"portal:page:{token}:{hashlib.blake2b(address, digest_size=16).hexdigest()}"
 
 
 class PageCacheMiddleware:
