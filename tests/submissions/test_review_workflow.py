@@ -31,8 +31,9 @@ def test_an_item_travels_from_draft_to_reported_and_every_step_is_audited(world)
     item.refresh_from_db()
     assert item.status == ItemStatus.REPORTED
     logged = set(
-        ModelLogEntry.objects.filter(object_id=str(item.pk), content_type__model="item")
-        .values_list("action", flat=True)
+        ModelLogEntry.objects.filter(
+            object_id=str(item.pk), content_type__model="item"
+        ).values_list("action", flat=True)
     )
     assert {
         "wagtail.create",

@@ -44,7 +44,12 @@ def make_world(*, ruleset_text: str = RULESET_2011) -> World:
     kinds = {
         code: ItemKind.objects.create(name=name, code=code, sort_order=i)
         for i, (code, name) in enumerate(
-            [("zhengwu", "政务信息"), ("tongxun", "通讯稿"), ("tupian", "新闻图片"), ("diaoyan", "调研")]
+            [
+                ("zhengwu", "政务信息"),
+                ("tongxun", "通讯稿"),
+                ("tupian", "新闻图片"),
+                ("diaoyan", "调研"),
+            ]
         )
     }
     kinds["tongxun"].is_press = True
@@ -81,7 +86,9 @@ def make_world(*, ruleset_text: str = RULESET_2011) -> World:
         text=ruleset_text,
         engine_version="2011.1",
     )
-    return World(org, officer, head, office, outsider, kinds, levels, carriers, body, route, ruleset)
+    return World(
+        org, officer, head, office, outsider, kinds, levels, carriers, body, route, ruleset
+    )
 
 
 def write_item(world: World, *, title="输欧盟中药面临生死考验", kind="zhengwu", unit=None, **extra):
