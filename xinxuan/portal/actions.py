@@ -6,8 +6,10 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
+from wagtail.rich_text import RichText
 
 from xinxuan.portal.models import ArticlePage, ChannelPage
 
@@ -69,6 +71,48 @@ def recommend_article(
     from xinxuan.portal.signals import on_page_changed
 
     transaction.on_commit(lambda: on_page_changed(ArticlePage, article))
+    return article
+
+
+@transaction.atomic
+def publish_item_as_article(*, item, channel: ChannelPage, user=None) -> ArticlePage:
+    """Publish an approved press article or news photo (通讯稿/新闻图片) on the portal.
+
+    The article keeps a link to the item (``ArticlePage.item``) so that the
+    publication can be recorded as an outcome of the item.
+    """
+    if not (item.is_approved and item.kind.is_press):
+        raise ValidationError(_("The item is not an approved press article or news photo."))
+    if ArticlePage.objects.filter(item=item).exists():
+        raise ValidationError(_("This item is already published on the portal."))
+    authors = [share.person for share in item.author_shares.select_related("person__unit")]
+    body = [("paragraph", RichText(item.body))] if item.body else []
+    body += [
+        ("image", {"image": photo.image, "caption": photo.caption})
+        for photo in item.photos.select_related("image")
+    ]
+    article = ArticlePage(
+        title=item.title,
+        author=" ".join(p.name for p in authors),
+        author_unit=item.unit.short_name or item.unit.name,
+        source=(item.unit.bureau() or item.unit).name,
+        date=timezone.now(),
+        body=body,
+        item=item,
+        owner=user,
+    )
+    channel.add_child(instance=article)
+    article.tags.set([topic.name for topic in item.topics.all()])
+    _require(user, article, "publish")
+    revision = article.save_revision(user=user, log_action=True)
+    revision.publish(user=user)
+    log(
+        instance=article,
+        action="portal.publish_item",
+        user=user,
+        data={"item": item.pk, "channel": channel.pk},
+    )
+    article.refresh_from_db()
     return article
 
 

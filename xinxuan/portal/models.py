@@ -224,6 +224,17 @@ class ArticlePage(PortalPage):
         help_text=_("The recommendation and the pin end at this time; empty means no end."),
     )
 
+    # Set when the article was published from an approved press item, so that its
+    # publication on the bureau's own site can count as an outcome of the item.
+    item = models.ForeignKey(
+        "submissions.Item",
+        verbose_name=_("press item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="portal_articles",
+    )
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("subtitle"),
@@ -240,6 +251,7 @@ class ArticlePage(PortalPage):
             [FieldPanel("recommended"), FieldPanel("pinned"), FieldPanel("recommended_until")],
             heading=_("Recommendation"),
         ),
+        FieldPanel("item", read_only=True),
     ]
     search_fields = [
         *Page.search_fields,
