@@ -38,6 +38,7 @@ def make_article(channel: ChannelPage, title: str, *, publish: bool = True, **fi
 @pytest.fixture(autouse=True)
 def _fresh_caches(settings, tmp_path):
     settings.PORTAL_VIEW_SPOOL_DIR = str(tmp_path / "views")
+    settings.PORTAL_GENERATION_FILE = tmp_path / "portal-generation"
     settings.PORTAL_COUNTER_REDIS_URL = ""
     settings.PORTAL_VIEW_FLUSH_SECONDS = 3600
     settings.WAGTAILFRONTENDCACHE = {}

@@ -17,10 +17,12 @@ publication) and stored in the cache; a page view costs one cache round trip.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -50,19 +52,39 @@ def list_seconds() -> int:
     return int(getattr(settings, "PORTAL_LIST_SECONDS", 300))
 
 
+def _stamp_file() -> Path:
+    return Path(getattr(settings, "PORTAL_GENERATION_FILE", settings.VAR_DIR / "portal-generation"))
+
+
 def generation() -> str:
-    """A token that changes whenever anything published changes (see ``bump_generation``)."""
+    """A token that changes whenever anything published changes (see ``bump_generation``).
+
+    It joins a value in the cache (shared by every host when the cache is Redis) with
+    the modification time of a file under var/ (shared by every worker of one host even
+    when each has its own in-memory cache): one cache read and one stat() per request.
+    """
     value = cache.get(GENERATION_KEY)
     if value is None:
         value = str(time.time_ns())
         if not cache.add(GENERATION_KEY, value, None):
             value = cache.get(GENERATION_KEY) or value
-    return value
+    try:
+        stamp = os.stat(_stamp_file()).st_mtime_ns
+    except FileNotFoundError:
+        stamp = 0
+    return f"{value}.{stamp}"
 
 
 def bump_generation() -> None:
     """Invalidate every cached list and page (a new token, never a reused one)."""
     cache.set(GENERATION_KEY, str(time.time_ns()), None)
+    path = _stamp_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        os.utime(path, ns=(time.time_ns(), time.time_ns()))
+    except OSError:
+        pass  # a read-only var/: the cache token alone still works for a shared cache
 
 
 def _articles(channel_path: str | None):
