@@ -1,0 +1,42 @@
+"""The demo bureau's 2011 regulation in force, the 2012 one as a draft for comments, and
+the 2011 year scored under it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from xinxuan.organisation.models import Unit
+from xinxuan.scoring import actions, ledger
+from xinxuan.scoring.models import RuleSet, RuleSetStatus
+
+RULESETS = Path(__file__).resolve().parent / "rulesets"
+
+
+def draft_2012(text: str) -> str:
+    """The 2012 draft (征求意见稿): the 2011 text with its period and a few points moved."""
+    return (
+        text.replace('id = "changzhou-2011"', 'id = "changzhou-2012"')
+        .replace('version = "2011.1"', 'version = "2012.0-draft"')
+        .replace("（2011年度）", "（2012年度，征求意见稿）")
+        .replace("effective_from = 2011-01-01", "effective_from = 2012-01-01")
+        .replace("effective_to = 2011-12-31", "effective_to = 2012-12-31")
+        .replace('status = "active"', 'status = "draft"')
+    )
+
+
+def load(*, log: Callable[[str], object]) -> None:
+    city = Unit.objects.filter(code="cz").first()
+    if city is None:
+        return
+    text = (RULESETS / "changzhou-2011.toml").read_text(encoding="utf-8")
+    current = RuleSet.objects.filter(unit=city, code="changzhou-2011").first()
+    if current is None:
+        current = actions.save_ruleset(user=None, unit=city, text=text, note="2011 年度办法")
+    if current.status != RuleSetStatus.ACTIVE:
+        actions.activate_ruleset(ruleset=current, user=None)
+    else:
+        ledger.rescore_ruleset(current)
+    if not RuleSet.objects.filter(unit=city, code="changzhou-2012").exists():
+        actions.save_ruleset(user=None, unit=city, text=draft_2012(text), note="征求意见稿")
+    log(f"scoring: {current.lines.count()} score lines under {current.name}")
