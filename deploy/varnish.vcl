@@ -6,8 +6,6 @@
 # unpublished (XINXUAN_FRONTEND_CACHE_URL=http://127.0.0.1:6081).
 vcl 4.1;
 
-import std;
-
 backend app {
     .host = "127.0.0.1";
     .port = "8000";
@@ -53,5 +51,9 @@ sub vcl_backend_response {
 }
 
 sub vcl_deliver {
-    set resp.http.X-Proxy-Cache = if(obj.hits > 0, "hit", "miss");
+    if (obj.hits > 0) {
+        set resp.http.X-Proxy-Cache = "hit";
+    } else {
+        set resp.http.X-Proxy-Cache = "miss";
+    }
 }

@@ -85,6 +85,30 @@ class PortalPage(Page):
     def get_channels(self):
         return ChannelPage.objects.live().in_menu().order_by("path")
 
+    def shared_context(self) -> dict:
+        """Context that changes only when something is published, cached until then.
+
+        Keeps an uncached page view to the few queries of routing (docs/portal.md).
+        """
+        from django.core.cache import cache
+
+        from xinxuan.portal.lists import generation, list_seconds
+
+        key = f"portal:context:{generation()}:{self.pk}"
+        context = cache.get(key)
+        if context is None:
+            context = self.build_shared_context()
+            cache.set(key, context, list_seconds())
+        return context
+
+    def build_shared_context(self) -> dict:
+        return {"channels": list(self.get_channels()), "lists_channel": None}
+
+    def get_context(self, request: HttpRequest, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self.shared_context())
+        return context
+
 
 class HomePage(PortalPage):
     """The portal's front page: headlines from every channel and the three lists."""
@@ -112,8 +136,7 @@ class HomePage(PortalPage):
                 return page.route(request, [])
         return super().route(request, path_components)
 
-    def get_context(self, request: HttpRequest, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def build_shared_context(self) -> dict:
         channels = list(self.get_channels())
         latest = (
             ArticlePage.objects.live()
@@ -125,14 +148,13 @@ class HomePage(PortalPage):
         for channel in channels:
             items = [a for a in latest.child_of(channel)[:8]]
             blocks_by_channel.append((channel, items))
-        context.update(
-            channels=channels,
-            headline=latest.first(),
-            latest=list(latest[:10]),
-            channel_blocks=blocks_by_channel,
-            lists_channel=None,
-        )
-        return context
+        return {
+            "channels": channels,
+            "headline": latest.first(),
+            "latest": list(latest[:10]),
+            "channel_blocks": blocks_by_channel,
+            "lists_channel": None,
+        }
 
 
 class ChannelPage(RoutablePageMixin, PortalPage):
@@ -183,10 +205,8 @@ class ChannelPage(RoutablePageMixin, PortalPage):
     def get_cached_paths(self):
         return ["/", "/rss/", "/atom/"]
 
-    def get_context(self, request: HttpRequest, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(channels=list(self.get_channels()), lists_channel=self)
-        return context
+    def build_shared_context(self) -> dict:
+        return {"channels": list(self.get_channels()), "lists_channel": self}
 
 
 class ArticleTag(TaggedItemBase):
@@ -296,9 +316,12 @@ class ArticlePage(PortalPage):
     def channel(self):
         return self.get_parent().specific
 
-    def get_context(self, request: HttpRequest, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        related = list(self.related_articles.live().order_by("-date")[:6])
+    def build_shared_context(self) -> dict:
+        related = list(
+            self.related_articles.live()
+            .order_by("-date")
+            .only("title", "url_path", "date", "path", "depth")[:6]
+        )
         if len(related) < 6:
             related += list(
                 ArticlePage.objects.live()
@@ -307,13 +330,12 @@ class ArticlePage(PortalPage):
                 .order_by("-date")
                 .only("title", "url_path", "date", "path", "depth")[: 6 - len(related)]
             )
-        context.update(
-            channels=list(self.get_channels()),
-            lists_channel=self.channel,
-            related=related,
-            tags=list(self.tags.all()),
-        )
-        return context
+        return {
+            "channels": list(self.get_channels()),
+            "lists_channel": self.channel,
+            "related": related,
+            "tags": list(self.tags.all()),
+        }
 
 
 def recommended_filter(moment) -> Q:
