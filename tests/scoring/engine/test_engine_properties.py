@@ -8,7 +8,17 @@ from engine_builders import make_rules
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinxuan.scoring.engine import Event, Item, PeriodData, Share, UnitInfo, allocate, score
+from xinxuan.scoring.engine import (
+    Event,
+    Item,
+    PeriodData,
+    Share,
+    UnitInfo,
+    allocate,
+    score,
+    score_item,
+    totals,
+)
 
 RULES = make_rules(
     'person_split = "ratio_first_n"',
@@ -129,3 +139,27 @@ def test_revoking_and_restoring_an_event_restores_totals(ledger, data):
 def test_allocation_is_exact(total, weights):
     parts = allocate(total, weights, Decimal("0.01"))
     assert sum(parts) == total and len(parts) == len(weights)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ledgers())
+def test_lines_built_on_demand_are_the_lines_of_each_item(ledger):
+    """A full run keeps its item-stage lines as compact records; the lines it yields are
+    exactly those of scoring each item on its own, and its totals exactly (same Decimal
+    representation) those recomputed from the lines one by one."""
+    items, events = ledger
+    result = score(RULES, items, events, PERIOD)
+    lines = tuple(result.lines)
+    assert len(result.lines) == len(lines)
+    assert result.lines == lines and repr(result.lines) == repr(lines)
+    assert all(result.lines[i] == line for i, line in enumerate(lines))
+    by_item = {}
+    for event in events:
+        by_item.setdefault(event.item_id, []).append(event)
+    item_map = {item.id: item for item in items}
+    expected = [line for i, evs in by_item.items() for line in score_item(RULES, item_map[i], evs)]
+    assert list(lines[: len(expected)]) == expected
+    assert all(line.item is None for line in lines[len(expected) :])
+    again = totals(RULES, lines, PERIOD)
+    assert repr(again.units) == repr(result.units)
+    assert repr(again.persons) == repr(result.persons)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -186,7 +187,8 @@ class Total:
 class Result:
     ruleset_id: str
     version: str
-    lines: tuple[ScoreLine, ...]
+    # a tuple, or a sequence that builds the lines on demand (see scoring._Ledger)
+    lines: Sequence[ScoreLine]
     units: dict[str, Total]
     persons: dict[str, Total]
     classes: dict[str, Decimal]

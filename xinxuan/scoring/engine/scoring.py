@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from itertools import groupby
 from math import gcd
-from typing import Any
+from operator import attrgetter, itemgetter
+from typing import Any, overload
 
 from .allocation import allocate, integer_weights
 from .model import (
@@ -30,6 +32,7 @@ ZERO = Decimal(0)
 # tuple type saves a frame per line on the hot path.
 _new = tuple.__new__
 ONE = Decimal(1)
+_ITEM_ID = attrgetter("item_id")
 Labels = tuple[str, str]
 
 EVENT_LABELS: dict[str, Labels] = {
@@ -536,133 +539,371 @@ def _split(
 
 def score_item(rs: RuleSet, item: Item, events: Sequence[Event]) -> list[ScoreLine]:
     """Item stage: every line that depends only on this item and its own events."""
-    out: list[ScoreLine] = []
-    _score_item_into(rs, item, events, out)
-    return out
+    stage = _ItemStage(rs, daily=False)
+    stage.add_items(((item, events),), _Buckets())
+    return list(stage.lines())
 
 
-def _score_item_into(
-    rs: RuleSet, item: Item, events: Sequence[Event], out: list[ScoreLine]
-) -> None:
-    kind = rs.cache.get(("kind", item.kind, item.char_count))
-    if kind is None:
-        kind = effective_kind(rs, item)
-        rs.cache[("kind", item.kind, item.char_count)] = kind
-    if len(events) > 1:
-        events = sorted(events, key=_event_order)
-    valued: list[tuple[Event, Calc]] = []
-    special = False
-    adoptions = 0
-    due: datetime.date | None = None
-    route = item.route
-    for e in events:
-        if e.revoked:
-            continue
-        t = e.type
-        if t == "commission_due":
-            due = e.date if due is None else min(due, e.date)
-            continue
-        calc = _value(rs, e, kind, route)
-        if t == "adoption":
-            adoptions += 1
-        elif t != "publication" and t != "report":
-            special = True
-        if calc is not None:
-            valued.append((e, calc))
-        elif t == "item_nullification":
-            valued.append(
-                (e, _fixed_calc(rs, "nullification.item", ("稿件作废", "item nullified"), ZERO))
-            )
-    if (
-        special
-        or (adoptions and rs.item_settings_active)
-        or adoptions > 1
-        and rs.multi_adoption_active
-    ):
-        valued = _apply_item_settings(rs, valued)
-        if due is not None:
-            late = rs.commission.get("late")
-            for e, _c in list(valued):
-                if e.type == "commission_delivered" and e.date > due and late is not None:
-                    valued.append(
-                        (
-                            e,
-                            _fixed_calc(
-                                rs,
-                                "commission.late",
-                                ("约稿逾期", "commission delivered late"),
-                                late,
-                                (f"截止 {due}", f"due {due}"),
-                            ),
-                        )
+# Everything that decides the value of an event of an item besides the item's kind
+# and route. Ranged clauses (a chosen value with an assessor's note) are valued per
+# event and never looked up here.
+_EVENT_KEY = attrgetter(
+    "type",
+    "carrier",
+    "level",
+    "grade",
+    "placement",
+    "use",
+    "route",
+    "leader_level",
+    "leader_rank",
+    "rule",
+    "points",
+)
+_ORDER_KEY = attrgetter("date", "id")
+# fields of an item-stage record (one per counted event of an item; see _ItemStage)
+_R_ITEM, _R_EVENT, _R_CALC, _R_DATE, _R_TALLY, _R_GRANULE, _R_UNITS, _R_PERSONS = range(8)
+# (item, event, calc, date, tally, granule, unit recipients, person recipients)
+Record = tuple[str, str, Calc, datetime.date, int, datetime.date, int, int]
+Recipients = tuple[
+    tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[tuple[int, int] | None, ...]
+]
+
+
+def _fast_value(
+    rs: RuleSet,
+    e: Event,
+    kind: str,
+    route: str | None,
+    fast: dict[tuple[Any, ...], tuple[Calc | None, str]],
+    key: tuple[Any, ...],
+) -> tuple[Calc | None, str]:
+    t = e.type
+    calc = None if t == "commission_due" else _value(rs, e, kind, route)
+    hit = (calc, t)
+    if calc is None or calc.note is None:  # a note belongs to one event
+        fast[key] = hit
+    return hit
+
+
+class _ItemStage:
+    """The item stage of a whole run, held compactly.
+
+    A full rescoring yields millions of score lines; building each as an object and
+    then summing them again is most of the work. Here every counted event of an item
+    becomes one *record* (item, event, calc, date, tally, granule, unit and person
+    recipients), and the recipients (units and persons with their integer weights) are
+    shared per item. The unit and person sums that the period stage and the totals
+    need are counted from the records in bulk, and ``ScoreLine`` objects are built on
+    demand from the same records by ``lines()``: same lines, same order, same points
+    (each part comes from the same ``allocate`` call, cached per gross and weights).
+    """
+
+    def __init__(self, rs: RuleSet, daily: bool) -> None:
+        self.rs = rs
+        self.daily = daily
+        self.records: list[Record] = []
+        # recipients: (ids, person units or (), weights, shares); index 0 is nobody
+        self.recipients: list[Recipients] = [((), (), (), ())]
+        self._recipient_ids: dict[object, int] = {}
+        self.granule: dict[datetime.date, datetime.date] = {}
+        self.null_calc = _fixed_calc(rs, "nullification.item", ("稿件作废", "item nullified"), ZERO)
+        self.quantum = rs.share_quantum
+        cache = rs.cache
+        quantum = self.quantum
+
+        def parts(gross: Decimal, weights: tuple[int, ...]) -> list[Decimal]:
+            key = ("alloc", gross, weights)
+            found: list[Decimal] | None = cache.get(key)
+            if found is None:
+                found = cache[key] = allocate(gross, weights, quantum)
+            return found
+
+        self.parts = parts
+
+    def _recipients(self, key: object, value: Recipients) -> int:
+        index = self._recipient_ids.get(key)
+        if index is None:
+            index = self._recipient_ids[key] = len(self.recipients)
+            self.recipients.append(value)
+        return index
+
+    def add_items(self, groups: Iterable[tuple[Item, Sequence[Event]]], buckets: _Buckets) -> None:
+        """Score items (their events in any order) and add their lines to ``buckets``."""
+        rs = self.rs
+        data = buckets.data
+        data_get = data.get
+        person_sums = buckets.persons
+        persons_get = person_sums.get
+        person_unit = buckets.person_unit
+        parts = self.parts
+        recipient_list = self.recipients
+        deductions = False
+        first = len(self.records)
+        cache = rs.cache
+        settings = rs.settings
+        person_mode = settings["person_split"]
+        multi_active = rs.multi_adoption_active
+        item_active = rs.item_settings_active
+        late_value = rs.commission.get("late")
+        null_calc = self.null_calc
+        daily = self.daily
+        granule = self.granule
+        granule_get = granule.get
+        records = self.records
+        append = records.append
+        recipient_ids = self._recipient_ids
+        recipients = self._recipients
+        event_key = _EVENT_KEY
+        tallied_types = TALLIED
+        order_key = _ORDER_KEY
+        for item, events in groups:
+            kind_key = ("kind", item.kind, item.char_count)
+            kind = cache.get(kind_key)
+            if kind is None:
+                kind = cache[kind_key] = effective_kind(rs, item)
+            route = item.route
+            fast_key = ("fast", kind, route)
+            fast = cache.get(fast_key)
+            if fast is None:
+                fast = cache[fast_key] = {}
+            fast_get = fast.get
+            if len(events) > 1:
+                events = sorted(events, key=order_key)
+            valued: list[tuple[Event, Calc]] = []
+            special = False
+            adoptions = 0
+            due: datetime.date | None = None
+            for e in events:
+                if e.revoked:
+                    continue
+                key = event_key(e)
+                hit = fast_get(key)
+                if hit is None:
+                    hit = _fast_value(rs, e, kind, route, fast, key)
+                calc, t = hit
+                if t == "adoption":
+                    adoptions += 1
+                elif t != "publication" and t != "report":
+                    if t == "commission_due":
+                        due = e.date if due is None else min(due, e.date)
+                        continue
+                    special = True
+                    if t == "deduction":
+                        deductions = True
+                if calc is not None:
+                    valued.append((e, calc))
+                elif t == "item_nullification":
+                    valued.append((e, null_calc))
+            if special or (adoptions and item_active) or adoptions > 1 and multi_active:
+                valued = _apply_item_settings(rs, valued)
+                if due is not None and late_value is not None:
+                    for e, _c in list(valued):
+                        if e.type == "commission_delivered" and e.date > due:
+                            valued.append(
+                                (
+                                    e,
+                                    _fixed_calc(
+                                        rs,
+                                        "commission.late",
+                                        ("约稿逾期", "commission delivered late"),
+                                        late_value,
+                                        (f"截止 {due}", f"due {due}"),
+                                    ),
+                                )
+                            )
+            if not valued:
+                continue
+            units = item.units
+            if len(units) == 1:
+                unit_id = units[0].id
+                us = recipient_ids.get(unit_id)
+                if us is None:
+                    us = recipients(unit_id, ((unit_id,), (), (), (None,)))
+                first_unit = unit_id
+            else:
+                us = recipient_ids.get(units)
+                if us is None:
+                    unit_ids, unit_wt, unit_parts = _unit_split(rs, item)
+                    us = recipients(units, (unit_ids, (), unit_wt, unit_parts))
+                first_unit = units[0].id if units else ""
+            persons = item.persons
+            if len(persons) == 1 and person_mode != "none" and persons[0].weight > 0:
+                only = persons[0]
+                pkey: object = ("p", only.id, only.unit or first_unit)
+                ps = recipient_ids.get(pkey)
+                if ps is None:
+                    ps = recipients(pkey, ((only.id,), (only.unit or first_unit,), (), (None,)))
+            else:
+                pkey = ("ps", persons, first_unit)
+                ps = recipient_ids.get(pkey)
+                if ps is None:
+                    person_ids, person_wt, person_parts = _person_split(rs, item)
+                    by_id = {p.id: (p.unit or first_unit) for p in persons}
+                    ps = recipients(
+                        pkey,
+                        (person_ids, tuple(by_id[p] for p in person_ids), person_wt, person_parts),
                     )
-    if not valued:
-        return
-    units = item.units
-    if len(units) == 1:
-        unit_ids: tuple[str, ...] = (units[0].id,)
-        unit_wt: tuple[int, ...] = ()
-        unit_parts: tuple[tuple[int, int] | None, ...] = (None,)
-    else:
-        unit_ids, unit_wt, unit_parts = _unit_split(rs, item)
-    first_unit = units[0].id if units else ""
-    persons = item.persons
-    person_mode = rs.settings["person_split"]
-    if len(persons) == 1 and person_mode != "none" and persons[0].weight > 0:
-        only = persons[0]
-        person_ids: tuple[str, ...] = (only.id,)
-        person_wt: tuple[int, ...] = ()
-        person_parts: tuple[tuple[int, int] | None, ...] = (None,)
-        person_units: tuple[str, ...] = (only.unit or first_unit,)
-    else:
-        person_ids, person_wt, person_parts = _person_split(rs, item)
-        by_id = {p.id: (p.unit or first_unit) for p in persons}
-        person_units = tuple(by_id[p] for p in person_ids)
-    quantum = rs.share_quantum
-    cache = rs.cache
-    tallied: set[str] = set()
-    append = out.append
-    item_id = item.id
-    for e, calc in valued:
-        gross = calc.gross
-        t = e.type
-        tally = 0
-        if t in TALLIED and (gross > 0 or t == "report") and t not in tallied:
-            tallied.add(t)
-            tally = 1
-        if unit_wt:
-            key = ("alloc", gross, unit_wt)
-            parts = cache.get(key)
-            if parts is None:
-                parts = allocate(gross, unit_wt, quantum)
-                cache[key] = parts
-            for uid, share, pts in zip(unit_ids, unit_parts, parts, strict=True):
-                append(_new(ScoreLine, (uid, None, item_id, e.id, calc, share, pts, e.date, tally)))
-        else:
-            for uid in unit_ids:
-                append(
-                    _new(ScoreLine, (uid, None, item_id, e.id, calc, None, gross, e.date, tally))
-                )
-        if person_ids:
-            if person_wt:
-                key = ("alloc", gross, person_wt)
-                parts = cache.get(key)
-                if parts is None:
-                    parts = allocate(gross, person_wt, quantum)
-                    cache[key] = parts
-                for pid, puid, share, pts in zip(
-                    person_ids, person_units, person_parts, parts, strict=True
-                ):
-                    append(
-                        _new(ScoreLine, (puid, pid, item_id, e.id, calc, share, pts, e.date, tally))
+            item_id = item.id
+            unit_ids, _none, unit_wt, _shares = recipient_list[us]
+            person_ids, person_units, person_wt, _shares = recipient_list[ps]
+            simple = not unit_wt and not person_wt and len(unit_ids) == 1 == len(person_ids)
+            if simple:
+                uid = unit_ids[0]
+                pid = person_ids[0]
+                puid = person_units[0]
+            tallied: set[str] = set()
+            for e, calc in valued:
+                gross = calc.gross
+                t = e.type
+                tally = adopted = 0
+                if t in tallied_types and (gross > 0 or t == "report") and t not in tallied:
+                    tallied.add(t)
+                    tally = 1
+                    if calc.clause[:8] == "adoption":
+                        adopted = 1
+                date = e.date
+                g = granule_get(date)
+                if g is None:
+                    g = granule[date] = date if daily else date.replace(day=1)
+                append((item_id, e.id, calc, date, tally, g, us, ps))
+                # the sums of the lines this record stands for (see _Buckets.add_all)
+                if simple:
+                    key = (uid, g, calc)
+                    entry = data_get(key)
+                    if entry is None:
+                        data[key] = [gross, tally, 1]
+                    else:
+                        entry[0] += gross
+                        entry[1] += tally
+                        entry[2] += 1
+                    pkey = (pid, g)
+                    pentry = persons_get(pkey)
+                    if pentry is None:
+                        person_sums[pkey] = [gross, adopted]
+                        if pid not in person_unit:
+                            person_unit[pid] = puid
+                    else:
+                        pentry[0] += gross
+                        pentry[1] += adopted
+                    continue
+                values = parts(gross, unit_wt) if unit_wt else (gross,) * len(unit_ids)
+                for uid, pts in zip(unit_ids, values, strict=True):
+                    key = (uid, g, calc)
+                    entry = data_get(key)
+                    if entry is None:
+                        data[key] = [pts, tally, 1]
+                    else:
+                        entry[0] += pts
+                        entry[1] += tally
+                        entry[2] += 1
+                values = parts(gross, person_wt) if person_wt else (gross,) * len(person_ids)
+                for pid, puid, pts in zip(person_ids, person_units, values, strict=True):
+                    pkey = (pid, g)
+                    pentry = persons_get(pkey)
+                    if pentry is None:
+                        person_sums[pkey] = [pts, adopted]
+                        if pid not in person_unit:
+                            person_unit[pid] = puid
+                    else:
+                        pentry[0] += pts
+                        pentry[1] += adopted
+        escalating = buckets.escalating
+        if escalating and deductions:
+            lines = buckets.escalating_lines
+            for record in records[first:]:
+                if record[2].clause in escalating:
+                    lines.extend(line for line in self.lines((record,)) if line.person is None)
+
+    def count(self) -> int:
+        """The number of score lines the records stand for."""
+        sizes = [len(r[0]) for r in self.recipients]
+        counts = Counter(map(itemgetter(_R_UNITS, _R_PERSONS), self.records))
+        return sum((sizes[u] + sizes[p]) * n for (u, p), n in counts.items())
+
+    def lines(self, records: Iterable[Record] | None = None) -> Iterator[ScoreLine]:
+        """The score lines, built from the records (per record: unit lines, then person
+        lines, exactly as they were always ordered)."""
+        recipients = self.recipients
+        parts = self.parts
+        for item_id, event_id, calc, date, tally, _g, us, ps in (
+            self.records if records is None else records
+        ):
+            gross = calc.gross
+            ids, _pu, weights, shares = recipients[us]
+            if weights:
+                for uid, share, pts in zip(ids, shares, parts(gross, weights), strict=True):
+                    yield _new(
+                        ScoreLine, (uid, None, item_id, event_id, calc, share, pts, date, tally)
                     )
             else:
-                for pid, puid in zip(person_ids, person_units, strict=True):
-                    append(
-                        _new(
-                            ScoreLine, (puid, pid, item_id, e.id, calc, None, gross, e.date, tally)
-                        )
+                for uid in ids:
+                    yield _new(
+                        ScoreLine, (uid, None, item_id, event_id, calc, None, gross, date, tally)
                     )
+            ids, punits, weights, shares = recipients[ps]
+            if weights:
+                for pid, puid, share, pts in zip(
+                    ids, punits, shares, parts(gross, weights), strict=True
+                ):
+                    yield _new(
+                        ScoreLine, (puid, pid, item_id, event_id, calc, share, pts, date, tally)
+                    )
+            else:
+                for pid, puid in zip(ids, punits, strict=True):
+                    yield _new(
+                        ScoreLine, (puid, pid, item_id, event_id, calc, None, gross, date, tally)
+                    )
+
+
+class _Ledger(Sequence[ScoreLine]):
+    """``Result.lines`` of a full run: the item-stage lines, built on demand from the
+    compact records of ``_ItemStage``, followed by the period-stage lines.
+
+    Iterating builds each line as it goes; indexing builds (and keeps) them all once.
+    """
+
+    __slots__ = ("_all", "_len", "_stage", "_tail")
+
+    def __init__(self, stage: _ItemStage, tail: Sequence[ScoreLine]) -> None:
+        self._stage = stage
+        self._tail = tuple(tail)
+        self._len: int | None = None
+        self._all: tuple[ScoreLine, ...] | None = None
+
+    def __iter__(self) -> Iterator[ScoreLine]:
+        if self._all is not None:
+            yield from self._all
+            return
+        yield from self._stage.lines()
+        yield from self._tail
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self._stage.count() + len(self._tail)
+        return self._len
+
+    @overload
+    def __getitem__(self, index: int) -> ScoreLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ScoreLine, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> ScoreLine | tuple[ScoreLine, ...]:
+        if self._all is None:
+            self._all = tuple(self)
+        return self._all[index]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
 
 
 # ------------------------------------------------------------------ period stage
@@ -673,17 +914,22 @@ def _matches(clause: str, prefixes: Sequence[str]) -> bool:
 
 
 class _Buckets:
-    """Lines summed per (unit, month) and clause for the period rules and totals;
-    per (unit, day) when a rule works by weeks. Person lines are summed apart."""
+    """Unit lines summed per (unit, month, calc) for the period rules and totals; per
+    (unit, day, calc) when a rule works by weeks. Person lines are summed per (person,
+    month) apart. Sums are exact, so the order of adding does not matter."""
 
     def __init__(self, daily: bool = False, escalating: frozenset[str] = frozenset()) -> None:
         self.daily = daily
         self.escalating = escalating
         self.escalating_lines: list[ScoreLine] = []
-        self.data: dict[tuple[str, datetime.date], dict[Calc, list[Any]]] = {}
+        # (unit, granule, calc) -> [points, tally, number of lines]
+        self.data: dict[tuple[str, datetime.date, Calc], list[Any]] = {}
         self.persons: dict[tuple[str, datetime.date], list[Any]] = {}
         self.person_unit: dict[str, str] = {}
         self.granule: dict[datetime.date, datetime.date] = {}
+        self._groups: dict[tuple[str, datetime.date], dict[tuple[str, int], list[Any]]] | None = (
+            None
+        )
 
     def _granule(self, date: datetime.date) -> datetime.date:
         g = self.granule.get(date)
@@ -718,36 +964,77 @@ class _Buckets:
                     pentry[0] += line.points
                     pentry[1] += adopted
                 continue
-            key = (line.unit, g)
-            bucket = data.get(key)
-            if bucket is None:
-                bucket = data[key] = {}
             if escalating and line.calc.clause in escalating:
                 self.escalating_lines.append(line)
-            entry = bucket.get(line.calc)
+            key = (line.unit, g, line.calc)
+            entry = data.get(key)
             if entry is None:
-                bucket[line.calc] = [line.points, line.tally, 1]
+                data[key] = [line.points, line.tally, 1]
+                if self._groups is not None:
+                    _fold(self._groups, line.unit, g, line.calc, line.points, line.tally, 1)
             else:
                 entry[0] += line.points
                 entry[1] += line.tally
                 entry[2] += 1
+                self._groups = None  # the sign of that sum may change: fold again
+
+    def groups(self) -> dict[tuple[str, datetime.date], dict[tuple[str, int], list[Any]]]:
+        """The unit sums folded per (unit, granule) by clause and by the sign of each
+        (calc, granule) sum: [a calc of the clause, points, tally, lines].
+
+        Period rules only look at clauses, signs and sums, so they read these few
+        entries instead of one per calc. Built on first use; later lines (period
+        rules) add to it, or drop it when they add to an existing calc's sum.
+        """
+        groups = self._groups
+        if groups is None:
+            groups = self._groups = {}
+            for (unit, date, calc), (points, tally, n) in self.data.items():
+                _fold(groups, unit, date, calc, points, tally, n)
+        return groups
 
     def by_period(self, kind: str) -> dict[tuple[str, str], list[tuple[Calc, Decimal, int]]]:
         out: dict[tuple[str, str], list[tuple[Calc, Decimal, int]]] = defaultdict(list)
-        for (unit, date), bucket in self.data.items():
-            target = out[(unit, period_key(date, kind))]
-            for calc, (points, tally, _n) in bucket.items():
+        keys: dict[datetime.date, str] = {}
+        for (unit, date), folded in self.groups().items():
+            pk = keys.get(date)
+            if pk is None:
+                pk = keys[date] = period_key(date, kind)
+            target = out[(unit, pk)]
+            for calc, points, tally, _n in folded.values():
                 target.append((calc, points, tally))
         return out
 
     def line_counts(self, kind: str, clause: str) -> dict[tuple[str, str], int]:
         """Number of unit lines of a clause (prefix) per (unit, period)."""
         out: dict[tuple[str, str], int] = defaultdict(int)
-        for (unit, date), bucket in self.data.items():
-            for calc, (_points, _tally, n) in bucket.items():
-                if _matches(calc.clause, (clause,)) and not calc.clause.endswith("escalation"):
+        for (unit, date), folded in self.groups().items():
+            for (name, _sign), (_calc, _points, _tally, n) in folded.items():
+                if _matches(name, (clause,)) and not name.endswith("escalation"):
                     out[(unit, period_key(date, kind))] += n
         return out
+
+
+def _fold(
+    groups: dict[tuple[str, datetime.date], dict[tuple[str, int], list[Any]]],
+    unit: str,
+    date: datetime.date,
+    calc: Calc,
+    points: Decimal,
+    tally: int,
+    n: int,
+) -> None:
+    folded = groups.get((unit, date))
+    if folded is None:
+        folded = groups[(unit, date)] = {}
+    key = (calc.clause, 1 if points > 0 else -1 if points < 0 else 0)
+    entry = folded.get(key)
+    if entry is None:
+        folded[key] = [calc, points, tally, n]
+    else:
+        entry[1] += points
+        entry[2] += tally
+        entry[3] += n
 
 
 def _category(calc: Calc) -> str:
@@ -837,7 +1124,7 @@ def _period_stage(
                 )
                 emit(line.unit, line.date, extra, extra.gross)
 
-    units = [u.id for u in period_data.units] or sorted({u for u, _d in buckets.data})
+    units = [u.id for u in period_data.units] or sorted({u for u, _d, _c in buckets.data})
     null_kind = rs.nullification.get("period", "month")
     voided: set[tuple[str, str]] = set()
     if nullified_periods:
@@ -1081,19 +1368,15 @@ def score(
 ) -> Result:
     """Score everything: item stage, period stage and totals."""
     period_data = period_data or PeriodData()
-    by_item: dict[str, list[Event]] = {}
-    loose: list[Event] = []
-    for e in events:
-        item_id = e.item_id
-        if item_id is None:
-            loose.append(e)
+    # events usually come item by item: group runs in C, merge the rare split runs
+    by_item: dict[str | None, list[Event]] = {}
+    for item_id, run in groupby(events, _ITEM_ID):
+        bucket = by_item.get(item_id)
+        if bucket is None:
+            by_item[item_id] = list(run)
         else:
-            bucket = by_item.get(item_id)
-            if bucket is None:
-                by_item[item_id] = [e]
-            else:
-                bucket.append(e)
-    lines: list[ScoreLine] = []
+            bucket.extend(run)
+    loose = by_item.pop(None, [])
     item_map = {item.id: item for item in items}
     missing = [item_id for item_id in by_item if item_id not in item_map]
     if missing:
@@ -1107,18 +1390,23 @@ def score(
                     "event refers to an unknown item",
                 )
                 for m in missing[:20]
+                if m is not None
             ]
         )
-    for item_id, item_events in by_item.items():
-        _score_item_into(rs, item_map[item_id], item_events, lines)
+    stage = _ItemStage(rs, rs.uses_weeks)
     buckets = _Buckets(rs.uses_weeks, rs.escalating)
-    buckets.add_all(lines)
-    lines.extend(_period_stage(rs, lines, buckets, loose, period_data))
+    stage.add_items(
+        ((item_map[item_id], evs) for item_id, evs in by_item.items() if item_id is not None),
+        buckets,
+    )
+    period_lines = _period_stage(rs, [], buckets, loose, period_data)
+    lines = _Ledger(stage, period_lines)
     return _totals(rs, lines, buckets, period_data)
 
 
 def totals(rs: RuleSet, lines: Sequence[ScoreLine], period_data: PeriodData) -> Result:
     """Totals per unit (with roll-up), person, class and month from score lines."""
+    lines = tuple(lines)
     buckets = _Buckets()
     buckets.add_all(lines)
     return _totals(rs, lines, buckets, period_data)
@@ -1136,11 +1424,11 @@ def _totals(
     unit_adopted: dict[str, int] = defaultdict(int)
     person_adopted: dict[str, int] = defaultdict(int)
     person_unit = buckets.person_unit
-    for (unit, granule), bucket in buckets.data.items():
+    for (unit, granule), folded in buckets.groups().items():
         month = _month(granule)
-        for calc, (points, tally, _n) in bucket.items():
+        for (clause, _sign), (_calc, points, tally, _n) in folded.items():
             unit_month[(unit, month)] += points
-            if tally and calc.clause.startswith("adoption"):
+            if tally and clause.startswith("adoption"):
                 unit_adopted[unit] += tally
     for (person, granule), (points, adopted) in buckets.persons.items():
         person_month[(person, _month(granule))] += points
@@ -1270,7 +1558,7 @@ def _totals(
     return Result(
         ruleset_id=rs.id,
         version=rs.version,
-        lines=tuple(lines),
+        lines=lines,
         units=unit_totals,
         persons=person_totals,
         classes=dict(classes),
