@@ -1,0 +1,90 @@
+"""The workbench screens: the item's page, the ledger with its export, the import."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.submissions.world import DAY, make_world, reported_item, write_item
+from xinxuan.outcomes import actions
+from xinxuan.outcomes.models import Outcome
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def test_the_item_page_shows_points_with_their_explanation(client, world):
+    item = reported_item(world)
+    actions.record_adoption(
+        item=item, user=world.office, carrier=world.carriers["zongju-zhuanbao"], date=DAY
+    )
+    client.force_login(world.office)
+    response = client.get(reverse("submissions:item-detail", args=[item.pk]))
+    assert response.status_code == 200
+    assert "20.5" in response.text
+    assert "总局《专报信息》采用" in response.text
+    assert "登记领导批示" in response.text  # the office can record more from here
+
+
+def test_an_officer_sees_who_holds_the_item_and_since_when(client, world):
+    item = write_item(world)
+    client.force_login(world.officer)
+    client.post(reverse("submissions:item-act", args=[item.pk, "submit"]))
+    response = client.get(reverse("submissions:item-detail", args=[item.pk]))
+    assert "待部门负责人审核" in response.text
+    assert "负责人经办" in response.text
+
+
+def test_another_bureau_cannot_open_the_item(client, world):
+    item = write_item(world)
+    client.force_login(world.outsider)
+    response = client.get(reverse("submissions:item-detail", args=[item.pk]))
+    assert response.status_code == 404
+
+
+def test_recording_through_the_page_and_a_duplicate_is_explained(client, world):
+    item = reported_item(world)
+    client.force_login(world.office)
+    url = reverse("outcomes:outcome-record", args=[item.pk, "adoption"])
+    data = {
+        "carrier": world.carriers["sheng-dongtai"].pk,
+        "use": "sole",
+        "date": "2011-05-12",
+    }
+    client.post(url, data)
+    response = client.post(url, data, follow=True)
+    assert Outcome.objects.filter(kind="adoption").count() == 1
+    assert "台账中已有相同的采用记录" in response.text
+
+
+def test_the_ledger_exports_in_the_events_file_format(client, world):
+    item = reported_item(world)
+    actions.record_adoption(
+        item=item, user=world.office, carrier=world.carriers["zongju-zhuanbao"], date=DAY
+    )
+    client.force_login(world.office)
+    response = client.get(reverse("outcomes:ledger") + "?export=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header = text.splitlines()[0]
+    assert header.startswith("事件编号,稿件编号,标题,类别")
+    assert "总局《专报信息》" in text
+
+
+def test_importing_a_sheet_with_a_bad_row_says_which_and_why(client, world):
+    client.force_login(world.office)
+    sheet = (
+        "事件编号,稿件编号,标题,类别,单位,事件,日期,载体\n"
+        "E1,I1,检疫工作,政务信息,动植检处,上报,2011-03-02,\n"
+        "E2,I1,,,,采用,2011-02-30,总局《专报信息》\n"
+    ).encode()
+    response = client.post(
+        reverse("outcomes:ledger-import"),
+        {"file": SimpleUploadedFile("台账.csv", sheet, content_type="text/csv")},
+    )
+    assert response.status_code == 200
+    assert "第 3 行" in response.text
+    assert "日期" in response.text
+    assert Outcome.objects.count() == 0
