@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.submissions.world import RULESET_2011, DAY, make_world, points_of, reported_item
+from tests.submissions.world import DAY, RULESET_2011, make_world, points_of, reported_item
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.scoring import actions
 from xinxuan.scoring.models import RuleSetStatus
