@@ -15,7 +15,7 @@ from wagtail.models import Site
 
 from xinxuan.portal import counting
 from xinxuan.portal import search as portal_search
-from xinxuan.portal.models import ArticlePage, Sponsor
+from xinxuan.portal.models import ArticlePage, ChannelPage, Sponsor
 
 SPONSOR_SALT = "xinxuan.portal.sponsor"
 MAX_RAW_QUERY = 200
@@ -43,7 +43,12 @@ def search_view(request: HttpRequest) -> HttpResponse:
         return _bad_request(request, "too_long", limit=portal_search.MAX_QUERY_LENGTH)
     query = " ".join(raw.split())[: portal_search.MAX_QUERY_LENGTH]
     terms = portal_search.query_terms(query)
-    context: dict = {"query": query, "terms": terms, "page_obj": None}
+    context: dict = {
+        "query": query,
+        "terms": terms,
+        "page_obj": None,
+        "channels": ChannelPage.objects.live().in_menu().order_by("path"),
+    }
     if terms:
         root = _site_root(request)
         articles = ArticlePage.objects.live().public()
