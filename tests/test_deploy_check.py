@@ -16,6 +16,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "XINXUAN_ALLOWED_HOSTS": "xinxuan.example.gov.cn",
         "XINXUAN_VAR_DIR": str(tmp_path),
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixtures
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
