@@ -28,12 +28,15 @@ messages: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput -v 0
 
+# --limit-request-line 0: a long search address gets the portal's friendly page, not
+# gunicorn's bare 400 (put nginx in front to cap request size in production).
 demo: migrate
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py load_demo
 	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+		--access-logfile - --forwarded-allow-ips 127.0.0.1 \
+		--limit-request-line 0
 
 test: install
 	$(VENV)/bin/pytest -n 2 -m "not browser"
