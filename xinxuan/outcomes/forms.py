@@ -7,7 +7,9 @@ from xinxuan.outcomes.models import Carrier, CarrierKind, LeaderRank, Level, Use
 
 def _date():
     return forms.DateField(
-        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

@@ -21,6 +21,6 @@ class ReportForm(forms.Form):
     date = forms.DateField(
         label=_("Date reported"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=_("Note"), required=False)

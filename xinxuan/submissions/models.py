@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -106,8 +107,8 @@ class Commission(models.Model):
 
     panels = [
         FieldPanel("title"),
-        FieldRowPanel([FieldPanel("unit"), FieldPanel("deadline")]),
-        FieldPanel("topic"),
+        FieldRowPanel([FieldPanel("unit", widget=forms.Select), FieldPanel("deadline")]),
+        FieldPanel("topic", widget=forms.Select),
         FieldPanel("brief"),
     ]
 
@@ -196,13 +197,15 @@ class Item(LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
 
     panels = [
         FieldPanel("title"),
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("unit")]),
+        FieldRowPanel(
+            [FieldPanel("kind", widget=forms.Select), FieldPanel("unit", widget=forms.Select)]
+        ),
         FieldPanel("body"),
         MultiFieldPanel(
             [
                 FieldPanel("topics"),
                 FieldRowPanel([FieldPanel("is_urgent"), FieldPanel("deadline")]),
-                FieldPanel("commission"),
+                FieldPanel("commission", widget=forms.Select),
             ],
             heading=_("Topics, urgency and commission"),
         ),
@@ -261,7 +264,7 @@ class ItemUnit(Orderable):
         _("share"), max_digits=6, decimal_places=2, default=1, validators=share_validators
     )
 
-    panels = [FieldRowPanel([FieldPanel("unit"), FieldPanel("share")])]
+    panels = [FieldRowPanel([FieldPanel("unit", widget=forms.Select), FieldPanel("share")])]
 
     class Meta(Orderable.Meta):
         verbose_name = _("unit share")
@@ -279,7 +282,7 @@ class ItemAuthor(Orderable):
         _("share"), max_digits=6, decimal_places=2, default=1, validators=share_validators
     )
 
-    panels = [FieldRowPanel([FieldPanel("person"), FieldPanel("share")])]
+    panels = [FieldRowPanel([FieldPanel("person", widget=forms.Select), FieldPanel("share")])]
 
     class Meta(Orderable.Meta):
         verbose_name = _("author share")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.organisation.access import filter_by_unit, visible_unit_ids
 from xinxuan.outcomes import forms as outcome_forms
 from xinxuan.outcomes.models import Outcome
+from xinxuan.scoring.engine import fmt
 from xinxuan.scoring.models import ScoreLine
 from xinxuan.submissions import actions
 from xinxuan.submissions.duplicates import similar_items
@@ -60,6 +62,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("unit", "person", "ruleset")
         .order_by("ruleset", "person", "date", "pk")
     )
+    lines = list(lines)
+    for line in lines:
+        line.shown = fmt(line.points)
     unit_lines = [line for line in lines if line.person_id is None]
     totals: dict[str, object] = defaultdict(int)
     for line in unit_lines:
@@ -75,7 +80,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unit_lines": unit_lines,
         "person_lines": [line for line in lines if line.person_id is not None],
         "totals": dict(totals),
-        "total": sum((line.points for line in unit_lines), 0),
+        "total": fmt(sum((line.points for line in unit_lines), Decimal(0))),
         "history": history,
         "notes": item.notes.select_related("author"),
         "duplicates": similar_items(item) if "report" in verbs or "approve" in verbs else [],
