@@ -288,6 +288,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("XINXUAN_LOG_LEVEL", "INFO")},
     "loggers": {
         "jieba": {"level": "WARNING"},
+        # Wagtail logs every page action at INFO; the audit log already keeps them.
+        "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
     },
 }
