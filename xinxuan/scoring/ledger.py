@@ -104,12 +104,13 @@ def rescore_outcomes(pks: Iterable[int]) -> None:
 
 # ------------------------------------------------------------------ rule sets
 
-_compiled: dict[tuple[int, int], engine.RuleSet] = {}
+_compiled: dict[tuple[int, int, str], engine.RuleSet] = {}
 
 
 def compile_ruleset(ruleset: RuleSet) -> engine.RuleSet:
-    """The engine's rule set for a stored one, compiled once per version."""
-    key = (ruleset.pk, ruleset.version)
+    """The engine's rule set for a stored one, compiled once per version (and text, so
+    that a reused primary key never picks up another rule set's compilation)."""
+    key = (ruleset.pk, ruleset.version, ruleset.text)
     found = _compiled.get(key)
     if found is None:
         found = engine.load_ruleset(ruleset.text, source=ruleset.name)
