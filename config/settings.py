@@ -242,6 +242,7 @@ WAGTAILADMIN_BASE_URL = os.environ.get("XINXUAN_BASE_URL", "http://127.0.0.1:800
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # offline intranets: never call home
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_USAGE_COUNT_ENABLED = False
 WAGTAILEMBEDS_FINDERS: list[dict] = []  # no oEmbed look-ups on an offline intranet
 # The portal indexes jieba-segmented text, so any backend works: the database backend

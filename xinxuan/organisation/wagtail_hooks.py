@@ -168,3 +168,12 @@ register_snippet(OrganisationViewSetGroup)
 @hooks.register("construct_homepage_panels")
 def add_my_unit_panel(request, panels):
     panels.insert(0, MyUnitPanel())
+
+
+@hooks.register("construct_help_menu")
+def keep_help_offline(request, menu_items):
+    # The workbench runs on offline intranets: drop the help items that open
+    # wagtail.org (release notes, the online editor guide).
+    menu_items[:] = [
+        item for item in menu_items if not str(getattr(item, "url", "")).startswith("http")
+    ]
