@@ -192,7 +192,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 
 LANGUAGE_CODE = os.environ.get("XINXUAN_LANGUAGE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-wagtail"]
 TIME_ZONE = os.environ.get("XINXUAN_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
