@@ -88,3 +88,11 @@ def test_importing_a_sheet_with_a_bad_row_says_which_and_why(client, world):
     assert "第 3 行" in response.text
     assert "日期" in response.text
     assert Outcome.objects.count() == 0
+
+
+def test_a_filtered_item_list_exports_as_a_spreadsheet(client, world):
+    write_item(world, title="导出的稿件")
+    client.force_login(world.office)
+    response = client.get("/admin/snippets/submissions/item/?status=draft&export=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "导出的稿件" in text

@@ -47,6 +47,8 @@ class ItemViewSet(UnitScopedViewSet):
     list_filter = ["status", "kind", "unit", "is_urgent"]
     search_fields = ["title"]
     ordering = ["-created_at"]
+    list_export = ["title", "kind", "unit", "status", "status_since", "char_count", "is_urgent"]
+    export_filename = "items"
 
 
 class ItemKindViewSet(SnippetViewSet):
