@@ -37,13 +37,21 @@ LANG = "zh_Hans"
 
 # --- .po reading / writing -------------------------------------------------------------
 
+
 def parse_po(path):
     """Entries of a .po file: dicts with ctx, id, plural, strs {n: str}, fuzzy.  Obsolete
     (#~) entries are skipped; the header (id "") is returned too."""
     entries, cur, last = [], None, None
 
     def new():
-        return {"ctx": None, "id": None, "plural": None, "strs": {}, "fuzzy": False, "obsolete": False}
+        return {
+            "ctx": None,
+            "id": None,
+            "plural": None,
+            "strs": {},
+            "fuzzy": False,
+            "obsolete": False,
+        }
 
     cur = new()
     for line in Path(path).read_text(encoding="utf-8").splitlines() + [""]:
@@ -135,7 +143,7 @@ def bundle_msgids(package, known):
                 continue
             calls[m.group(1)].append((singular, plural))
     found = {}
-    for name, args in calls.items():
+    for args in calls.values():
         hits = sum(1 for s, _ in args if s in known)
         if len(args) >= 3 and hits >= 0.8 * len(args):
             for singular, plural in args:
@@ -154,12 +162,29 @@ def current_msgids(package):
                 po.unlink()
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         for domain in ("django", "djangojs"):
-            subprocess.run(
-                [sys.executable, "-m", "django", "makemessages", "-d", domain, "-l", LANG,
-                 "--no-location", "--no-wrap", "-v", "0", "--ignore", "*/vendor/*"],
-                cwd=copy, env=env, check=True, stderr=subprocess.DEVNULL,
+            subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+                [
+                    sys.executable,
+                    "-m",
+                    "django",
+                    "makemessages",
+                    "-d",
+                    domain,
+                    "-l",
+                    LANG,
+                    "--no-location",
+                    "--no-wrap",
+                    "-v",
+                    "0",
+                    "--ignore",
+                    "*/vendor/*",
+                ],
+                cwd=copy,
+                env=env,
+                check=True,
+                stderr=subprocess.DEVNULL,
             )
-        for po in sorted(copy.glob(f"**/locale/*/LC_MESSAGES/*.po")):
+        for po in sorted(copy.glob("**/locale/*/LC_MESSAGES/*.po")):
             domain = po.stem
             if domain not in result:
                 continue
@@ -181,7 +206,8 @@ def translated_keys(package):
 
     done = {"django": set(), "djangojs": set()}
     sources = list(package.glob(f"**/locale/{LANG}/LC_MESSAGES/*.po"))
-    sources.append(Path(django.__file__).parent / "conf" / "locale" / LANG / "LC_MESSAGES" / "django.po")
+    django_locale = Path(django.__file__).parent / "conf" / "locale"
+    sources.append(django_locale / LANG / "LC_MESSAGES" / "django.po")
     for po in sources:
         if po.stem not in done or not po.exists():
             continue
@@ -194,8 +220,10 @@ def translated_keys(package):
 def missing(package):
     current, done = current_msgids(package), translated_keys(package)
     return {
-        domain: sorted((e for k, e in entries.items() if k not in done[domain]),
-                       key=lambda e: (e["id"].lower(), e["id"], e["ctx"] or ""))
+        domain: sorted(
+            (e for k, e in entries.items() if k not in done[domain]),
+            key=lambda e: (e["id"].lower(), e["id"], e["ctx"] or ""),
+        )
         for domain, entries in current.items()
     }
 
@@ -210,7 +238,9 @@ translate the entries with an empty msgstr, then `make messages`)."""
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--write", action="store_true", help="refresh locale-wagtail/ instead of printing")
+    parser.add_argument(
+        "--write", action="store_true", help="refresh locale-wagtail/ instead of printing"
+    )
     args = parser.parse_args()
     import wagtail
 
@@ -219,8 +249,17 @@ def main():
     if not args.write:
         for domain, entries in found.items():
             for e in entries:
-                print(json.dumps({"domain": domain, "msgctxt": e["ctx"], "msgid": e["id"],
-                                  "msgid_plural": e["plural"]}, ensure_ascii=False))
+                print(
+                    json.dumps(
+                        {
+                            "domain": domain,
+                            "msgctxt": e["ctx"],
+                            "msgid": e["id"],
+                            "msgid_plural": e["plural"],
+                        },
+                        ensure_ascii=False,
+                    )
+                )
         return
     for domain, entries in found.items():
         path = OUT_DIR / f"{domain}.po"
