@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -36,11 +37,14 @@ def make_article(channel: ChannelPage, title: str, *, publish: bool = True, **fi
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches(settings, tmp_path):
+def _fresh_caches(settings, tmp_path, monkeypatch):
     settings.PORTAL_VIEW_SPOOL_DIR = str(tmp_path / "views")
     settings.PORTAL_GENERATION_FILE = tmp_path / "portal-generation"
     settings.PORTAL_COUNTER_REDIS_URL = ""
     settings.PORTAL_VIEW_FLUSH_SECONDS = 3600
+    # The flush clock is the process's monotonic clock: start it now, or a machine up
+    # for more than an hour would flush on the first recorded view.
+    monkeypatch.setattr(counting, "_last_flush", time.monotonic())
     settings.WAGTAILFRONTENDCACHE = {}
     cache.clear()
     counting.reset_buffer()
