@@ -260,9 +260,12 @@ def record_deduction(
     date: datetime.date,
     reason: str,
     points: Decimal | None = None,
+    range_min: Decimal | None = None,
+    range_max: Decimal | None = None,
     person: Person | None = None,
 ) -> Outcome:
-    """A deduction the regulation names (迟报, 漏报 …), for a unit."""
+    """A deduction the regulation names (迟报, 漏报 …), for a unit; a ranged clause
+    (瞒报 −200…−100) carries the assessor's chosen ``points`` and the range."""
     return record_outcome(
         kind=OutcomeKind.DEDUCTION,
         unit=unit,
@@ -270,8 +273,10 @@ def record_deduction(
         user=user,
         date=date,
         rule=rule,
-        reason=reason,
+        reason=reason.strip(),
         points=points,
+        range_min=range_min,
+        range_max=range_max,
     )
 
 
@@ -296,7 +301,7 @@ def record_adjustment(
         points=points,
         range_min=range_min,
         range_max=range_max,
-        reason=reason,
+        reason=reason.strip(),
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -95,6 +96,11 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
         if outcome.item_id
         else redirect("outcomes:ledger")
     )
+    following = request.POST.get("next", "")
+    if following and url_has_allowed_host_and_scheme(
+        following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = redirect(following)
     if not form.is_valid():
         messages.error(request, _("Say why the outcome is revoked."))
         return back

@@ -249,7 +249,7 @@ def engine_event(outcome: Outcome, credited_unit: int | None = None) -> engine.E
         route=outcome.route.code if outcome.route_id else None,
         rule=outcome.rule or None,
         points=outcome.points,
-        assessor=None,
+        assessor=str(outcome.recorded_by) if outcome.recorded_by_id else None,
         reason=outcome.reason or None,
         revoked=outcome.revoked_at is not None,
     )
@@ -280,7 +280,7 @@ def _fit(compiled: engine.RuleSet, events: Iterable[engine.Event]) -> list[engin
 
 
 def _outcomes():
-    return Outcome.objects.select_related("carrier", "level", "route")
+    return Outcome.objects.select_related("carrier", "level", "route", "recorded_by")
 
 
 def _problems_message(error: engine.EngineError) -> LedgerError:
@@ -634,7 +634,113 @@ def standings(ruleset: RuleSet) -> list[Row]:
     return rows
 
 
+def loose_lines(ruleset: RuleSet):
+    """The lines of a rule set that belong to no item: deductions, adjustments, missed
+    commissions, period rules — each with its explanation, newest first."""
+    return (
+        ScoreLine.objects.filter(ruleset=ruleset, item__isnull=True, person__isnull=True)
+        .select_related("unit", "outcome__recorded_by")
+        .order_by("-date", "-pk")
+    )
+
+
 def item_points(item: Item) -> Decimal:
     """The item's points over every rule set, unit credit only."""
     lines = ScoreLine.objects.filter(item=item, person__isnull=True)
     return lines.aggregate(total=Sum("points"))["total"] or ZERO
+
+
+# ------------------------------------------------------------------ clauses and routes
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A deduction or adjustment clause of a rule set, as the office chooses it."""
+
+    section: str  # "deduction" or "manual_adjustment"
+    id: str
+    label: str
+    points: Decimal | None  # a fixed value (迟报 −1) …
+    low: Decimal | None  # … or the range the assessor chooses in
+    high: Decimal | None
+
+    @property
+    def is_ranged(self) -> bool:
+        return self.low is not None
+
+    def describe(self) -> str:
+        if self.is_ranged:
+            return f"{self.label}（{fmt_signed(self.low)}～{fmt_signed(self.high)}）"
+        return f"{self.label}（{fmt_signed(self.points)}）"
+
+
+def fmt_signed(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = engine.fmt(value)
+    return text if value <= 0 else f"+{text}"
+
+
+def clauses(ruleset: RuleSet, section: str) -> list[Clause]:
+    """The rule set's deductions (``section="deduction"``) or manual adjustments
+    (``"manual_adjustment"``), in the order the text names them."""
+    compiled = compile_ruleset(ruleset)
+    named = compiled.deductions if section == "deduction" else compiled.adjustments
+    found = []
+    for key, rule in named.items():
+        params = rule.params
+        ranged = "min" in params
+        found.append(
+            Clause(
+                section=section,
+                id=key,
+                label=rule.label[0] or key,
+                points=None if ranged else Decimal(str(params.get("points", 0))),
+                low=Decimal(str(params["min"])) if ranged else None,
+                high=Decimal(str(params["max"])) if ranged else None,
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class RouteWarning:
+    """An outcome's route that the rule set in force does not name."""
+
+    outcome: Outcome
+    ruleset: RuleSet
+    known: tuple[str, ...]  # labels of the routes the rule set names; empty: none
+
+    @property
+    def message(self) -> str:
+        return route_message(str(self.outcome.route), self.ruleset.name, self.known)
+
+
+def route_message(route: str, ruleset_name: str, known: Sequence[str]) -> str:
+    """What the office is told about a route the rule set in force does not name."""
+    if not known:
+        return _(
+            "“%(ruleset)s” does not score by route, so the route “%(route)s” is kept in "
+            "the ledger but changes no points."
+        ) % {"ruleset": ruleset_name, "route": route}
+    return _(
+        "The route “%(route)s” is not one of the routes “%(ruleset)s” names (%(known)s): "
+        "the points were computed as if no route had been given. Correct the route, or "
+        "add it to the rule set."
+    ) % {"route": route, "ruleset": ruleset_name, "known": "、".join(known)}
+
+
+def unknown_routes(outcomes: Iterable[Outcome], unit_id: int) -> list[RouteWarning]:
+    """The live outcomes whose route is not named by a rule set in force on their date."""
+    ctx: Context | None = None
+    warnings = []
+    for outcome in outcomes:
+        if not outcome.route_id or outcome.revoked_at is not None:
+            continue
+        ctx = ctx or Context()
+        for ruleset in ctx.rulesets_for(unit_id, outcome.date):
+            compiled = compile_ruleset(ruleset)
+            if outcome.route.code not in compiled.routes:
+                known = tuple(r.label[0] or k for k, r in compiled.routes.items())
+                warnings.append(RouteWarning(outcome, ruleset, known))
+    return warnings

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/activate/", views.ruleset_activate, name="ruleset-activate"),
     path("<int:pk>/retire/", views.ruleset_retire, name="ruleset-retire"),
     path("<int:pk>/standings/", views.standings, name="standings"),
+    path("<int:pk>/standings/<slug:kind>/", views.unit_outcome_add, name="unit-outcome-add"),
 ]

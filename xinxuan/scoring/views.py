@@ -12,11 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xinxuan.accounts.roles import Role, roles_of
+from xinxuan.accounts.views import forbidden
 from xinxuan.organisation.access import filter_by_unit, visible_unit_ids, visible_units
 from xinxuan.organisation.models import Unit
+from xinxuan.outcomes import actions as outcome_actions
+from xinxuan.outcomes.forms import RevokeForm
 from xinxuan.scoring import actions, ledger
-from xinxuan.scoring.forms import RuleSetForm
-from xinxuan.scoring.models import RuleSet
+from xinxuan.scoring.forms import RuleSetForm, UnitOutcomeForm
+from xinxuan.scoring.models import RuleSet, RuleSetStatus
 from xinxuan.submissions.actions import ActionRefused, record_missed_commissions
 
 
@@ -103,9 +106,7 @@ def ruleset_retire(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, actions.retire_ruleset, _("Retired."))
 
 
-@login_required
-def standings(request: HttpRequest, pk: int) -> HttpResponse:
-    """Units under a rule set: points, target completion, rank, gaps."""
+def _standings_ruleset(request: HttpRequest, pk: int) -> RuleSet:
     ruleset = get_object_or_404(RuleSet, pk=pk)
     ids = visible_unit_ids(request.user)
     if (
@@ -115,7 +116,108 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
         & set(Unit.objects.filter(parent_id=ruleset.unit_id).values_list("pk", flat=True))
     ):
         raise PermissionDenied(_("This rule set belongs to a unit outside your responsibility."))
-    # Missed commissions become events when the standings are looked at: nobody enters them.
+    return ruleset
+
+
+@login_required
+def standings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Units under a rule set: points, target completion, rank, gaps; and the points
+    that belong to no item (deductions, adjustments, missed commissions)."""
+    ruleset = _standings_ruleset(request, pk)
+    # Missed commissions become events when the standings are looked at as well as by
+    # the daily ``manage.py record_missed_commissions``: nobody enters them.
     record_missed_commissions(today=timezone.localdate())
-    rows = ledger.standings(ruleset)
-    return render(request, "scoring/standings.html", {"ruleset": ruleset, "rows": rows})
+    in_force = ruleset.status == RuleSetStatus.ACTIVE
+    can_record = in_force and _is_office(request.user)
+    context = {
+        "ruleset": ruleset,
+        "rows": ledger.standings(ruleset),
+        "loose_lines": ledger.loose_lines(ruleset)[:200],
+        "can_record": can_record,
+        "has_deductions": can_record and bool(ledger.clauses(ruleset, "deduction")),
+        "has_adjustments": can_record and bool(ledger.clauses(ruleset, "manual_adjustment")),
+        "revoke_form": RevokeForm(),
+    }
+    return render(request, "scoring/standings.html", context)
+
+
+UNIT_OUTCOMES = {
+    "deduction": _("Record a deduction"),
+    "adjustment": _("Record a manual adjustment"),
+}
+
+
+def _default_day(ruleset: RuleSet):
+    today = timezone.localdate()
+    return min(max(today, ruleset.effective_from), ruleset.effective_to)
+
+
+@login_required
+def unit_outcome_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """登记扣分 / 登记加减分: a clause of the rule set in force, for one unit it credits."""
+    ruleset = _standings_ruleset(request, pk)
+    if not _is_office(request.user):
+        # Answered here rather than raised: Wagtail turns a raised PermissionDenied into a
+        # redirect to the dashboard, and the officer should read why.
+        denied = PermissionDenied(_("Only the office may record deductions and adjustments."))
+        return forbidden(request, denied)
+    if kind not in UNIT_OUTCOMES:
+        return redirect("scoring:standings", pk=pk)
+    if ruleset.status != RuleSetStatus.ACTIVE:
+        messages.error(
+            request, _("Deductions and adjustments are recorded under a rule set in force.")
+        )
+        return redirect("scoring:standings", pk=pk)
+    section = "deduction" if kind == "deduction" else "manual_adjustment"
+    clauses = ledger.clauses(ruleset, section)
+    units = visible_units(request.user).filter(parent_id=ruleset.unit_id, is_active=True)
+    form = UnitOutcomeForm(
+        request.POST or None,
+        units=units,
+        clauses=clauses,
+        ruleset=ruleset,
+        initial={"unit": request.GET.get("unit"), "date": _default_day(ruleset)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = _record_unit_outcome(kind, request.user, form.cleaned_data)
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            lines = outcome.score_lines.filter(ruleset=ruleset, person__isnull=True)
+            explained = "；".join(line.explanation for line in lines) or str(outcome)
+            messages.success(
+                request,
+                _("Recorded for %(unit)s: %(explanation)s")
+                % {"unit": outcome.unit.label, "explanation": explained},
+            )
+            return redirect("scoring:standings", pk=pk)
+    context = {
+        "ruleset": ruleset,
+        "form": form,
+        "kind": kind,
+        "title": UNIT_OUTCOMES[kind],
+        "clauses": clauses,
+    }
+    return render(request, "scoring/unit_outcome_form.html", context)
+
+
+def _record_unit_outcome(kind: str, user, data):
+    clause = data["clause"]
+    common = {
+        "unit": data["unit"],
+        "user": user,
+        "rule": clause.id,
+        "date": data["date"],
+        "reason": data["reason"],
+    }
+    if kind == "deduction":
+        return outcome_actions.record_deduction(
+            **common,
+            points=data["points"] if clause.is_ranged else None,
+            range_min=clause.low,
+            range_max=clause.high,
+        )
+    return outcome_actions.record_adjustment(
+        **common, points=data["points"], range_min=clause.low, range_max=clause.high
+    )
