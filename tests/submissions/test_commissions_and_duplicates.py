@@ -1,9 +1,12 @@
 """Commissions (约稿) become events by themselves; near-identical items are flagged."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 
 from tests.submissions.world import RULESET_2011, make_world, write_item
 from xinxuan.outcomes.models import Outcome, OutcomeKind
@@ -34,16 +37,36 @@ def unit_points(world):
 
 def test_a_commission_past_its_deadline_becomes_a_missed_event_once(world):
     commission(world)
-    assert actions.record_missed_commissions(today=dt.date(2011, 4, 20)) == 1
-    assert actions.record_missed_commissions(today=dt.date(2011, 4, 21)) == 0
+    assert len(actions.record_missed_commissions(today=dt.date(2011, 4, 20))) == 1
+    assert actions.record_missed_commissions(today=dt.date(2011, 4, 21)) == []
     missed = Outcome.objects.get(kind=OutcomeKind.COMMISSION_MISSED)
     assert missed.recorded_by is None and missed.source == "automatic"
     assert unit_points(world) == Decimal(-10)
 
 
+def test_the_daily_command_records_missed_commissions_once_and_says_so(world):
+    commission(world)
+    out = io.StringIO()
+    call_command("record_missed_commissions", date="2011-04-20", stdout=out)
+    assert "动植检处 · “输欧中药注册形势”，截止 2011-04-15" in out.getvalue()
+    assert "截至 2011-04-20，登记约稿未完成 1 项" in out.getvalue()
+    again = io.StringIO()
+    call_command("record_missed_commissions", date="2011-04-21", stdout=again)
+    assert "登记约稿未完成 0 项" in again.getvalue()
+    assert Outcome.objects.filter(kind=OutcomeKind.COMMISSION_MISSED).count() == 1
+    assert unit_points(world) == Decimal(-10)
+
+
+def test_opening_the_standings_still_records_missed_commissions(client, world):
+    commission(world, deadline=dt.date(2011, 4, 15))
+    client.force_login(world.office)
+    client.get(reverse("scoring:standings", args=[world.ruleset.pk]))
+    assert Outcome.objects.filter(kind=OutcomeKind.COMMISSION_MISSED).count() == 1
+
+
 def test_a_commission_not_yet_due_produces_nothing(world):
     commission(world)
-    assert actions.record_missed_commissions(today=dt.date(2011, 4, 10)) == 0
+    assert actions.record_missed_commissions(today=dt.date(2011, 4, 10)) == []
 
 
 def test_a_late_delivery_replaces_the_missed_event_with_the_late_penalty(world):

@@ -302,10 +302,10 @@ def _delivered(item: Item, *, user) -> None:
 
 
 @transaction.atomic
-def record_missed_commissions(*, today: datetime.date, bureau_ids: set[int] | None = None) -> int:
+def record_missed_commissions(*, today: datetime.date, bureau_ids: set[int] | None = None) -> list:
     """Turn every commission past its deadline with nothing delivered into a missed
-    event (约稿未完成), once; returns how many were recorded.  Runs at scoring time
-    (standings, the ledger, ``manage.py record_missed_commissions``)."""
+    event (约稿未完成), once; returns the outcomes recorded now.  Runs daily
+    (``manage.py record_missed_commissions``) and when the standings are looked at."""
     from xinxuan.outcomes.actions import record_outcome
     from xinxuan.outcomes.models import OutcomeKind
 
@@ -313,13 +313,13 @@ def record_missed_commissions(*, today: datetime.date, bureau_ids: set[int] | No
         items__submitted_at__isnull=False
     )
     overdue = overdue.exclude(outcomes__kind=OutcomeKind.COMMISSION_MISSED)
-    count = 0
-    for commission in overdue.select_related("unit"):
+    recorded = []
+    for commission in overdue.select_related("unit").order_by("deadline", "pk"):
         if bureau_ids is not None and commission.unit_id not in bureau_ids:
             continue
         try:
             with transaction.atomic():
-                record_outcome(
+                outcome = record_outcome(
                     kind=OutcomeKind.COMMISSION_MISSED,
                     unit=commission.unit,
                     commission=commission,
@@ -331,5 +331,5 @@ def record_missed_commissions(*, today: datetime.date, bureau_ids: set[int] | No
                 )
         except (ActionRefused, IntegrityError):
             continue  # recorded meanwhile by another request
-        count += 1
-    return count
+        recorded.append(outcome)
+    return recorded
