@@ -112,6 +112,13 @@ def publish_item_as_article(*, item, channel: ChannelPage, user=None) -> Article
         user=user,
         data={"item": item.pk, "channel": channel.pk},
     )
+    # …and on the item, whose page shows its own history.
+    log(
+        instance=item,
+        action="portal.publish_item",
+        user=user,
+        data={"article": article.pk, "channel": channel.pk},
+    )
     article.refresh_from_db()
     return article
 

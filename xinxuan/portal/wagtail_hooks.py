@@ -1,3 +1,4 @@
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -17,6 +18,14 @@ class SponsorViewSet(SnippetViewSet):
 
 
 register_snippet(SponsorViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_portal_admin_urls():
+    from xinxuan.portal import admin_views
+
+    patterns = [path("items/<int:pk>/publish/", admin_views.item_publish, name="item-publish")]
+    return [path("portal/", include((patterns, "portal_admin"), namespace="portal_admin"))]
 
 
 @hooks.register("register_log_actions")

@@ -19,6 +19,7 @@ from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.organisation.access import filter_by_unit, visible_unit_ids
 from xinxuan.outcomes import forms as outcome_forms
 from xinxuan.outcomes.models import Outcome
+from xinxuan.portal.forms import PublishItemForm
 from xinxuan.scoring.engine import fmt
 from xinxuan.scoring.models import ScoreLine
 from xinxuan.submissions import actions
@@ -45,6 +46,8 @@ def _buttons(user, item: Item) -> set[str]:
         verbs.add("approve")
     if item.is_approved and Role.OFFICE in roles:
         verbs |= {"report", "outcomes"}
+        if item.kind.is_press:
+            verbs.add("publish")
     return verbs
 
 
@@ -89,7 +92,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report_form": ReportForm(),
         "outcome_forms": outcome_forms.item_forms() if "outcomes" in verbs else {},
         "revoke_form": outcome_forms.RevokeForm(),
+        "articles": [(a, a.get_url(request)) for a in item.portal_articles.all()],
     }
+    if "publish" in verbs and not context["articles"]:
+        context["publish_form"] = PublishItemForm()
     return render(request, "submissions/item_detail.html", context)
 
 
