@@ -12,11 +12,14 @@ the same file twice creates nothing the second time.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import secrets
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +32,7 @@ from xinxuan.submissions.actions import ActionRefused
 from xinxuan.submissions.models import Item, ItemAuthor, ItemKind, ItemStatus, ItemUnit
 
 MAX_BYTES = 50 * 1024 * 1024
+STASH_LIFETIME = datetime.timedelta(days=1)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
 
@@ -124,6 +128,60 @@ def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+# ------------------------------------------------------------------ waiting files
+# Between the preview and the office's decision the sheet waits in
+# MEDIA_ROOT/imports/<token>.csv.  It goes when the import is confirmed or cancelled;
+# whatever was abandoned is swept when the next import starts.
+
+
+def _stash_folder():
+    return settings.MEDIA_ROOT / "imports"
+
+
+def _stash_path(token: str):
+    if not token or not token.isalnum():
+        raise ActionRefused(_("The uploaded file has expired; upload it again."))
+    return _stash_folder() / f"{token}.csv"
+
+
+def stash_upload(text: str) -> str:
+    """Keep the read sheet until the office confirms; returns its token."""
+    token = secrets.token_hex(16)
+    folder = _stash_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{token}.csv").write_text(text, encoding="utf-8")
+    return token
+
+
+def read_stash(token: str) -> str:
+    path = _stash_path(token)
+    if not path.exists():
+        raise ActionRefused(_("The uploaded file has expired; upload it again."))
+    return path.read_text(encoding="utf-8")
+
+
+def discard_stash(token: str) -> None:
+    """Delete a waiting sheet (the import was confirmed or cancelled)."""
+    _stash_path(token).unlink(missing_ok=True)
+
+
+def sweep_stashes(*, now: datetime.datetime | None = None) -> int:
+    """Delete waiting sheets older than a day; returns how many went."""
+    folder = _stash_folder()
+    if not folder.is_dir():
+        return 0
+    cutoff = (now or timezone.now()).timestamp() - STASH_LIFETIME.total_seconds()
+    swept = 0
+    for path in folder.glob("*.csv"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                swept += 1
+        except FileNotFoundError:
+            continue  # another request swept it first
+    return swept
 
 
 class _Names:

@@ -137,29 +137,6 @@ def _import_context(request):
     return bureau, compile_ruleset(ruleset)
 
 
-def _stash(text: str) -> str:
-    import secrets
-
-    from django.conf import settings
-
-    token = secrets.token_hex(16)
-    folder = settings.MEDIA_ROOT / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{token}.csv").write_text(text, encoding="utf-8")
-    return token
-
-
-def _unstash(token: str) -> str:
-    from django.conf import settings
-
-    if not token.isalnum():
-        raise ActionRefused(_("The uploaded file has expired; upload it again."))
-    path = settings.MEDIA_ROOT / "imports" / f"{token}.csv"
-    if not path.exists():
-        raise ActionRefused(_("The uploaded file has expired; upload it again."))
-    return path.read_text(encoding="utf-8")
-
-
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload → preview with every row problem → import (all rows, or the good ones)."""
@@ -174,12 +151,20 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": ImportForm()}
     try:
         bureau, ruleset = _import_context(request)
+        if request.method == "POST" and "cancel" in request.POST:
+            importing.discard_stash(request.POST.get("token", ""))
+            messages.success(request, _("Import cancelled; the uploaded file was deleted."))
+            return redirect("outcomes:ledger-import")
         if request.method == "POST" and "token" in request.POST:
-            text = _unstash(request.POST["token"])
+            token = request.POST["token"]
+            text = importing.read_stash(token)
             skip = request.POST.get("skip") == "1"
-            plan = importing.run_import(
-                text, bureau=bureau, ruleset=ruleset, user=request.user, skip_bad_rows=skip
-            )
+            try:
+                plan = importing.run_import(
+                    text, bureau=bureau, ruleset=ruleset, user=request.user, skip_bad_rows=skip
+                )
+            finally:
+                importing.discard_stash(token)
             messages.success(
                 request,
                 _(
@@ -193,6 +178,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form = ImportForm(request.POST, request.FILES)
             context["form"] = form
             if form.is_valid():
+                importing.sweep_stashes()
                 upload = form.cleaned_data["file"]
                 if upload.size > importing.MAX_BYTES:
                     raise importing.ImportRefused(
@@ -201,7 +187,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     )
                 text = importing.read_upload(upload.name, upload.read())
                 plan = importing.plan_import(text, bureau=bureau, ruleset=ruleset)
-                context.update(plan=plan, token=_stash(text), bureau=bureau)
+                context.update(plan=plan, token=importing.stash_upload(text), bureau=bureau)
     except ActionRefused as refused:
         messages.error(request, refused.message)
     except Exception as error:  # noqa: BLE001
