@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinxuan.organisation.models import Person, Unit
-from xinxuan.outcomes.models import Carrier, Level, Outcome, Source
+from xinxuan.outcomes.models import Carrier, Level, Outcome, Route, Source
 from xinxuan.scoring import engine
-from xinxuan.scoring.engine.events_io import read_events
+from xinxuan.scoring.engine.events_io import COLUMNS, read_events
 from xinxuan.submissions.actions import ActionRefused
 from xinxuan.submissions.models import Item, ItemAuthor, ItemKind, ItemStatus, ItemUnit
 
@@ -54,8 +54,11 @@ class Plan:
     new: list[tuple[int, engine.Event]] = field(default_factory=list)
     known: list[int] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    # Rows that import but deserve the office's eye (a route the rule set does not name).
+    warnings: list[RowProblem] = field(default_factory=list)
     items: dict[str, engine.Item] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+    routes: dict[str, Route] = field(default_factory=dict)
 
     @property
     def bad_rows(self) -> set[int]:
@@ -202,11 +205,54 @@ class _Names:
         self.carriers = {c.code: c for c in Carrier.objects.all()}
         self.levels = {lv.code: lv for lv in Level.objects.all()}
         self.kinds = {k.code: k for k in ItemKind.objects.all()}
+        self.routes: dict[str, Route] = {}
+        for route in Route.objects.all():
+            self.routes.setdefault(route.code, route)
+            self.routes.setdefault(route.name, route)
+
+
+ROUTE_HEADERS = ("route", *COLUMNS["route"])
+EVENT_ID_HEADERS = ("event_id", *COLUMNS["event_id"])
+
+
+def _take_routes(text: str) -> tuple[str, dict[str, str]]:
+    """The sheet without its route column, and the route written on each event id.
+
+    Routes are facts of the ledger, matched against the routes registered in the
+    system; the engine's reader would refuse a route the rule set does not name, which
+    is a matter for a warning, not a reason to drop the row.
+    """
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return text, {}
+    headers = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    route_cols = [i for i, h in enumerate(headers) if h in ROUTE_HEADERS]
+    id_col = next((i for i, h in enumerate(headers) if h in EVENT_ID_HEADERS), None)
+    if not route_cols or id_col is None:
+        return text, {}
+    routes: dict[str, str] = {}
+    for values in rows[1:]:
+        for col in route_cols:
+            if col < len(values) and values[col].strip():
+                key = values[id_col].strip() if id_col < len(values) else ""
+                routes[key] = values[col].strip()
+                values[col] = ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue(), routes
+
+
+def _route_for(value: str, ruleset: engine.RuleSet, names: _Names) -> Route | None:
+    by_ruleset = ruleset.label_maps()["route"].get(value)
+    return names.routes.get(value) or (names.routes.get(by_ruleset) if by_ruleset else None)
 
 
 def plan_import(text: str, *, bureau: Unit, ruleset: engine.RuleSet) -> Plan:
     """Read the sheet and check every row against the database; saves nothing."""
+    from xinxuan.scoring.ledger import route_message
+
     plan = Plan()
+    text, written_routes = _take_routes(text)
     try:
         parsed = read_events(text, format="csv", skip_bad_rows=True, ruleset=ruleset)
     except engine.EventsFileError as error:  # wrong headers, empty file
@@ -222,6 +268,17 @@ def plan_import(text: str, *, bureau: Unit, ruleset: engine.RuleSet) -> Plan:
         row = row_of.get(event.id, 0)
         plan.rows[event.id] = row
         problems = _check_event(event, items.get(event.item_id or ""), names)
+        written = written_routes.get(event.id)
+        if written:
+            route = _route_for(written, ruleset, names)
+            if route is None:
+                problems.append(("途径", f"途径“{written}”尚未在系统中登记"))
+            else:
+                plan.routes[event.id] = route
+                if route.code not in ruleset.routes:
+                    known = [r.label[0] or k for k, r in ruleset.routes.items()]
+                    message = route_message(str(route), ruleset.name, known)
+                    plan.warnings.append(RowProblem(row, "途径", message))
         plan.problems += [RowProblem(row, col, msg) for col, msg in problems]
         if problems:
             continue
@@ -231,6 +288,7 @@ def plan_import(text: str, *, bureau: Unit, ruleset: engine.RuleSet) -> Plan:
         else:
             plan.new.append((row, event))
     plan.problems.sort(key=lambda p: p.row)
+    plan.warnings.sort(key=lambda p: p.row)
     return plan
 
 
@@ -320,6 +378,7 @@ def _import_row(row, event, plan: Plan, made: dict, names: _Names, bureau: Unit,
         "issue": event.issue or "",
         "leader": event.leader or "",
         "leader_rank": event.leader_rank or "",
+        "route": plan.routes.get(event.id),
         "rule": event.rule or "",
         "points": event.points,
         "reason": event.reason or "",

@@ -20,6 +20,7 @@ from xinxuan.organisation.access import filter_by_unit, visible_unit_ids
 from xinxuan.outcomes import forms as outcome_forms
 from xinxuan.outcomes.models import Outcome
 from xinxuan.portal.forms import PublishItemForm
+from xinxuan.scoring import ledger
 from xinxuan.scoring.engine import fmt
 from xinxuan.scoring.models import ScoreLine
 from xinxuan.submissions import actions
@@ -93,6 +94,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "outcome_forms": outcome_forms.item_forms() if "outcomes" in verbs else {},
         "revoke_form": outcome_forms.RevokeForm(),
         "articles": [(a, a.get_url(request)) for a in item.portal_articles.all()],
+        "route_warnings": ledger.unknown_routes(outcomes, item.unit_id),
     }
     if "publish" in verbs and not context["articles"]:
         context["publish_form"] = PublishItemForm()
