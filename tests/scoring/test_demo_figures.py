@@ -12,6 +12,7 @@ from xinxuan.scoring import demo as scoring_demo
 from xinxuan.scoring import ledger
 from xinxuan.scoring.models import RuleSet, ScoreLine
 from xinxuan.submissions import demo as submissions_demo
+from xinxuan.submissions.models import Item
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,12 @@ def test_the_plant_department_is_at_140_percent_and_200_points_ahead(lines):
     assert first.unit == dzj
     assert first.points / target == Decimal("1.4")
     assert first.points - second.points >= 200
+
+
+def test_the_year_is_believable_the_whole_bureau_writes_at_most_800_items(lines):
+    assert Item.objects.count() <= 800
+    website = Carrier.objects.get(code="benju-wangzhan")
+    assert website.outcome_set.count() <= 300  # the everyday fill is not most of the year
 
 
 def test_loading_the_demo_twice_changes_nothing(lines):
