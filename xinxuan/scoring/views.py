@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xinxuan.accounts.roles import Role, roles_of
@@ -142,8 +143,8 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 UNIT_OUTCOMES = {
-    "deduction": _("Record a deduction"),
-    "adjustment": _("Record a manual adjustment"),
+    "deduction": gettext_lazy("Record a deduction"),
+    "adjustment": gettext_lazy("Record a manual adjustment"),
 }
 
 
