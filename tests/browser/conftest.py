@@ -26,6 +26,12 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
+            # Every browser test starts from the migrated database (Wagtail's root page,
+            # the role groups) restored from its serialized copy.  Mixing this with plain
+            # transactional tests would recreate the groups twice after a flush.
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )
 
 
 @pytest.fixture(scope="session")
