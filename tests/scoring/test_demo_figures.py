@@ -12,7 +12,8 @@ from xinxuan.scoring import demo as scoring_demo
 from xinxuan.scoring import ledger
 from xinxuan.scoring.models import RuleSet, ScoreLine
 from xinxuan.submissions import demo as submissions_demo
-from xinxuan.submissions.models import Item
+from xinxuan.submissions.duplicates import similar_items
+from xinxuan.submissions.models import Item, ItemStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,13 @@ def test_loading_the_demo_twice_changes_nothing(lines):
     for module in (submissions_demo, outcomes_demo, scoring_demo):
         module.load(log=lambda _message: None)
     assert (unit_lines.count(), [r.points for r in ledger.standings(ruleset)]) == before
+
+
+def test_demo_items_read_like_real_ones_and_one_near_copy_is_flagged(lines):
+    titles = list(Item.objects.values_list("unit_id", "title"))
+    assert len(set(titles)) >= len(titles) - 1  # only the planted copy repeats a title
+    sample = Item.objects.filter(status=ItemStatus.REPORTED).first()
+    assert sample.char_count == sample.count_chars() > 100
+    waiting = Item.objects.filter(status=ItemStatus.HEAD_APPROVED, unit__code="cz-wsjy").get()
+    [match] = similar_items(waiting)
+    assert match.item.unit.code == "cz-dzj" and match.percent >= 90

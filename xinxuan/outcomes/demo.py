@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from xinxuan.organisation.models import Person, Unit, UnitTarget
+from xinxuan.outcomes import demo_text
 from xinxuan.outcomes.models import (
     Carrier,
     CarrierKind,
@@ -39,7 +41,15 @@ from xinxuan.outcomes.models import (
     Use,
 )
 from xinxuan.scoring import engine
-from xinxuan.submissions.models import Item, ItemAuthor, ItemKind, ItemStatus, ItemUnit, Topic
+from xinxuan.submissions.models import (
+    APPROVED_STATES,
+    Item,
+    ItemAuthor,
+    ItemKind,
+    ItemStatus,
+    ItemUnit,
+    Topic,
+)
 
 RULESET = Path(__file__).resolve().parent.parent / "scoring/rulesets/changzhou-2011.toml"
 KEY = "demo-2011"
@@ -138,6 +148,9 @@ class _Year:
 
     def __init__(self, units: dict[str, Unit], people: dict[str, list[Person]]) -> None:
         self.rng = random.Random(2011)
+        # Text has its own random source, so wording changes never move the figures.
+        self.text_rng = random.Random(23)
+        self.used_titles: dict[str, set] = {}
         self.units = units
         self.people = people
         self.items: list[dict] = []
@@ -147,8 +160,8 @@ class _Year:
         return dt.date(2011, 1, 1) + dt.timedelta(days=self.rng.randint(lo, hi))
 
     def title(self, unit: str) -> str:
-        short = self.units[unit].label
-        return f"{short}{self.rng.choice(SUBJECTS)}{self.rng.choice(ANGLES)}"
+        used = self.used_titles.setdefault(unit, set())
+        return demo_text.title(self.text_rng, self.units[unit].label, SUBJECTS, ANGLES, used)
 
     def item(self, unit: str, kind: str, status: str, title: str | None = None) -> dict:
         item = {
@@ -160,6 +173,11 @@ class _Year:
             "chars": self.rng.randint(400, 1800) if kind != "tupian" else 80,
             "author": self.rng.choice(self.people[unit][1:]) if self.people.get(unit) else None,
         }
+        subject = next((s for s in SUBJECTS if s in item["title"]), SUBJECTS[0])
+        label = self.units[unit].label
+        item["body"] = demo_text.body(self.text_rng, label, subject, kind, item["chars"])
+        # 字数 as the workbench counts it: the body without markup and white space.
+        item["chars"] = len(re.sub(r"<[^>]+>|\s", "", item["body"]))
         self.items.append(item)
         return item
 
@@ -280,7 +298,33 @@ def generate(units: dict[str, Unit], people: dict[str, list[Person]]) -> _Year:
     wrong = {c: (totals.get(c), p[0]) for c, p in PLAN.items() if totals.get(c) != p[0]}
     if wrong:
         raise RuntimeError(f"demo year does not add up: {wrong}")
+    _work_in_hand(year)
     return year
+
+
+def _work_in_hand(year: _Year) -> None:
+    """Items still on their way at year end, so every desk has something to do.
+
+    They have no outcomes yet and score nothing.  One is a near-copy of an item another
+    department already reported, for the office's duplicate check to catch.
+    """
+    for code, status in [
+        ("cz-dzj", ItemStatus.DRAFT),
+        ("cz-dzj", ItemStatus.SUBMITTED),
+        ("cz-dzj", ItemStatus.SUBMITTED),
+        ("cz-dzj", ItemStatus.HEAD_APPROVED),
+        ("cz-dzj", ItemStatus.RETURNED),
+        ("cz-wsjy", ItemStatus.SUBMITTED),
+        ("cz-spc", ItemStatus.HEAD_APPROVED),
+        ("cz-wj", ItemStatus.HEAD_APPROVED),
+    ]:
+        year.item(code, "zhengwu", status)["date"] = year.day(340, 362)
+    original = next(i for i in year.items if i["unit"] == "cz-dzj" and i["kind"] == "zhengwu")
+    copy = year.item("cz-wsjy", "zhengwu", ItemStatus.HEAD_APPROVED, title=original["title"])
+    label_from, label_to = year.units["cz-dzj"].label, year.units["cz-wsjy"].label
+    copy["body"] = original["body"].replace(label_from, label_to)
+    copy["chars"] = original["chars"]
+    copy["date"] = dt.date(2011, 12, 28)
 
 
 def _save(year: _Year, carriers, levels, bodies, routes, office_user) -> None:
@@ -288,7 +332,9 @@ def _save(year: _Year, carriers, levels, bodies, routes, office_user) -> None:
     topics = list(Topic.objects.filter(year=2011))
     rows = []
     for data in year.items:
-        first = min([e["date"] for e in year.events if e["item"] is data] or [dt.date(2011, 6, 1)])
+        first = data.get("date") or min(
+            [e["date"] for e in year.events if e["item"] is data] or [dt.date(2011, 6, 1)]
+        )
         written = timezone.make_aware(
             dt.datetime.combine(first - dt.timedelta(days=3), dt.time(9, 30))
         )
@@ -296,14 +342,16 @@ def _save(year: _Year, carriers, levels, bodies, routes, office_user) -> None:
             Item(
                 title=data["title"],
                 kind=kinds[data["kind"]],
-                body=f"<p>{data['title']}。</p>",
+                body=data["body"],
                 char_count=data["chars"],
                 unit=year.units[data["unit"]],
                 status=data["status"],
                 status_since=written + dt.timedelta(days=2),
                 created_at=written,
-                submitted_at=written,
-                approved_at=written + dt.timedelta(days=1),
+                submitted_at=None if data["status"] == ItemStatus.DRAFT else written,
+                approved_at=(
+                    written + dt.timedelta(days=1) if data["status"] in APPROVED_STATES else None
+                ),
                 source_key=data["key"],
             )
         )
