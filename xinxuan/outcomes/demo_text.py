@@ -86,13 +86,24 @@ def body(rng: random.Random, unit: str, subject: str, kind: str, length: int) ->
 
     if kind == "tupian":
         return f"<p>{fill(rng.choice(CAPTIONS))}</p>"
-    paragraphs = [fill(rng.choice(OPENINGS)) + "".join(fill(f) for f in rng.sample(FACTS, 2))]
-    pools = [ANALYSES, FACTS, ANALYSES, FACTS, VERBS]
+    # Each sentence pattern at most once per body, in a shuffled order.
+    unused = {id(pool): rng.sample(pool, len(pool)) for pool in (FACTS, ANALYSES, VERBS)}
+
+    def take(pool: list[str], n: int) -> list[str]:
+        left = unused[id(pool)]
+        taken, unused[id(pool)] = left[:n], left[n:]
+        return taken
+
+    paragraphs = [fill(rng.choice(OPENINGS)) + "".join(fill(f) for f in take(FACTS, 2))]
+    pools = [ANALYSES, FACTS, VERBS, FACTS]
     while sum(len(p) for p in paragraphs) < length - 60:
         pool = pools[len(paragraphs) % len(pools)]
+        sentences = take(pool, 1 if pool is VERBS else 2)
+        if not sentences:
+            break
         if pool is VERBS:
-            paragraphs.append(f"{unit}还{rng.choice(VERBS)}，工作成效进一步显现。")
+            paragraphs.append(f"{unit}还{sentences[0]}，工作成效进一步显现。")
         else:
-            paragraphs.append("".join(fill(s) for s in rng.sample(pool, 2)))
+            paragraphs.append("".join(fill(s) for s in sentences))
     paragraphs.append(fill(rng.choice(MEASURES)))
     return "".join(f"<p>{p}</p>" for p in paragraphs)
