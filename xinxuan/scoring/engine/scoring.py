@@ -207,6 +207,36 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
     return calc
 
 
+# Events worth one fixed value from the rule set: event type → (section of the rule
+# set, key in it, clause, labels).  No value in the rule set: the event scores nothing.
+_FIXED_EVENTS: dict[str, tuple[str, str, str, Labels]] = {
+    "commission_delivered": (
+        "commission",
+        "delivered",
+        "commission.delivered",
+        ("约稿完成", "commission delivered"),
+    ),
+    "commission_missed": (
+        "commission",
+        "missed",
+        "commission.missed",
+        ("约稿未完成", "commission missed"),
+    ),
+    "item_nullification": (
+        "nullification",
+        "item_deduction",
+        "nullification.item",
+        ("稿件作废扣分", "deduction for a nullified item"),
+    ),
+    "period_nullification": (
+        "nullification",
+        "period_deduction",
+        "nullification.period",
+        ("时段作废扣分", "deduction for a voided period"),
+    ),
+}
+
+
 def _fixed_calc(
     rs: RuleSet,
     clause: str,
@@ -331,42 +361,11 @@ def _value(rs: RuleSet, event: Event, kind: str | None, route: str | None) -> Ca
         return _ranged_calc(rs, event, "deduction")
     if t == "manual_adjustment":
         return _ranged_calc(rs, event, "adjustment")
-    if t == "commission_delivered":
-        value = rs.commission.get("delivered")
-        return (
-            None
-            if value is None
-            else _fixed_calc(
-                rs, "commission.delivered", ("约稿完成", "commission delivered"), value
-            )
-        )
-    if t == "commission_missed":
-        value = rs.commission.get("missed")
-        return (
-            None
-            if value is None
-            else _fixed_calc(rs, "commission.missed", ("约稿未完成", "commission missed"), value)
-        )
-    if t == "item_nullification":
-        value = rs.nullification.get("item_deduction")
-        if value is None:
-            return None
-        return _fixed_calc(
-            rs,
-            "nullification.item",
-            ("稿件作废扣分", "deduction for a nullified item"),
-            Decimal(str(value)),
-        )
-    if t == "period_nullification":
-        value = rs.nullification.get("period_deduction")
-        if value is None:
-            return None
-        return _fixed_calc(
-            rs,
-            "nullification.period",
-            ("时段作废扣分", "deduction for a voided period"),
-            Decimal(str(value)),
-        )
+    fixed = _FIXED_EVENTS.get(t)
+    if fixed is not None:
+        section, key, clause, label = fixed
+        value = getattr(rs, section).get(key)
+        return None if value is None else _fixed_calc(rs, clause, label, Decimal(str(value)))
     if t == "commission_due":
         return None
     raise _fail(event, "type", f"未知事件类型 {t!r}", f"unknown event type {t!r}")
