@@ -125,6 +125,30 @@ def create_item(
     return item
 
 
+EDITABLE_BY_AUTHORS = (ItemStatus.DRAFT, ItemStatus.RETURNED)
+
+
+def edit_refusal(user, item: Item) -> str | None:
+    """Why the user may not edit the item now, or None if they may.
+
+    Drafts and returned items are edited by their authors, officers and heads; once an
+    item has been sent onward only the office (which edits during review) may change it.
+    """
+    if user.is_superuser or Role.OFFICE in roles_of(user):
+        return None
+    if item.status in EDITABLE_BY_AUTHORS:
+        return None
+    return _(
+        "This item is “%(status)s” and can no longer be edited here. Once an item has "
+        "been submitted, only the office may change it; ask the office to return it to "
+        "you if it needs changes."
+    ) % {"status": item.get_status_display()}
+
+
+def may_edit_item(user, item: Item) -> bool:
+    return edit_refusal(user, item) is None
+
+
 def prepare_item_for_save(item: Item, *, user) -> None:
     """What the workbench's create and edit forms set before saving an item."""
     _count_chars(item)

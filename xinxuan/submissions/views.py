@@ -80,6 +80,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "item": item,
         "verbs": verbs,
+        "may_edit": actions.may_edit_item(request.user, item),
         "outcomes": outcomes,
         "unit_lines": unit_lines,
         "person_lines": [line for line in lines if line.person_id is not None],

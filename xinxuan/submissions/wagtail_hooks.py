@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -10,6 +11,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from xinxuan.accounts.views import forbidden
 from xinxuan.organisation.wagtail_hooks import UnitScopedViewSet
 from xinxuan.submissions import actions, urls
 from xinxuan.submissions.models import Commission, Item, ItemKind, Topic
@@ -27,7 +29,20 @@ class ItemCreateView(CreateView):
 
 
 class ItemEditView(EditView):
+    def dispatch(self, request, *args, **kwargs):
+        item = getattr(self, "object", None)
+        refusal = actions.edit_refusal(request.user, item) if item is not None else None
+        if refusal:
+            # Answered here rather than raised: Wagtail turns a raised PermissionDenied
+            # into a redirect to the dashboard, and the officer should read why.
+            return forbidden(request, PermissionDenied(refusal))
+        return super().dispatch(request, *args, **kwargs)
+
     def save_instance(self):
+        current = Item.objects.select_for_update().get(pk=self.form.instance.pk)
+        refusal = actions.edit_refusal(self.request.user, current)
+        if refusal:  # sent onward between opening the form and saving it
+            raise PermissionDenied(refusal)
         actions.prepare_item_for_save(self.form.instance, user=self.request.user)
         instance = super().save_instance()
         actions.ensure_unit_share(instance)
