@@ -1,21 +1,55 @@
+from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from xinxuan.organisation.access import visible_people, visible_units
+from xinxuan.organisation.access import filter_by_unit, visible_people, visible_units
 from xinxuan.organisation.models import Person, Unit
 
 
+def narrow_choices(form: forms.BaseForm, user) -> None:
+    """Limit every choice of a unit, a person or a unit's record to what the user may see.
+
+    A model with a ``unit`` foreign key (a commission, a target …) counts as belonging
+    to that unit.
+    """
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        model = queryset.model
+        if model is Unit:
+            field.queryset = queryset & visible_units(user)
+        elif model is Person:
+            field.queryset = queryset & visible_people(user)
+        elif any(
+            getattr(f, "related_model", None) is Unit and f.name == "unit"
+            for f in model._meta.get_fields()
+        ):
+            field.queryset = filter_by_unit(queryset, user, "unit")
+
+
 class UnitScopedAdminForm(WagtailAdminModelForm):
-    """Admin form whose unit and person choices are limited to what the user may see."""
+    """Admin form whose unit and person choices — in the form and in its inline panels
+    (unit shares, author shares …) — are limited to what the user may see.
+
+    Choices outside the list are rejected by the form's validation, so a forged post
+    cannot credit another department or bureau.
+    """
 
     def __init__(self, *args, for_user=None, **kwargs) -> None:
         super().__init__(*args, for_user=for_user, **kwargs)
         if for_user is None:
             return
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is None:
-                continue
-            if queryset.model is Unit:
-                field.queryset = queryset & visible_units(for_user)
-            elif queryset.model is Person:
-                field.queryset = queryset & visible_people(for_user)
+        narrow_choices(self, for_user)
+        for formset in getattr(self, "formsets", {}).values():
+            base = formset.form
+
+            def __init__(inner, *a, _base=base, **kw):  # noqa: N807
+                _base.__init__(inner, *a, **kw)
+                narrow_choices(inner, for_user)
+
+            # Every form of the inline panel, including the blank one the page uses to
+            # add a row, is built from this class.
+            formset.form = type(base.__name__, (base,), {"__init__": __init__})
+            if "forms" in formset.__dict__:  # already built
+                for form in formset.forms:
+                    narrow_choices(form, for_user)
