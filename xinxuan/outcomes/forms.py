@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xinxuan.outcomes.models import Carrier, CarrierKind, LeaderRank, Level, Use
+from xinxuan.outcomes.models import Carrier, CarrierKind, LeaderRank, Level, Outcome, Use
 
 
 def _date():
@@ -23,7 +23,12 @@ class AdoptionForm(forms.Form):
     placement = forms.CharField(label=_("Placement"), required=False)
     issue = forms.CharField(label=_("Issue number"), required=False)
     date = _date()
-    evidence = forms.FileField(label=_("Evidence file"), required=False)
+    evidence = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        validators=Outcome._meta.get_field("evidence").validators,
+        help_text=_("PDF, Word or a picture (jpg, png)."),
+    )
     link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
 
 
