@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from xinxuan.accounts.roles import Role, roles_of
-from xinxuan.organisation.access import can_see_unit
+from xinxuan.organisation.access import can_see_unit, scope_root
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.outcomes.models import (
     ITEM_KINDS,
@@ -58,10 +58,26 @@ def fingerprint(kind: str, *, item: Item | None, **parts) -> str:
 
 
 def _check_office(user, unit_id: int) -> None:
+    """The office records and revokes outcomes of the units it assesses.
+
+    A bureau is assessed by its superior, never by itself: its own office may not
+    record or revoke outcomes on the bureau itself (the root of what it sees), such as
+    the deductions and adjustments the province's rule set gives it.
+    """
     if user is None or user.is_superuser:
         return
     if Role.OFFICE not in roles_of(user) or not can_see_unit(user, unit_id):
         raise PermissionDenied(_("Only the office may record outcomes for this unit."))
+    root = scope_root(user)
+    if root is not None and unit_id == root.pk:
+        raise PermissionDenied(
+            _(
+                "%(unit)s is assessed by its superior, not by itself: its deductions, "
+                "adjustments and other outcomes are recorded and revoked by the superior's "
+                "office."
+            )
+            % {"unit": root}
+        )
 
 
 def _duplicate_message(fp: str) -> str:

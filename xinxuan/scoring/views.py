@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.accounts.views import forbidden
-from xinxuan.organisation.access import filter_by_unit, visible_unit_ids, visible_units
+from xinxuan.organisation.access import (
+    can_see_unit,
+    filter_by_unit,
+    scope_root,
+    visible_unit_ids,
+    visible_units,
+)
 from xinxuan.organisation.models import Unit
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes.forms import RevokeForm
@@ -120,6 +126,12 @@ def _standings_ruleset(request: HttpRequest, pk: int) -> RuleSet:
     return ruleset
 
 
+def _may_assess(user, ruleset: RuleSet) -> bool:
+    """Office staff within the rule set's issuing unit record outcomes under it; a
+    bureau's office looking at its superior's standings only reads them."""
+    return _is_office(user) and can_see_unit(user, ruleset.unit_id)
+
+
 @login_required
 def standings(request: HttpRequest, pk: int) -> HttpResponse:
     """Units under a rule set: points, target completion, rank, gaps; and the points
@@ -129,7 +141,7 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
     # the daily ``manage.py record_missed_commissions``: nobody enters them.
     record_missed_commissions(today=timezone.localdate())
     in_force = ruleset.status == RuleSetStatus.ACTIVE
-    can_record = in_force and _is_office(request.user)
+    can_record = in_force and _may_assess(request.user, ruleset)
     context = {
         "ruleset": ruleset,
         "rows": ledger.standings(ruleset),
@@ -162,6 +174,15 @@ def unit_outcome_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         # redirect to the dashboard, and the officer should read why.
         denied = PermissionDenied(_("Only the office may record deductions and adjustments."))
         return forbidden(request, denied)
+    if not can_see_unit(request.user, ruleset.unit_id):
+        denied = PermissionDenied(
+            _(
+                "This rule set is issued by %(unit)s, which assesses your bureau: its "
+                "deductions and adjustments are recorded by %(unit)s's office, not by yours."
+            )
+            % {"unit": ruleset.unit}
+        )
+        return forbidden(request, denied)
     if kind not in UNIT_OUTCOMES:
         return redirect("scoring:standings", pk=pk)
     if ruleset.status != RuleSetStatus.ACTIVE:
@@ -172,6 +193,9 @@ def unit_outcome_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     section = "deduction" if kind == "deduction" else "manual_adjustment"
     clauses = ledger.clauses(ruleset, section)
     units = visible_units(request.user).filter(parent_id=ruleset.unit_id, is_active=True)
+    own = None if request.user.is_superuser else scope_root(request.user)
+    if own is not None:
+        units = units.exclude(pk=own.pk)  # a bureau is assessed by its superior
     form = UnitOutcomeForm(
         request.POST or None,
         units=units,
