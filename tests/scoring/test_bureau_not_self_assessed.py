@@ -1,6 +1,7 @@
 """A bureau is assessed by its superior, never by itself: the city office neither
 records nor revokes deductions on its own bureau under the province's rule set, while
-the province office does."""
+the province office does; and looking at standings records only their own missed
+commissions."""
 
 import datetime as dt
 
@@ -14,6 +15,7 @@ from xinxuan.accounts.roles import Role
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes.models import Outcome, OutcomeKind
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
+from xinxuan.submissions.models import Commission
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +133,17 @@ def test_the_city_office_still_records_on_its_own_departments(client, world):
     )
     assert response.status_code == 302
     assert Outcome.objects.get(kind=OutcomeKind.DEDUCTION).unit == world.org.dept
+
+
+def test_viewing_standings_records_only_the_missed_commissions_of_that_rule_sets_units(
+    client, world
+):
+    mine = Commission.objects.create(title="本局约稿", unit=world.org.dept, deadline="2011-06-30")
+    theirs = Commission.objects.create(
+        title="邻市约稿", unit=world.org.other_bureau_dept, deadline="2011-06-30"
+    )
+    client.force_login(world.office)
+    client.get(reverse("scoring:standings", args=[world.ruleset.pk]))
+    missed = Outcome.objects.filter(kind=OutcomeKind.COMMISSION_MISSED)
+    assert list(missed.values_list("commission_id", flat=True)) == [mine.pk]
+    assert not missed.filter(commission=theirs).exists()

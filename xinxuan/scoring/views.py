@@ -139,7 +139,8 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
     ruleset = _standings_ruleset(request, pk)
     # Missed commissions become events when the standings are looked at as well as by
     # the daily ``manage.py record_missed_commissions``: nobody enters them.
-    record_missed_commissions(today=timezone.localdate())
+    # Only the commissions of the units this rule set covers, not every bureau's.
+    record_missed_commissions(today=timezone.localdate(), bureau_ids=ruleset.unit.descendant_ids())
     in_force = ruleset.status == RuleSetStatus.ACTIVE
     can_record = in_force and _may_assess(request.user, ruleset)
     context = {

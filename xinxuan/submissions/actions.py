@@ -337,6 +337,8 @@ def record_missed_commissions(*, today: datetime.date, bureau_ids: set[int] | No
         items__submitted_at__isnull=False
     )
     overdue = overdue.exclude(outcomes__kind=OutcomeKind.COMMISSION_MISSED)
+    if bureau_ids is not None:
+        overdue = overdue.filter(unit_id__in=bureau_ids)
     recorded = []
     for commission in overdue.select_related("unit").order_by("deadline", "pk"):
         if bureau_ids is not None and commission.unit_id not in bureau_ids:
