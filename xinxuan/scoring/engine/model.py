@@ -125,12 +125,15 @@ class Calc:
     version: str = ""
     note: tuple[str, str] | None = None
     gross: Decimal = field(default=Decimal(0), compare=False)
+    # (clause, sign of gross): the lines of a calc are summed per period under this key
+    fold: tuple[str, int] = field(default=("", 0), compare=False)
 
     def __post_init__(self) -> None:
         value = self.base
         for _zh, _en, factor in self.factors:
             value *= factor
         object.__setattr__(self, "gross", value)
+        object.__setattr__(self, "fold", (self.clause, (value > 0) - (value < 0)))
 
 
 class ScoreLine(NamedTuple):

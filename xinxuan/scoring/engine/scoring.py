@@ -768,14 +768,14 @@ class _ItemStage:
                 append((item_id, e.id, calc, date, tally, g, us, ps))
                 # the sums of the lines this record stands for (see _Buckets.add_all)
                 if simple:
-                    key = (uid, g, calc)
+                    key = (uid, g, calc.fold)
                     entry = data_get(key)
                     if entry is None:
-                        data[key] = [gross, tally, 1]
+                        data[key] = [calc, gross, tally, 1]
                     else:
-                        entry[0] += gross
-                        entry[1] += tally
-                        entry[2] += 1
+                        entry[1] += gross
+                        entry[2] += tally
+                        entry[3] += 1
                     pkey = (pid, g)
                     pentry = persons_get(pkey)
                     if pentry is None:
@@ -787,15 +787,16 @@ class _ItemStage:
                         pentry[1] += adopted
                     continue
                 values = parts(gross, unit_wt) if unit_wt else (gross,) * len(unit_ids)
+                fold = calc.fold
                 for uid, pts in zip(unit_ids, values, strict=True):
-                    key = (uid, g, calc)
+                    key = (uid, g, fold)
                     entry = data_get(key)
                     if entry is None:
-                        data[key] = [pts, tally, 1]
+                        data[key] = [calc, pts, tally, 1]
                     else:
-                        entry[0] += pts
-                        entry[1] += tally
-                        entry[2] += 1
+                        entry[1] += pts
+                        entry[2] += tally
+                        entry[3] += 1
                 values = parts(gross, person_wt) if person_wt else (gross,) * len(person_ids)
                 for pid, puid, pts in zip(person_ids, person_units, values, strict=True):
                     pkey = (pid, g)
@@ -913,16 +914,21 @@ def _matches(clause: str, prefixes: Sequence[str]) -> bool:
 
 
 class _Buckets:
-    """Unit lines summed per (unit, month, calc) for the period rules and totals; per
-    (unit, day, calc) when a rule works by weeks. Person lines are summed per (person,
-    month) apart. Sums are exact, so the order of adding does not matter."""
+    """Unit lines summed per (unit, month, clause, sign of the points) for the period
+    rules and totals; per (unit, day, …) when a rule works by weeks. Person lines are
+    summed per (person, month) apart. Sums are exact, so the order of adding does not
+    matter.
+
+    Period rules only look at clauses, signs and sums, never at one line, so each sum
+    keeps a calc of its clause (the first one added) to name it.
+    """
 
     def __init__(self, daily: bool = False, escalating: frozenset[str] = frozenset()) -> None:
         self.daily = daily
         self.escalating = escalating
         self.escalating_lines: list[ScoreLine] = []
-        # (unit, granule, calc) -> [points, tally, number of lines]
-        self.data: dict[tuple[str, datetime.date, Calc], list[Any]] = {}
+        # (unit, granule, (clause, sign)) -> [a calc of the clause, points, tally, lines]
+        self.data: dict[tuple[str, datetime.date, tuple[str, int]], list[Any]] = {}
         self.persons: dict[tuple[str, datetime.date], list[Any]] = {}
         self.person_unit: dict[str, str] = {}
         self.granule: dict[datetime.date, datetime.date] = {}
@@ -951,10 +957,11 @@ class _Buckets:
             if g is None:
                 g = self._granule(date)
             person = line.person
+            calc = line.calc
             if person is not None:
                 pkey = (person, g)
                 pentry = persons.get(pkey)
-                adopted = 1 if line.tally and line.calc.clause[:8] == "adoption" else 0
+                adopted = 1 if line.tally and calc.clause[:8] == "adoption" else 0
                 if pentry is None:
                     persons[pkey] = [line.points, adopted]
                     if person not in person_unit:
@@ -963,33 +970,33 @@ class _Buckets:
                     pentry[0] += line.points
                     pentry[1] += adopted
                 continue
-            if escalating and line.calc.clause in escalating:
+            if escalating and calc.clause in escalating:
                 self.escalating_lines.append(line)
-            key = (line.unit, g, line.calc)
+            points = line.points
+            fold = (calc.clause, (points > 0) - (points < 0))
+            key = (line.unit, g, fold)
             entry = data.get(key)
             if entry is None:
-                data[key] = [line.points, line.tally, 1]
+                entry = data[key] = [calc, points, line.tally, 1]
                 if self._groups is not None:
-                    _fold(self._groups, line.unit, g, line.calc, line.points, line.tally, 1)
+                    self._groups.setdefault((line.unit, g), {})[fold] = entry
             else:
-                entry[0] += line.points
-                entry[1] += line.tally
-                entry[2] += 1
-                self._groups = None  # the sign of that sum may change: fold again
+                entry[1] += points
+                entry[2] += line.tally
+                entry[3] += 1
 
     def groups(self) -> dict[tuple[str, datetime.date], dict[tuple[str, int], list[Any]]]:
-        """The unit sums folded per (unit, granule) by clause and by the sign of each
-        (calc, granule) sum: [a calc of the clause, points, tally, lines].
-
-        Period rules only look at clauses, signs and sums, so they read these few
-        entries instead of one per calc. Built on first use; later lines (period
-        rules) add to it, or drop it when they add to an existing calc's sum.
-        """
+        """The sums by (unit, granule), then by (clause, sign): [a calc of the clause,
+        points, tally, lines]. The same lists as in ``data``; built on first use and kept
+        up to date by later lines (period rules)."""
         groups = self._groups
         if groups is None:
             groups = self._groups = {}
-            for (unit, date, calc), (points, tally, n) in self.data.items():
-                _fold(groups, unit, date, calc, points, tally, n)
+            for (unit, date, fold), entry in self.data.items():
+                inner = groups.get((unit, date))
+                if inner is None:
+                    inner = groups[(unit, date)] = {}
+                inner[fold] = entry
         return groups
 
     def by_period(self, kind: str) -> dict[tuple[str, str], list[tuple[Calc, Decimal, int]]]:
@@ -1012,28 +1019,6 @@ class _Buckets:
                 if _matches(name, (clause,)) and not name.endswith("escalation"):
                     out[(unit, period_key(date, kind))] += n
         return out
-
-
-def _fold(
-    groups: dict[tuple[str, datetime.date], dict[tuple[str, int], list[Any]]],
-    unit: str,
-    date: datetime.date,
-    calc: Calc,
-    points: Decimal,
-    tally: int,
-    n: int,
-) -> None:
-    folded = groups.get((unit, date))
-    if folded is None:
-        folded = groups[(unit, date)] = {}
-    key = (calc.clause, 1 if points > 0 else -1 if points < 0 else 0)
-    entry = folded.get(key)
-    if entry is None:
-        folded[key] = [calc, points, tally, n]
-    else:
-        entry[1] += points
-        entry[2] += tally
-        entry[3] += n
 
 
 def _category(calc: Calc) -> str:
@@ -1123,7 +1108,7 @@ def _period_stage(
                 )
                 emit(line.unit, line.date, extra, extra.gross)
 
-    units = [u.id for u in period_data.units] or sorted({u for u, _d, _c in buckets.data})
+    units = [u.id for u in period_data.units] or sorted({u for u, _d, _f in buckets.data})
     null_kind = rs.nullification.get("period", "month")
     voided: set[tuple[str, str]] = set()
     if nullified_periods:
