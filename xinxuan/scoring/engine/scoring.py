@@ -6,7 +6,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from itertools import groupby
+from itertools import groupby, repeat
 from math import gcd
 from operator import attrgetter, itemgetter
 from typing import Any, overload
@@ -49,8 +49,6 @@ EVENT_LABELS: dict[str, Labels] = {
     "commission_missed": ("约稿未完成", "commission missed"),
     "manual_adjustment": ("手工加减分", "manual adjustment"),
 }
-# categories whose first counted line per item sets ``tally`` (for counts)
-TALLIED = {"report", "adoption", "publication", "endorsement"}
 
 
 def _fail(event: Event, key: str, zh: str, en: str) -> ScoringError:
@@ -544,8 +542,8 @@ def score_item(rs: RuleSet, item: Item, events: Sequence[Event]) -> list[ScoreLi
 
 
 # Everything that decides the value of an event of an item besides the item's kind
-# and route. Ranged clauses (a chosen value with an assessor's note) are valued per
-# event and never looked up here.
+# and route (and whether it was revoked). Ranged clauses (a chosen value with an
+# assessor's note) are valued per event and never looked up here.
 _EVENT_KEY = attrgetter(
     "type",
     "carrier",
@@ -558,6 +556,7 @@ _EVENT_KEY = attrgetter(
     "leader_rank",
     "rule",
     "points",
+    "revoked",
 )
 _ORDER_KEY = attrgetter("date", "id")
 # fields of an item-stage record (one per counted event of an item; see _ItemStage)
@@ -574,15 +573,53 @@ def _fast_value(
     e: Event,
     kind: str,
     route: str | None,
-    fast: dict[tuple[Any, ...], tuple[Calc | None, str]],
+    fast: dict[tuple[Any, ...], Hit],
     key: tuple[Any, ...],
-) -> tuple[Calc | None, str]:
+) -> Hit:
+    """Value an event once per (kind, route, event key); see ``Hit``."""
     t = e.type
-    calc = None if t == "commission_due" else _value(rs, e, kind, route)
-    hit = (calc, t)
-    if calc is None or calc.note is None:  # a note belongs to one event
+    if e.revoked or t == "commission_due":
+        hit: Hit = (None, 0, 0, ZERO, ("", 0), False, t)
+    else:
+        calc = _value(rs, e, kind, route)
+        hit = _hit(calc, t, plain=t in _PLAIN_TYPES and calc is not None and calc.note is None)
+    if hit[0] is None or hit[0].note is None:  # a note belongs to one event
         fast[key] = hit
     return hit
+
+
+def _hit(calc: Calc | None, t: str, plain: bool = True) -> Hit:
+    if calc is None:
+        return (None, 0, 0, ZERO, ("", 0), plain, t)
+    gross = calc.gross
+    counted = gross > 0 or t == "report"
+    return (
+        calc,
+        _TALLY_BITS.get(t, 0) if counted else 0,
+        1 if calc.clause[:8] == "adoption" else 0,
+        gross,
+        calc.fold,
+        plain,
+        t,
+    )
+
+
+# An event's value as the item stage uses it: (calc, tally bit, adoption 1/0, gross
+# points, fold key, plain, type). The tally bit is the event type's bit when the event
+# may be the first counted one of its type (quotas, rates and steps count those); a
+# *plain* event (report, adoption, publication without a note) needs no item-level
+# setting unless the rule set's adoption settings are active.
+Hit = tuple[Calc | None, int, int, Decimal, tuple[str, int], bool, str]
+_PLAIN_TYPES = frozenset(("report", "adoption", "publication"))
+_TALLY_BITS = {"report": 1, "adoption": 2, "publication": 4, "endorsement": 8}
+_MISS: Hit = (None, 0, 0, ZERO, ("", 0), False, "")
+_IS_PLAIN = itemgetter(5)
+_SHARE_KEY = attrgetter("id", "weight", "unit")
+
+
+def _adoption_settings_apply(hits: list[Hit], multi_active: bool, item_active: bool) -> bool:
+    adoptions = sum(1 for hit in hits if hit[6] == "adoption")
+    return bool(adoptions and item_active or adoptions > 1 and multi_active)
 
 
 class _ItemStage:
@@ -593,7 +630,7 @@ class _ItemStage:
     becomes one *record* (item, event, calc, date, tally, granule, unit and person
     recipients), and the recipients (units and persons with their integer weights) are
     shared per item. The unit and person sums that the period stage and the totals
-    need are counted from the records in bulk, and ``ScoreLine`` objects are built on
+    need are counted while the records are made, and ``ScoreLine`` objects are built on
     demand from the same records by ``lines()``: same lines, same order, same points
     (each part comes from the same ``allocate`` call, cached per gross and weights).
     """
@@ -627,6 +664,46 @@ class _ItemStage:
             self.recipients.append(value)
         return index
 
+    def _valued(
+        self, item: Item, kind: str, events: Sequence[Event], hits: list[Hit], fast: dict[Any, Hit]
+    ) -> tuple[list[Event], list[Hit], bool]:
+        """The general path of one item: revoked events, commissions, endorsements,
+        deductions, nullification and the item-level settings. Returns the counted
+        events with their final values, and whether one of them is a deduction."""
+        rs = self.rs
+        valued: list[tuple[Event, Calc]] = []
+        deductions = False
+        due: datetime.date | None = None
+        for e, hit in zip(events, hits, strict=True):
+            if e.revoked:
+                continue
+            if hit is _MISS:
+                hit = _fast_value(rs, e, kind, item.route, fast, _EVENT_KEY(e))
+            calc, t = hit[0], hit[6]
+            if t == "commission_due":
+                due = e.date if due is None else min(due, e.date)
+                continue
+            if t == "deduction":
+                deductions = True
+            if calc is not None:
+                valued.append((e, calc))
+            elif t == "item_nullification":
+                valued.append((e, self.null_calc))
+        valued = _apply_item_settings(rs, valued)
+        late_value = rs.commission.get("late")
+        if due is not None and late_value is not None:
+            for e, _c in list(valued):
+                if e.type == "commission_delivered" and e.date > due:
+                    late = _fixed_calc(
+                        rs,
+                        "commission.late",
+                        ("约稿逾期", "commission delivered late"),
+                        late_value,
+                        (f"截止 {due}", f"due {due}"),
+                    )
+                    valued.append((e, late))
+        return [e for e, _c in valued], [_hit(c, e.type) for e, c in valued], deductions
+
     def add_items(self, groups: Iterable[tuple[Item, Sequence[Event]]], buckets: _Buckets) -> None:
         """Score items (their events in any order) and add their lines to ``buckets``."""
         rs = self.rs
@@ -640,79 +717,42 @@ class _ItemStage:
         deductions = False
         first = len(self.records)
         cache = rs.cache
-        settings = rs.settings
-        person_mode = settings["person_split"]
+        person_mode = rs.settings["person_split"]
+        # adoption settings that look at all of an item's adoptions at once
         multi_active = rs.multi_adoption_active
         item_active = rs.item_settings_active
-        late_value = rs.commission.get("late")
-        null_calc = self.null_calc
         daily = self.daily
         granule = self.granule
         granule_get = granule.get
-        records = self.records
-        append = records.append
+        append = self.records.append
         recipient_ids = self._recipient_ids
         recipients = self._recipients
         event_key = _EVENT_KEY
-        tallied_types = TALLIED
         order_key = _ORDER_KEY
+        is_plain = _IS_PLAIN
+        share_key = _SHARE_KEY
+        miss = repeat(_MISS)
         for item, events in groups:
-            kind_key = ("kind", item.kind, item.char_count)
-            kind = cache.get(kind_key)
-            if kind is None:
-                kind = cache[kind_key] = effective_kind(rs, item)
-            route = item.route
-            fast_key = ("fast", kind, route)
-            fast = cache.get(fast_key)
-            if fast is None:
-                fast = cache[fast_key] = {}
-            fast_get = fast.get
+            kind_key = ("kind", item.kind, item.char_count, item.route)
+            found = cache.get(kind_key)
+            if found is None:
+                kind = effective_kind(rs, item)
+                fast_key = ("fast", kind, item.route)
+                found = cache[kind_key] = (kind, cache.setdefault(fast_key, {}))
+            kind, fast = found
             if len(events) > 1:
                 events = sorted(events, key=order_key)
-            valued: list[tuple[Event, Calc]] = []
-            special = False
-            adoptions = 0
-            due: datetime.date | None = None
-            for e in events:
-                if e.revoked:
+            hits = list(map(fast.get, map(event_key, events), miss))
+            if all(map(is_plain, hits)) and not (
+                (multi_active or item_active)
+                and _adoption_settings_apply(hits, multi_active, item_active)
+            ):
+                pass
+            else:
+                events, hits, deducted = self._valued(item, kind, events, hits, fast)
+                deductions = deductions or deducted
+                if not hits:
                     continue
-                key = event_key(e)
-                hit = fast_get(key)
-                if hit is None:
-                    hit = _fast_value(rs, e, kind, route, fast, key)
-                calc, t = hit
-                if t == "adoption":
-                    adoptions += 1
-                elif t != "publication" and t != "report":
-                    if t == "commission_due":
-                        due = e.date if due is None else min(due, e.date)
-                        continue
-                    special = True
-                    if t == "deduction":
-                        deductions = True
-                if calc is not None:
-                    valued.append((e, calc))
-                elif t == "item_nullification":
-                    valued.append((e, null_calc))
-            if special or (adoptions and item_active) or adoptions > 1 and multi_active:
-                valued = _apply_item_settings(rs, valued)
-                if due is not None and late_value is not None:
-                    for e, _c in list(valued):
-                        if e.type == "commission_delivered" and e.date > due:
-                            valued.append(
-                                (
-                                    e,
-                                    _fixed_calc(
-                                        rs,
-                                        "commission.late",
-                                        ("约稿逾期", "commission delivered late"),
-                                        late_value,
-                                        (f"截止 {due}", f"due {due}"),
-                                    ),
-                                )
-                            )
-            if not valued:
-                continue
             units = item.units
             if len(units) == 1:
                 unit_id = units[0].id
@@ -721,10 +761,12 @@ class _ItemStage:
                     us = recipients(unit_id, ((unit_id,), (), (), (None,)))
                 first_unit = unit_id
             else:
-                us = recipient_ids.get(units)
+                # Share's own hash is Python code: key by its fields instead
+                ukey = tuple(map(share_key, units))
+                us = recipient_ids.get(ukey)
                 if us is None:
                     unit_ids, unit_wt, unit_parts = _unit_split(rs, item)
-                    us = recipients(units, (unit_ids, (), unit_wt, unit_parts))
+                    us = recipients(ukey, (unit_ids, (), unit_wt, unit_parts))
                 first_unit = units[0].id if units else ""
             persons = item.persons
             if len(persons) == 1 and person_mode != "none" and persons[0].weight > 0:
@@ -734,7 +776,7 @@ class _ItemStage:
                 if ps is None:
                     ps = recipients(pkey, ((only.id,), (only.unit or first_unit,), (), (None,)))
             else:
-                pkey = ("ps", persons, first_unit)
+                pkey = ("ps", tuple(map(share_key, persons)), first_unit)
                 ps = recipient_ids.get(pkey)
                 if ps is None:
                     person_ids, person_wt, person_parts = _person_split(rs, item)
@@ -746,29 +788,23 @@ class _ItemStage:
             item_id = item.id
             unit_ids, _none, unit_wt, _shares = recipient_list[us]
             person_ids, person_units, person_wt, _shares = recipient_list[ps]
-            simple = not unit_wt and not person_wt and len(unit_ids) == 1 == len(person_ids)
-            if simple:
+            tallied = 0
+            if not unit_wt and not person_wt and len(unit_ids) == 1 == len(person_ids):
+                # one unit and one person, each with all of it: the common case
                 uid = unit_ids[0]
                 pid = person_ids[0]
-                puid = person_units[0]
-            tallied: set[str] = set()
-            for e, calc in valued:
-                gross = calc.gross
-                t = e.type
-                tally = adopted = 0
-                if t in tallied_types and (gross > 0 or t == "report") and t not in tallied:
-                    tallied.add(t)
-                    tally = 1
-                    if calc.clause[:8] == "adoption":
-                        adopted = 1
-                date = e.date
-                g = granule_get(date)
-                if g is None:
-                    g = granule[date] = date if daily else date.replace(day=1)
-                append((item_id, e.id, calc, date, tally, g, us, ps))
-                # the sums of the lines this record stands for (see _Buckets.add_all)
-                if simple:
-                    key = (uid, g, calc.fold)
+                for e, (calc, tbit, adopt, gross, fold, _p, _t) in zip(events, hits, strict=True):
+                    tally = 0
+                    if tbit & ~tallied:
+                        tallied |= tbit
+                        tally = 1
+                    date = e.date
+                    g = granule_get(date)
+                    if g is None:
+                        g = granule[date] = date if daily else date.replace(day=1)
+                    append((item_id, e.id, calc, date, tally, g, us, ps))
+                    # the sums of the lines this record stands for (see _Buckets.add_all)
+                    key = (uid, g, fold)
                     entry = data_get(key)
                     if entry is None:
                         data[key] = [calc, gross, tally, 1]
@@ -776,18 +812,27 @@ class _ItemStage:
                         entry[1] += gross
                         entry[2] += tally
                         entry[3] += 1
-                    pkey = (pid, g)
-                    pentry = persons_get(pkey)
-                    if pentry is None:
-                        person_sums[pkey] = [gross, adopted]
+                    pk = (pid, g)
+                    entry = persons_get(pk)
+                    if entry is None:
+                        person_sums[pk] = [gross, tally & adopt]
                         if pid not in person_unit:
-                            person_unit[pid] = puid
+                            person_unit[pid] = person_units[0]
                     else:
-                        pentry[0] += gross
-                        pentry[1] += adopted
-                    continue
+                        entry[0] += gross
+                        entry[1] += tally & adopt
+                continue
+            for e, (calc, tbit, adopt, gross, fold, _p, _t) in zip(events, hits, strict=True):
+                tally = 0
+                if tbit & ~tallied:
+                    tallied |= tbit
+                    tally = 1
+                date = e.date
+                g = granule_get(date)
+                if g is None:
+                    g = granule[date] = date if daily else date.replace(day=1)
+                append((item_id, e.id, calc, date, tally, g, us, ps))
                 values = parts(gross, unit_wt) if unit_wt else (gross,) * len(unit_ids)
-                fold = calc.fold
                 for uid, pts in zip(unit_ids, values, strict=True):
                     key = (uid, g, fold)
                     entry = data_get(key)
@@ -799,19 +844,19 @@ class _ItemStage:
                         entry[3] += 1
                 values = parts(gross, person_wt) if person_wt else (gross,) * len(person_ids)
                 for pid, puid, pts in zip(person_ids, person_units, values, strict=True):
-                    pkey = (pid, g)
-                    pentry = persons_get(pkey)
-                    if pentry is None:
-                        person_sums[pkey] = [pts, adopted]
+                    pk = (pid, g)
+                    entry = persons_get(pk)
+                    if entry is None:
+                        person_sums[pk] = [pts, tally & adopt]
                         if pid not in person_unit:
                             person_unit[pid] = puid
                     else:
-                        pentry[0] += pts
-                        pentry[1] += adopted
+                        entry[0] += pts
+                        entry[1] += tally & adopt
         escalating = buckets.escalating
         if escalating and deductions:
             lines = buckets.escalating_lines
-            for record in records[first:]:
+            for record in self.records[first:]:
                 if record[2].clause in escalating:
                     lines.extend(line for line in self.lines((record,)) if line.person is None)
 
@@ -1408,14 +1453,17 @@ def _totals(
     unit_adopted: dict[str, int] = defaultdict(int)
     person_adopted: dict[str, int] = defaultdict(int)
     person_unit = buckets.person_unit
+    month_of: dict[datetime.date, str] = {}
+    for granule in {g for _u, g in buckets.groups()} | {g for _p, g in buckets.persons}:
+        month_of[granule] = _month(granule)
     for (unit, granule), folded in buckets.groups().items():
-        month = _month(granule)
+        month = month_of[granule]
         for (clause, _sign), (_calc, points, tally, _n) in folded.items():
             unit_month[(unit, month)] += points
             if tally and clause.startswith("adoption"):
                 unit_adopted[unit] += tally
     for (person, granule), (points, adopted) in buckets.persons.items():
-        person_month[(person, _month(granule))] += points
+        person_month[(person, month_of[granule])] += points
         person_adopted[person] += adopted
     start = period_data.start or rs.effective_from
     end = period_data.end or rs.effective_to
@@ -1427,7 +1475,8 @@ def _totals(
     month_list = tuple(sorted(months))
     infos: dict[str, UnitInfo] = {u.id: u for u in period_data.units}
     for unit, _m in unit_month:
-        infos.setdefault(unit, UnitInfo(id=unit, order=len(infos) + 1000))
+        if unit not in infos:
+            infos[unit] = UnitInfo(id=unit, order=len(infos) + 1000)
     own: dict[str, dict[str, Decimal]] = {u: {} for u in infos}
     for (unit, month), value in unit_month.items():
         own[unit][month] = value
