@@ -1398,17 +1398,21 @@ def score(
     """Score everything: item stage, period stage and totals."""
     period_data = period_data or PeriodData()
     # events usually come item by item: group runs in C, merge the rare split runs
-    by_item: dict[str | None, list[Event]] = {}
-    for item_id, run in groupby(events, _ITEM_ID):
-        bucket = by_item.get(item_id)
-        if bucket is None:
-            by_item[item_id] = list(run)
-        else:
-            bucket.extend(run)
+    runs = [(item_id, list(run)) for item_id, run in groupby(events, _ITEM_ID)]
+    by_item = dict(runs)
+    if len(by_item) < len(runs):
+        by_item = {}
+        for item_id, run in runs:
+            bucket = by_item.get(item_id)
+            if bucket is None:
+                by_item[item_id] = run
+            else:
+                bucket.extend(run)
+    del runs
     loose = by_item.pop(None, [])
     item_map = {item.id: item for item in items}
-    missing = [item_id for item_id in by_item if item_id not in item_map]
-    if missing:
+    if by_item.keys() - item_map.keys():
+        missing = [item_id for item_id in by_item if item_id not in item_map]
         raise ScoringError(
             [
                 Problem(
@@ -1419,15 +1423,12 @@ def score(
                     "event refers to an unknown item",
                 )
                 for m in missing[:20]
-                if m is not None
             ]
         )
     stage = _ItemStage(rs, rs.uses_weeks)
     buckets = _Buckets(rs.uses_weeks, rs.escalating)
-    stage.add_items(
-        ((item_map[item_id], evs) for item_id, evs in by_item.items() if item_id is not None),
-        buckets,
-    )
+    groups = zip(map(item_map.__getitem__, by_item), by_item.values(), strict=True)
+    stage.add_items(groups, buckets)
     period_lines = _period_stage(rs, [], buckets, loose, period_data)
     lines = _Ledger(stage, period_lines)
     return _totals(rs, lines, buckets, period_data)
