@@ -127,6 +127,8 @@ class Calc:
     gross: Decimal = field(default=Decimal(0), compare=False)
     # (clause, sign of gross): the lines of a calc are summed per period under this key
     fold: tuple[str, int] = field(default=("", 0), compare=False)
+    # the clause's first part: report, adoption, quota …
+    category: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         value = self.base
@@ -134,6 +136,7 @@ class Calc:
             value *= factor
         object.__setattr__(self, "gross", value)
         object.__setattr__(self, "fold", (self.clause, (value > 0) - (value < 0)))
+        object.__setattr__(self, "category", self.clause.split(".", 1)[0])
 
 
 class ScoreLine(NamedTuple):

@@ -1044,16 +1044,15 @@ class _Buckets:
                 inner[fold] = entry
         return groups
 
-    def by_period(self, kind: str) -> dict[tuple[str, str], list[tuple[Calc, Decimal, int]]]:
-        out: dict[tuple[str, str], list[tuple[Calc, Decimal, int]]] = defaultdict(list)
+    def by_period(self, kind: str) -> dict[tuple[str, str], list[list[Any]]]:
+        """The sums per (unit, period of ``kind``): [a calc, points, tally, lines]."""
+        out: dict[tuple[str, str], list[list[Any]]] = defaultdict(list)
         keys: dict[datetime.date, str] = {}
         for (unit, date), folded in self.groups().items():
             pk = keys.get(date)
             if pk is None:
                 pk = keys[date] = period_key(date, kind)
-            target = out[(unit, pk)]
-            for calc, points, tally, _n in folded.values():
-                target.append((calc, points, tally))
+            out[(unit, pk)].extend(folded.values())
         return out
 
     def line_counts(self, kind: str, clause: str) -> dict[tuple[str, str], int]:
@@ -1064,10 +1063,6 @@ class _Buckets:
                 if _matches(name, (clause,)) and not name.endswith("escalation"):
                     out[(unit, period_key(date, kind))] += n
         return out
-
-
-def _category(calc: Calc) -> str:
-    return calc.clause.split(".", 1)[0]
 
 
 def score_period(
@@ -1166,7 +1161,7 @@ def _period_stage(
             total = sum(
                 (
                     p
-                    for c, p, _t in grouped.get((unit, key), ())
+                    for c, p, _t, _n in grouped.get((unit, key), ())
                     if c.clause != "nullification.period"
                 ),
                 ZERO,
@@ -1203,10 +1198,10 @@ def _period_stage(
             entries = grouped.get((unit, key), ())
             if p["counts"] == "points":
                 actual = sum(
-                    (pt for c, pt, _t in entries if not c.clause.startswith("quota.")), ZERO
+                    (pt for c, pt, _t, _n in entries if not c.clause.startswith("quota.")), ZERO
                 )
             else:
-                actual = Decimal(sum(t for c, _pt, t in entries if _category(c) == p["counts"]))
+                actual = Decimal(sum(t for c, _pt, t, _n in entries if c.category == p["counts"]))
             shortfall = required - actual
             if shortfall <= 0:
                 continue
@@ -1240,8 +1235,8 @@ def _period_stage(
         below = Decimal(str(p["below"]))
         for unit, key, last in periods_for(p["period"]):
             entries = grouped.get((unit, key), ())
-            reported = sum(t for c, _pt, t in entries if _category(c) == "report")
-            adopted = sum(t for c, _pt, t in entries if _category(c) == "adoption")
+            reported = sum(t for c, _pt, t, _n in entries if c.category == "report")
+            adopted = sum(t for c, _pt, t, _n in entries if c.category == "adoption")
             if reported < p.get("min_reports", 1):
                 continue
             ratio = Decimal(adopted) / Decimal(reported)
@@ -1264,7 +1259,7 @@ def _period_stage(
         thresholds = sorted(((int(n), Decimal(str(v))) for n, v in p["thresholds"]), reverse=True)
         for unit, key, last in periods_for(p["period"]):
             count = sum(
-                t for c, _pt, t in grouped.get((unit, key), ()) if _category(c) == p["counts"]
+                t for c, _pt, t, _n in grouped.get((unit, key), ()) if c.category == p["counts"]
             )
             for needed, value in thresholds:
                 if count >= needed:
@@ -1286,7 +1281,7 @@ def _period_stage(
             total = sum(
                 (
                     pt
-                    for c, pt, _t in grouped.get((unit, key), ())
+                    for c, pt, _t, _n in grouped.get((unit, key), ())
                     if _matches(c.clause, p["clauses"])
                 ),
                 ZERO,
@@ -1310,8 +1305,8 @@ def _period_stage(
         floor_on = rs.setting("floor_applies_to")
         for unit, key, last in periods_for(p["period"]):
             entries = grouped.get((unit, key), ())
-            additions = sum((pt for _c, pt, _t in entries if pt > 0), ZERO)
-            deductions = -sum((pt for _c, pt, _t in entries if pt < 0), ZERO)
+            additions = sum((pt for _c, pt, _t, _n in entries if pt > 0), ZERO)
+            deductions = -sum((pt for _c, pt, _t, _n in entries if pt < 0), ZERO)
             emit(
                 unit,
                 last,
@@ -1362,7 +1357,7 @@ def _period_stage(
             entries = grouped.get((unit, key), ())
             count = counted_lines.get((unit, key), 0)
             if count >= p["count"]:
-                total = sum((pt for _c, pt, _t in entries), ZERO)
+                total = sum((pt for _c, pt, _t, _n in entries), ZERO)
                 if total:  # the period scores exactly 0, as the regulations word it
                     calc = _fixed_calc(
                         rs,
