@@ -268,6 +268,31 @@ def plain_sum(
     return totals
 
 
+def bare_loop(
+    items: list[Item], events: list[Event], points: dict[tuple[str, str | None], Decimal]
+) -> int:
+    """A lower bound, not a scorer: per event only what any scorer of this input must
+    do — look up the event's value, keep a reference to it for the explanation, and add
+    it to the sums of the item's unit and person for the month. No shares, no tallies,
+    no settings, no period rules."""
+    item_map = {i.id: i for i in items}
+    zero = Decimal(0)
+    kept = []
+    units: dict[tuple[str, int], Decimal] = {}
+    persons: dict[tuple[str, int], Decimal] = {}
+    for e in events:
+        value = points.get((e.type, e.carrier), zero)
+        kept.append((e.id, value))
+        if e.item_id is None:
+            continue
+        item = item_map[e.item_id]
+        key = (item.units[0].id, e.date.month)
+        units[key] = units.get(key, zero) + value
+        key = (item.persons[0].id, e.date.month)
+        persons[key] = persons.get(key, zero) + value
+    return len(kept)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -283,7 +308,9 @@ def main() -> None:
     )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    base_points = {("adoption", c): Decimal(10) for c in ("zb", "zx", "sd", "sj", "sw", "web")}
+    base_points: dict[tuple[str, str | None], Decimal] = {
+        ("adoption", c): Decimal(10) for c in ("zb", "zx", "sd", "sj", "sw", "web")
+    }
     # warm run so the rule set's lookup caches exist, as in a running server
     score(
         rs,
@@ -299,12 +326,19 @@ def main() -> None:
     # is the median of several runs, the baseline taken between the runs it is
     # compared with
     baselines: list[float] = []
+    bares: list[float] = []
     fulls: list[float] = []
     for _run in range(args.runs):
         gc.collect()
         t0 = time.perf_counter()
         plain_sum(events, base_points)
         baselines.append(time.perf_counter() - t0)
+        gc.collect()
+        gc.disable()
+        t0 = time.perf_counter()
+        bare_loop(items, events, base_points)
+        bares.append(time.perf_counter() - t0)
+        gc.enable()
         gc.collect()
         gc.disable()  # the ledger is built once; cyclic GC passes only slow it down
         t0 = time.perf_counter()
@@ -314,6 +348,7 @@ def main() -> None:
         if _run < args.runs - 1:
             del result
     baseline = statistics.median(baselines)
+    bare = statistics.median(bares)
     full = statistics.median(fulls)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # the item-stage lines are held as compact records and built as ScoreLine objects
@@ -341,6 +376,11 @@ def main() -> None:
     print(
         f"  the issue's own figures (≤ 3 s against a 45 ms summation) allow "
         f"{3 / 0.045:.0f}× the baseline"
+    )
+    print(
+        f"bare loop (per event: value, reference, unit and person sums; no rules): "
+        f"{bare:.2f} s  (median of " + ", ".join(f"{b:.2f}" for b in bares) + "); "
+        f"full rescoring is {full / bare:.1f}× that"
     )
     print(
         f"peak memory (ru_maxrss): {peak:.0f} MB  (target ≤ 1024 MB; "

@@ -125,8 +125,8 @@ class Calc:
     version: str = ""
     note: tuple[str, str] | None = None
     gross: Decimal = field(default=Decimal(0), compare=False)
-    # (clause, sign of gross): the lines of a calc are summed per period under this key
-    fold: tuple[str, int] = field(default=("", 0), compare=False)
+    # clause and sign of gross: the lines of a calc are summed per period under this key
+    fold: str = field(default="", compare=False)
     # the clause's first part: report, adoption, quota …
     category: str = field(default="", compare=False)
 
@@ -135,8 +135,14 @@ class Calc:
         for _zh, _en, factor in self.factors:
             value *= factor
         object.__setattr__(self, "gross", value)
-        object.__setattr__(self, "fold", (self.clause, (value > 0) - (value < 0)))
+        object.__setattr__(self, "fold", fold_key(self.clause, value))
         object.__setattr__(self, "category", self.clause.split(".", 1)[0])
+
+
+def fold_key(clause: str, points: Decimal) -> str:
+    """The key under which lines are summed per unit and period: their clause and the
+    sign of their points. A string, as its hash is computed once."""
+    return f"{clause} {(points > 0) - (points < 0):+d}"
 
 
 class ScoreLine(NamedTuple):

@@ -22,6 +22,7 @@ from .model import (
     Share,
     Total,
     UnitInfo,
+    fold_key,
 )
 from .periods import months_between, period_end, period_key
 from .problems import Problem, ScoringError
@@ -579,7 +580,7 @@ def _fast_value(
     """Value an event once per (kind, route, event key); see ``Hit``."""
     t = e.type
     if e.revoked or t == "commission_due":
-        hit: Hit = (None, 0, 0, ZERO, ("", 0), False, t)
+        hit: Hit = (None, 0, 0, ZERO, "", False, t)
     else:
         calc = _value(rs, e, kind, route)
         hit = _hit(calc, t, plain=t in _PLAIN_TYPES and calc is not None and calc.note is None)
@@ -590,7 +591,7 @@ def _fast_value(
 
 def _hit(calc: Calc | None, t: str, plain: bool = True) -> Hit:
     if calc is None:
-        return (None, 0, 0, ZERO, ("", 0), plain, t)
+        return (None, 0, 0, ZERO, "", plain, t)
     gross = calc.gross
     counted = gross > 0 or t == "report"
     return (
@@ -609,10 +610,10 @@ def _hit(calc: Calc | None, t: str, plain: bool = True) -> Hit:
 # may be the first counted one of its type (quotas, rates and steps count those); a
 # *plain* event (report, adoption, publication without a note) needs no item-level
 # setting unless the rule set's adoption settings are active.
-Hit = tuple[Calc | None, int, int, Decimal, tuple[str, int], bool, str]
+Hit = tuple[Calc | None, int, int, Decimal, str, bool, str]
 _PLAIN_TYPES = frozenset(("report", "adoption", "publication"))
 _TALLY_BITS = {"report": 1, "adoption": 2, "publication": 4, "endorsement": 8}
-_MISS: Hit = (None, 0, 0, ZERO, ("", 0), False, "")
+_MISS: Hit = (None, 0, 0, ZERO, "", False, "")
 _IS_PLAIN = itemgetter(5)
 _SHARE_KEY = attrgetter("id", "weight", "unit")
 
@@ -972,14 +973,12 @@ class _Buckets:
         self.daily = daily
         self.escalating = escalating
         self.escalating_lines: list[ScoreLine] = []
-        # (unit, granule, (clause, sign)) -> [a calc of the clause, points, tally, lines]
-        self.data: dict[tuple[str, datetime.date, tuple[str, int]], list[Any]] = {}
+        # (unit, granule, fold key: clause and sign) -> [a calc of the clause, points, tally, lines]
+        self.data: dict[tuple[str, datetime.date, str], list[Any]] = {}
         self.persons: dict[tuple[str, datetime.date], list[Any]] = {}
         self.person_unit: dict[str, str] = {}
         self.granule: dict[datetime.date, datetime.date] = {}
-        self._groups: dict[tuple[str, datetime.date], dict[tuple[str, int], list[Any]]] | None = (
-            None
-        )
+        self._groups: dict[tuple[str, datetime.date], dict[str, list[Any]]] | None = None
 
     def _granule(self, date: datetime.date) -> datetime.date:
         g = self.granule.get(date)
@@ -1018,7 +1017,7 @@ class _Buckets:
             if escalating and calc.clause in escalating:
                 self.escalating_lines.append(line)
             points = line.points
-            fold = (calc.clause, (points > 0) - (points < 0))
+            fold = calc.fold if points == calc.gross else fold_key(calc.clause, points)
             key = (line.unit, g, fold)
             entry = data.get(key)
             if entry is None:
@@ -1030,7 +1029,7 @@ class _Buckets:
                 entry[2] += line.tally
                 entry[3] += 1
 
-    def groups(self) -> dict[tuple[str, datetime.date], dict[tuple[str, int], list[Any]]]:
+    def groups(self) -> dict[tuple[str, datetime.date], dict[str, list[Any]]]:
         """The sums by (unit, granule), then by (clause, sign): [a calc of the clause,
         points, tally, lines]. The same lists as in ``data``; built on first use and kept
         up to date by later lines (period rules)."""
@@ -1059,7 +1058,8 @@ class _Buckets:
         """Number of unit lines of a clause (prefix) per (unit, period)."""
         out: dict[tuple[str, str], int] = defaultdict(int)
         for (unit, date), folded in self.groups().items():
-            for (name, _sign), (_calc, _points, _tally, n) in folded.items():
+            for calc, _points, _tally, n in folded.values():
+                name = calc.clause
                 if _matches(name, (clause,)) and not name.endswith("escalation"):
                     out[(unit, period_key(date, kind))] += n
         return out
@@ -1454,7 +1454,8 @@ def _totals(
         month_of[granule] = _month(granule)
     for (unit, granule), folded in buckets.groups().items():
         month = month_of[granule]
-        for (clause, _sign), (_calc, points, tally, _n) in folded.items():
+        for calc, points, tally, _n in folded.values():
+            clause = calc.clause
             unit_month[(unit, month)] += points
             if tally and clause.startswith("adoption"):
                 unit_adopted[unit] += tally
