@@ -1,5 +1,6 @@
 """Item stage: what one item's outcomes are worth, case by case (RULES.md A–D)."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -353,3 +354,46 @@ def test_bad_events_are_refused(event, key):
     with pytest.raises(ScoringError) as info:
         score_item(make_rules(), item(), [event])
     assert info.value.problems[0].key == key
+
+
+TALLY_EVENTS = [
+    ev("r2", "report", "2011-03-02"),
+    ev("a2", "adoption", "2011-03-05", carrier="zx"),
+    ev("r1", "report", "2011-03-01"),
+    ev("w", "adoption", "2011-03-02", carrier="wechat"),  # counts nothing: never tallied
+    ev("a1", "adoption", "2011-03-03", carrier="sd"),
+    ev("p1", "publication", "2011-03-04", carrier="cd"),
+]
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["values computed", "values kept"])
+def test_only_the_first_counted_outcome_of_each_kind_is_tallied(warm):
+    """Quotas, adoption rates and step rules count items, not events: of an item's
+    outcomes only the earliest counted one of each kind is tallied (a report always
+    counts; an adoption or publication only if it scores), whichever path the item
+    takes through the item stage."""
+    from xinxuan.scoring.engine import PeriodData, UnitInfo, score
+
+    rules = make_rules(
+        'person_split = "equal"',
+        '[quotas.q]\nperiod = "month"\ncounts = "adoption"\nrequired = 2\n'
+        'basis = "per_piece"\nper_piece = -1\n',
+    )
+    one = item(units="A", persons="P")
+    period = PeriodData(units=(UnitInfo("A"),))
+    if warm:  # the same values, kept from a first run over another item
+        score(
+            rules,
+            [item("I0", units="B", persons="Q")],
+            [ev(f"x{e.id}", e.type, item_id="I0", carrier=e.carrier) for e in TALLY_EVENTS],
+            period,
+        )
+    events = [dataclasses.replace(e, item_id="I1") for e in TALLY_EVENTS]
+    result = score(rules, [one], events, period)
+    tallied = {(line.event, line.person) for line in result.lines if line.tally}
+    assert tallied == {(e, who) for e in ("r1", "a1", "p1") for who in (None, "P")}
+    assert result.units["A"].adopted == 1
+    assert result.persons["P"].adopted == 1
+    # one adopted item in March: one short of the quota of two
+    march = [line for line in result.lines if line.clause == "quota.q" and line.date.month == 3]
+    assert [line.points for line in march] == [D(-1)]

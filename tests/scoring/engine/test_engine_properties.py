@@ -3,9 +3,10 @@
 import dataclasses
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 from engine_builders import make_rules
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xinxuan.scoring.engine import (
@@ -17,6 +18,7 @@ from xinxuan.scoring.engine import (
     allocate,
     score,
     score_item,
+    scoring,
     totals,
 )
 
@@ -163,3 +165,47 @@ def test_lines_built_on_demand_are_the_lines_of_each_item(ledger):
     again = totals(RULES, lines, PERIOD)
     assert repr(again.units) == repr(result.units)
     assert repr(again.persons) == repr(result.persons)
+
+
+VARIANTS = (
+    ('person_split = "ratio_first_n"',),
+    ('multi_adoption = "highest"\nperson_split = "ratio_first_n"',),
+    ('report_and_adoption = "adoption_only"\nmulti_endorsement = "highest"',),
+)
+WARM = [make_rules(*variant) for variant in VARIANTS]
+
+
+TWO_ADOPTIONS = (
+    [Item("I1", "info", (Share("A"),), (Share("P"),))],
+    [
+        Event("E1", "report", datetime.date(2011, 3, 1), item_id="I1"),
+        Event("E2", "adoption", datetime.date(2011, 3, 2), item_id="I1", carrier="zx"),
+        Event("E3", "adoption", datetime.date(2011, 3, 3), item_id="I1", carrier="sd"),
+    ],
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(ledgers(), st.integers(0, len(VARIANTS) - 1), st.data())
+@example(TWO_ADOPTIONS, 1, None).via("several adoptions of one item, highest only")
+@example(TWO_ADOPTIONS, 2, None).via("a report of an adopted item does not count")
+def test_the_short_path_for_plain_items_equals_the_general_path(ledger, variant, data):
+    """The item stage keeps each event's value per (kind, route, event) and takes a
+    shorter path for items whose events need no item-level setting. Forced through the
+    general path for every item, with nothing kept from earlier runs, the same input
+    gives exactly the same lines (tallies included) and totals, revoked events too."""
+    items, events = ledger
+    n = len(events)
+    revoke = data.draw(st.lists(st.booleans(), min_size=n, max_size=n)) if data else [False] * n
+    events = [
+        dataclasses.replace(e, revoked=True) if r and len(events) > 3 else e
+        for e, r in zip(events, revoke, strict=True)
+    ]
+    warm = WARM[variant]
+    score(warm, items, events, PERIOD)
+    short = score(warm, items, events, PERIOD)
+    with mock.patch.object(scoring, "_IS_PLAIN", lambda hit: False):
+        general = score(make_rules(*VARIANTS[variant]), items, events, PERIOD)
+    assert repr(tuple(general.lines)) == repr(tuple(short.lines))
+    assert repr(general.units) == repr(short.units)
+    assert repr(general.persons) == repr(short.persons)
