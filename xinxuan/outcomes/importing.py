@@ -135,39 +135,40 @@ def _cell(value) -> str:
 
 # ------------------------------------------------------------------ waiting files
 # Between the preview and the office's decision the sheet waits in
-# MEDIA_ROOT/imports/<token>.csv.  It goes when the import is confirmed or cancelled;
-# whatever was abandoned is swept when the next import starts.
+# MEDIA_ROOT/imports/<user>-<token>.csv: only the user who uploaded it can confirm or
+# cancel it. It goes when the import is confirmed or cancelled; whatever was abandoned
+# is swept when the next import starts.
 
 
 def _stash_folder():
     return settings.MEDIA_ROOT / "imports"
 
 
-def _stash_path(token: str):
+def _stash_path(token: str, user):
     if not token or not token.isalnum():
         raise ActionRefused(_("The uploaded file has expired; upload it again."))
-    return _stash_folder() / f"{token}.csv"
+    return _stash_folder() / f"{user.pk}-{token}.csv"
 
 
-def stash_upload(text: str) -> str:
-    """Keep the read sheet until the office confirms; returns its token."""
+def stash_upload(text: str, user) -> str:
+    """Keep the read sheet until its uploader confirms; returns its token."""
     token = secrets.token_hex(16)
     folder = _stash_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{token}.csv").write_text(text, encoding="utf-8")
+    _stash_path(token, user).write_text(text, encoding="utf-8")
     return token
 
 
-def read_stash(token: str) -> str:
-    path = _stash_path(token)
+def read_stash(token: str, user) -> str:
+    path = _stash_path(token, user)
     if not path.exists():
         raise ActionRefused(_("The uploaded file has expired; upload it again."))
     return path.read_text(encoding="utf-8")
 
 
-def discard_stash(token: str) -> None:
+def discard_stash(token: str, user) -> None:
     """Delete a waiting sheet (the import was confirmed or cancelled)."""
-    _stash_path(token).unlink(missing_ok=True)
+    _stash_path(token, user).unlink(missing_ok=True)
 
 
 def sweep_stashes(*, now: datetime.datetime | None = None) -> int:

@@ -152,19 +152,19 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     try:
         bureau, ruleset = _import_context(request)
         if request.method == "POST" and "cancel" in request.POST:
-            importing.discard_stash(request.POST.get("token", ""))
+            importing.discard_stash(request.POST.get("token", ""), request.user)
             messages.success(request, _("Import cancelled; the uploaded file was deleted."))
             return redirect("outcomes:ledger-import")
         if request.method == "POST" and "token" in request.POST:
             token = request.POST["token"]
-            text = importing.read_stash(token)
+            text = importing.read_stash(token, request.user)
             skip = request.POST.get("skip") == "1"
             try:
                 plan = importing.run_import(
                     text, bureau=bureau, ruleset=ruleset, user=request.user, skip_bad_rows=skip
                 )
             finally:
-                importing.discard_stash(token)
+                importing.discard_stash(token, request.user)
             messages.success(
                 request,
                 _(
@@ -187,7 +187,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     )
                 text = importing.read_upload(upload.name, upload.read())
                 plan = importing.plan_import(text, bureau=bureau, ruleset=ruleset)
-                context.update(plan=plan, token=importing.stash_upload(text), bureau=bureau)
+                context.update(plan=plan, token=importing.stash_upload(text, request.user), bureau=bureau)
     except ActionRefused as refused:
         messages.error(request, refused.message)
     except Exception as error:  # noqa: BLE001
