@@ -39,7 +39,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinxuan.organisation.models import Unit, UnitTarget
+from xinxuan.organisation.models import MemberTarget, Person, TeamMembership, Unit, UnitTarget
 from xinxuan.outcomes.models import Outcome
 from xinxuan.scoring import engine
 from xinxuan.scoring.models import RuleSet, ScoreLine, Standing
@@ -632,6 +632,71 @@ def standings(ruleset: RuleSet) -> list[Row]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person: Person
+    unit: Unit
+    teams: tuple[str, ...]
+    points: Decimal
+    adopted: int
+    target: Decimal | None
+    completion: Decimal | None
+    rank: int
+
+
+def person_standings(ruleset: RuleSet, unit_ids: set[int] | None = None) -> list[PersonRow]:
+    """Writers credited under a rule set, best first (equal points share a rank), with
+    the teams they belonged to in the rule set's period, their yearly target (the sum
+    of their member targets of that year) and its completion. ``unit_ids`` limits them
+    to the units a user may see (None shows all); the ranks stay those among everyone
+    the rule set credits."""
+    standings = Standing.objects.filter(ruleset=ruleset, person__isnull=False)
+    everyone = sorted(standings.values_list("points", flat=True), reverse=True)
+    rank_of: dict[Decimal, int] = {}
+    for index, points in enumerate(everyone):
+        rank_of.setdefault(points, index + 1)
+    if unit_ids is not None:
+        standings = standings.filter(unit_id__in=unit_ids)
+    rows = sorted(
+        standings.select_related("person", "unit"),
+        key=lambda s: (-s.points, s.person.name, s.person_id),
+    )
+    people = [s.person_id for s in rows]
+    start, end = ruleset.effective_from, ruleset.effective_to
+    targets = dict(
+        MemberTarget.objects.filter(year=start.year, person_id__in=people)
+        .values("person_id")
+        .annotate(total=Sum("points"))
+        .values_list("person_id", "total")
+    )
+    teams: dict[int, list[str]] = defaultdict(list)
+    memberships = (
+        TeamMembership.objects.filter(person_id__in=people, joined__lte=end)
+        .filter(Q(left__isnull=True) | Q(left__gte=start))
+        .select_related("team")
+        .order_by("joined", "pk")
+    )
+    for membership in memberships:
+        if membership.team.name not in teams[membership.person_id]:
+            teams[membership.person_id].append(membership.team.name)
+    out: list[PersonRow] = []
+    for standing in rows:
+        target = targets.get(standing.person_id)
+        out.append(
+            PersonRow(
+                person=standing.person,
+                unit=standing.unit,
+                teams=tuple(teams.get(standing.person_id, ())),
+                points=standing.points,
+                adopted=standing.adopted,
+                target=target,
+                completion=(standing.points / target * 100) if target else None,
+                rank=rank_of[standing.points],
+            )
+        )
+    return out
 
 
 def loose_lines(ruleset: RuleSet):

@@ -146,6 +146,7 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "ruleset": ruleset,
         "rows": ledger.standings(ruleset),
+        "person_rows": ledger.person_standings(ruleset, visible_unit_ids(request.user)),
         "loose_lines": ledger.loose_lines(ruleset)[:200],
         "can_record": can_record,
         "has_deductions": can_record and bool(ledger.clauses(ruleset, "deduction")),
