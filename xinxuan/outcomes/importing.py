@@ -15,7 +15,6 @@ import csv
 import datetime
 import io
 import secrets
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,13 +26,12 @@ from django.utils.translation import gettext as _
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.outcomes.models import Carrier, Level, Outcome, Route, Source
 from xinxuan.scoring import engine
-from xinxuan.scoring.engine.events_io import COLUMNS, read_events
+from xinxuan.scoring.engine.events_io import COLUMNS, decode_text, read_events, workbook_csv
 from xinxuan.submissions.actions import ActionRefused
 from xinxuan.submissions.models import Item, ItemAuthor, ItemKind, ItemStatus, ItemUnit
 
 MAX_BYTES = 50 * 1024 * 1024
 STASH_LIFETIME = datetime.timedelta(days=1)
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
 
 class ImportRefused(ActionRefused):
@@ -81,12 +79,10 @@ def read_upload(name: str, data: bytes) -> str:
             )
         )
     if lower.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        raise ImportRefused(_("The CSV file is neither UTF-8 nor GB18030 text."))
+        try:
+            return decode_text(data, name)
+        except engine.EventsFileError:
+            raise ImportRefused(_("The CSV file is neither UTF-8 nor GB18030 text.")) from None
     if lower.endswith(".xlsx"):
         return _xlsx_to_csv(data)
     raise ImportRefused(_("Only .xlsx and .csv files can be imported."))
@@ -94,43 +90,19 @@ def read_upload(name: str, data: bytes) -> str:
 
 def _xlsx_to_csv(data: bytes) -> str:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError):
-        raise ImportRefused(
-            _("This is not an Excel workbook (.xlsx), whatever its name says.")
-        ) from None
-    if any(n.lower().endswith("vbaproject.bin") for n in names) or "macroEnabled" in types:
+        return workbook_csv(data, "upload")
+    except engine.EventsFileError as error:
+        reason = error.problems[0].key
+    if reason == "macros":
         raise ImportRefused(
             _(
                 "The workbook contains macros, which are not accepted. "
                 "Save it as .xlsx without macros."
             )
         )
-    if XLSX_TYPE not in types:
-        raise ImportRefused(_("This is not an Excel workbook (.xlsx), whatever its name says."))
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 — any failure of the reader means an unreadable file
-        raise ImportRefused(_("The workbook cannot be read; save it again as .xlsx.")) from None
-    sheet = book.worksheets[0]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in sheet.iter_rows(values_only=True):
-        writer.writerow(["" if v is None else _cell(v) for v in row])
-    book.close()
-    return out.getvalue()
-
-
-def _cell(value) -> str:
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    if reason == "unreadable":
+        raise ImportRefused(_("The workbook cannot be read; save it again as .xlsx."))
+    raise ImportRefused(_("This is not an Excel workbook (.xlsx), whatever its name says."))
 
 
 # ------------------------------------------------------------------ waiting files

@@ -187,7 +187,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     )
                 text = importing.read_upload(upload.name, upload.read())
                 plan = importing.plan_import(text, bureau=bureau, ruleset=ruleset)
-                context.update(plan=plan, token=importing.stash_upload(text, request.user), bureau=bureau)
+                context.update(
+                    plan=plan, token=importing.stash_upload(text, request.user), bureau=bureau
+                )
     except ActionRefused as refused:
         messages.error(request, refused.message)
     except Exception as error:  # noqa: BLE001

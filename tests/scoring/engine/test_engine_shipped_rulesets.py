@@ -122,3 +122,62 @@ def test_2011_appraisal_first_prize_and_plaque():
     assert [(a.tier, a.winner) for a in awards] == [("first", "动植检处")]  # others below 60 %
     decision = decide_plaque(rs, result, previous_holder="办公室")
     assert decision.holder == "办公室" and not decision.changed  # nobody reached 100 %
+
+
+def _as_workbook(csv_path, target):
+    """The ledger as an office keeps it in Excel: dates as date cells, numbers as numbers."""
+    import csv
+    import datetime
+    import re
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    with open(csv_path, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.reader(handle):
+            cells = []
+            for value in row:
+                if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+                    cells.append(datetime.date.fromisoformat(value))
+                elif re.fullmatch(r"\d+", value):
+                    cells.append(float(value))  # Excel keeps every number as a float
+                else:
+                    cells.append(value or None)
+            sheet.append(cells)
+    book.save(target)
+    return target
+
+
+def _units_of(*args):
+    code, out = run(*args, "--format", "json")
+    assert code == 0
+    return {u["id"]: u["points"] for u in json.loads(out)["units"]}
+
+
+def test_the_command_line_reads_gb18030_csv_and_excel_workbooks(tmp_path):
+    """Offices keep their ledgers in Excel: a workbook, or a sheet saved as CSV on a
+    Chinese Windows (GB18030), scores exactly as the UTF-8 file does."""
+    source = EXAMPLES / "changzhou-2011-events.csv"
+    rules = ["score", "--rules", str(RULESETS / "changzhou-2011.toml")]
+    expected = _units_of(*rules, "--events", str(source))
+    gb = tmp_path / "台账.csv"
+    gb.write_bytes(source.read_text(encoding="utf-8-sig").encode("gb18030"))
+    assert _units_of(*rules, "--events", str(gb)) == expected
+    workbook = _as_workbook(source, tmp_path / "台账.xlsx")
+    assert _units_of(*rules, "--events", str(workbook)) == expected
+
+
+def test_a_workbook_with_macros_or_a_fake_one_is_refused(tmp_path, capsys):
+    import zipfile
+
+    fake = tmp_path / "台账.xlsx"
+    fake.write_text("事件编号,日期\n", encoding="utf-8")
+    macros = _as_workbook(EXAMPLES / "changzhou-2011-events.csv", tmp_path / "宏.xlsx")
+    with zipfile.ZipFile(macros, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\0")
+    rules = ["score", "--rules", str(RULESETS / "changzhou-2011.toml")]
+    for path, message in ((fake, "not an Excel workbook"), (macros, "contains macros")):
+        code, _out = run(*rules, "--events", str(path))
+        err = capsys.readouterr().err
+        assert code == 2 and message in err and "Traceback" not in err

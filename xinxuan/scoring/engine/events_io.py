@@ -361,20 +361,83 @@ def _text_of(path_or_text: str | Path) -> tuple[str, str]:
     ):
         path = Path(path_or_text)
         try:
-            return path.read_text(encoding="utf-8-sig"), str(path)
-        except (OSError, UnicodeDecodeError) as exc:
+            data = path.read_bytes()
+        except OSError as exc:
             raise EventsFileError(
-                [
-                    Problem(
-                        str(path),
-                        0,
-                        "",
-                        f"无法读取文件（须为 UTF-8）：{exc}",
-                        f"cannot read file (must be UTF-8): {exc}",
-                    )
-                ]
+                [Problem(str(path), 0, "", f"无法读取文件：{exc}", f"cannot read file: {exc}")]
             ) from None
+        if path.suffix.lower() == ".xlsx":
+            return workbook_csv(data, str(path)), str(path)
+        return decode_text(data, str(path)), str(path)
     return path_or_text.lstrip("\ufeff"), "<text>"
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """A text file as UTF-8 (with or without BOM) or, failing that, GB18030 — what Excel
+    writes when a sheet is saved as CSV on a Chinese Windows."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise EventsFileError(
+        [
+            Problem(
+                source,
+                0,
+                "encoding",
+                "文件既不是 UTF-8 也不是 GB18030 文本",
+                "the file is neither UTF-8 nor GB18030 text",
+            )
+        ]
+    )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+def workbook_csv(data: bytes, source: str) -> str:
+    """The first sheet of an Excel workbook (.xlsx) as CSV text: dates as 2011-03-02,
+    whole numbers without a decimal point. Workbooks with macros are refused; the
+    ``key`` of the problem says why (``format``, ``macros`` or ``unreadable``)."""
+    import zipfile
+
+    def refuse(key: str, zh: str, en: str) -> EventsFileError:
+        return EventsFileError([Problem(source, 0, key, zh, en)])
+
+    not_xlsx = ("format", "这不是 Excel 工作簿（.xlsx）", "this is not an Excel workbook (.xlsx)")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError):
+        raise refuse(*not_xlsx) from None
+    if any(n.lower().endswith("vbaproject.bin") for n in names) or "macroEnabled" in types:
+        raise refuse("macros", "工作簿含有宏，不予读取", "the workbook contains macros")
+    if XLSX_TYPE not in types:
+        raise refuse(*not_xlsx)
+    import openpyxl  # type: ignore[import-untyped]
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            writer.writerow(["" if v is None else _cell(v) for v in row])
+        book.close()
+    except Exception:  # noqa: BLE001 — any failure of the reader means an unreadable file
+        raise refuse(
+            "unreadable", "工作簿无法读取，请重新另存为 .xlsx", "the workbook cannot be read"
+        ) from None
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, datetime.date):  # datetimes too
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _csv_rows(
