@@ -790,21 +790,23 @@ class _ItemStage:
             unit_ids, _none, unit_wt, _shares = recipient_list[us]
             person_ids, person_units, person_wt, _shares = recipient_list[ps]
             tallied = 0
-            if not unit_wt and not person_wt and len(unit_ids) == 1 == len(person_ids):
-                # one unit and one person, each with all of it: the common case
+            # one unit and one person, each with all of it: the common case
+            simple = not unit_wt and not person_wt and len(unit_ids) == 1 == len(person_ids)
+            if simple:
                 uid = unit_ids[0]
                 pid = person_ids[0]
-                for e, (calc, tbit, adopt, gross, fold, _p, _t) in zip(events, hits, strict=True):
-                    tally = 0
-                    if tbit & ~tallied:
-                        tallied |= tbit
-                        tally = 1
-                    date = e.date
-                    g = granule_get(date)
-                    if g is None:
-                        g = granule[date] = date if daily else date.replace(day=1)
-                    append((item_id, e.id, calc, date, tally, g, us, ps))
-                    # the sums of the lines this record stands for (see _Buckets.add_all)
+            for e, (calc, tbit, adopt, gross, fold, _p, _t) in zip(events, hits, strict=True):
+                tally = 0
+                if tbit & ~tallied:
+                    tallied |= tbit
+                    tally = 1
+                date = e.date
+                g = granule_get(date)
+                if g is None:
+                    g = granule[date] = date if daily else date.replace(day=1)
+                append((item_id, e.id, calc, date, tally, g, us, ps))
+                # the sums of the lines this record stands for (see _Buckets.add_all)
+                if simple:
                     key = (uid, g, fold)
                     entry = data_get(key)
                     if entry is None:
@@ -822,17 +824,7 @@ class _ItemStage:
                     else:
                         entry[0] += gross
                         entry[1] += tally & adopt
-                continue
-            for e, (calc, tbit, adopt, gross, fold, _p, _t) in zip(events, hits, strict=True):
-                tally = 0
-                if tbit & ~tallied:
-                    tallied |= tbit
-                    tally = 1
-                date = e.date
-                g = granule_get(date)
-                if g is None:
-                    g = granule[date] = date if daily else date.replace(day=1)
-                append((item_id, e.id, calc, date, tally, g, us, ps))
+                    continue
                 values = parts(gross, unit_wt) if unit_wt else (gross,) * len(unit_ids)
                 for uid, pts in zip(unit_ids, values, strict=True):
                     key = (uid, g, fold)
