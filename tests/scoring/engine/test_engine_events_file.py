@@ -69,3 +69,33 @@ def test_conflicting_item_attributes_are_an_error():
     with pytest.raises(EventsFileError) as info:
         read_events(text)
     assert info.value.problems[0].key == "item_id"
+
+
+def _damaged_workbooks():
+    import io
+    import struct
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types>" + "x" * 2000 + "</Types>")
+    good = buf.getvalue()
+    # the compressed stream garbled
+    garbled = bytearray(good)
+    start = garbled.find(b"[Content_Types].xml") + len("[Content_Types].xml")
+    garbled[start + 4 : start + 40] = b"\xff" * 36
+    # marked as encrypted (general purpose flag bit 0, in the central directory)
+    encrypted = bytearray(good)
+    central = encrypted.find(b"PK\x01\x02")
+    flags = struct.unpack_from("<H", encrypted, central + 8)[0]
+    struct.pack_into("<H", encrypted, central + 8, flags | 1)
+    return {"garbled": bytes(garbled), "encrypted": bytes(encrypted), "random": b"PK\x03\x04x"}
+
+
+@pytest.mark.parametrize("name", ["garbled", "encrypted", "random"])
+def test_a_damaged_workbook_is_refused_with_a_reason_not_a_traceback(name):
+    from xinxuan.scoring.engine.events_io import workbook_csv
+
+    with pytest.raises(EventsFileError) as refused:
+        workbook_csv(_damaged_workbooks()[name], "台账.xlsx")
+    assert refused.value.problems[0].key == "format"

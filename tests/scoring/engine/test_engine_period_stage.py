@@ -251,3 +251,33 @@ def test_conversion_formula():
     data = PeriodData(units=(UnitInfo("A", target=D(8)),))
     result = score(rs, [item()], [ev("a", "adoption", item_id="I1", carrier="zx")], data)
     assert result.units["A"].performance == 100
+
+
+@pytest.mark.parametrize("placement", [None, "double"])
+def test_a_share_of_nothing_sums_alike_in_a_full_run_and_item_by_item(placement):
+    """A unit with weight 0 gets a line of 0.00; the period rules read the same sums —
+    down to the written figures — whether the items were scored in one full run or
+    one by one (as the workbench rescoring does)."""
+    import datetime
+
+    from xinxuan.scoring.engine import PeriodData, UnitInfo, score, score_item, score_period
+
+    rules = make_rules("", '[base]\nperiod = "month"\npoints = 0\ncap_additions = 5\n')
+    period = PeriodData(
+        units=(UnitInfo("A"), UnitInfo("B")),
+        start=datetime.date(2011, 3, 1),
+        end=datetime.date(2011, 3, 31),
+    )
+    items = [item("I1", units="A:1;B:0"), item("I2", units="B")]
+    events = [
+        ev("E1", "adoption", item_id="I1", carrier="zx"),
+        ev("E2", "adoption", item_id="I2", carrier="zx", placement=placement),
+    ]
+    full = [line for line in score(rules, items, events, period).lines if line.item is None]
+    lines = [
+        line
+        for i in items
+        for line in score_item(rules, i, [e for e in events if e.item_id == i.id])
+    ]
+    one_by_one = score_period(rules, lines, [], period)
+    assert repr(full) == repr(one_by_one)

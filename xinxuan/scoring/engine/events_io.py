@@ -410,7 +410,7 @@ def workbook_csv(data: bytes, source: str) -> str:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
         types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError):
+    except Exception:  # noqa: BLE001 — a damaged archive fails in many ways (zlib, encryption …)
         raise refuse(*not_xlsx) from None
     if any(n.lower().endswith("vbaproject.bin") for n in names) or "macroEnabled" in types:
         raise refuse("macros", "工作簿含有宏，不予读取", "the workbook contains macros")

@@ -827,7 +827,9 @@ class _ItemStage:
                     continue
                 values = parts(gross, unit_wt) if unit_wt else (gross,) * len(unit_ids)
                 for uid, pts in zip(unit_ids, values, strict=True):
-                    key = (uid, g, fold)
+                    # a share of nothing (weight 0) is summed with the zero lines, as
+                    # _Buckets.add_all does: both paths give the same sums
+                    key = (uid, g, fold if pts or not gross else fold_key(calc.clause, pts))
                     entry = data_get(key)
                     if entry is None:
                         data[key] = [calc, pts, tally, 1]
