@@ -7,6 +7,7 @@ from django.urls import reverse
 from tests.submissions.world import DAY, make_world, reported_item, write_item
 from xinxuan.outcomes import actions
 from xinxuan.outcomes.models import Outcome
+from xinxuan.submissions.models import Item
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +68,27 @@ def test_the_ledger_exports_in_the_events_file_format(client, world):
     )
     client.force_login(world.office)
     response = client.get(reverse("outcomes:ledger") + "?export=csv")
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    data = b"".join(response.streaming_content)
+    assert data.startswith("\ufeff".encode())  # Excel on a Chinese Windows reads it as UTF-8
+    text = data.decode("utf-8-sig")
     header = text.splitlines()[0]
     assert header.startswith("事件编号,稿件编号,标题,类别")
     assert "总局《专报信息》" in text
+
+
+def test_the_ledger_list_shows_each_outcomes_kind_item_and_units(client, world):
+    item = reported_item(world, title="口岸疫情防控")
+    actions.record_adoption(
+        item=item, user=world.office, carrier=world.carriers["zongju-zhuanbao"], date=DAY
+    )
+    client.force_login(world.office)
+    response = client.get(reverse("outcomes:ledger"))
+    cells = response.text.split("<tbody", 1)[1]
+    assert "口岸疫情防控" in cells and "采用" in cells and "动植检处" in cells
+    # the office finds the import from the ledger itself
+    assert reverse("outcomes:ledger-import") in response.text
+    client.force_login(world.officer)
+    assert reverse("outcomes:ledger-import") not in client.get(reverse("outcomes:ledger")).text
 
 
 def test_importing_a_sheet_with_a_bad_row_says_which_and_why(client, world):
@@ -96,3 +114,24 @@ def test_a_filtered_item_list_exports_as_a_spreadsheet(client, world):
     response = client.get("/admin/snippets/submissions/item/?status=draft&export=csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "导出的稿件" in text
+
+
+def test_the_ledger_export_imported_again_adds_nothing(client, world):
+    """What the ledger exports, the import reads back: items and outcomes recorded in
+    the workbench are recognised (kinds by the workbench's own names), nothing doubles."""
+    kind = world.kinds["diaoyan"]
+    kind.name = "调研/政策研究"  # a workbench name that is not the rule set's label
+    kind.save()
+    item = reported_item(world, kind="diaoyan")
+    actions.record_adoption(
+        item=item, user=world.office, carrier=world.carriers["zongju-zhuanbao"], date=DAY
+    )
+    client.force_login(world.office)
+    exported = b"".join(client.get(reverse("outcomes:ledger") + "?export=csv").streaming_content)
+    outcomes, items = Outcome.objects.count(), Item.objects.count()
+    upload = SimpleUploadedFile("台账.csv", exported, content_type="text/csv")
+    response = client.post(reverse("outcomes:ledger-import"), {"file": upload})
+    plan = response.context["plan"]
+    assert not plan.problems and not plan.new and len(plan.known) == outcomes
+    client.post(reverse("outcomes:ledger-import"), {"token": response.context["token"]})
+    assert (Outcome.objects.count(), Item.objects.count()) == (outcomes, items)

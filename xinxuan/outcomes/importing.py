@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -215,6 +216,41 @@ def _take_routes(text: str) -> tuple[str, dict[str, str]]:
     return out.getvalue(), routes
 
 
+KIND_HEADERS = ("kind", *COLUMNS["kind"])
+
+
+def _kind_codes(text: str) -> str:
+    """The sheet with item kinds written by their workbench names (调研/政策研究, as the
+    ledger export writes them) turned into their codes, which the rule set knows."""
+    by_name = {k.name: k.code for k in ItemKind.objects.all() if k.name != k.code}
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or not by_name:
+        return text
+    headers = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    cols = [i for i, h in enumerate(headers) if h in KIND_HEADERS]
+    if not cols:
+        return text
+    for values in rows[1:]:
+        for col in cols:
+            if col < len(values) and values[col].strip() in by_name:
+                values[col] = by_name[values[col].strip()]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def _exported_outcome(event_id: str, bureau: Unit) -> bool:
+    """Whether an event id is one the ledger export wrote for an outcome recorded in
+    the workbench (o<number>) and that outcome is in this bureau's ledger."""
+    match = re.fullmatch(r"o(\d+)", event_id)
+    return (
+        bool(match)
+        and Outcome.objects.filter(
+            pk=int(match.group(1)), unit_id__in=bureau.descendant_ids()
+        ).exists()
+    )
+
+
 def _route_for(value: str, ruleset: engine.RuleSet, names: _Names) -> Route | None:
     by_ruleset = ruleset.label_maps()["route"].get(value)
     return names.routes.get(value) or (names.routes.get(by_ruleset) if by_ruleset else None)
@@ -225,7 +261,7 @@ def plan_import(text: str, *, bureau: Unit, ruleset: engine.RuleSet) -> Plan:
     from xinxuan.scoring.ledger import route_message
 
     plan = Plan()
-    text, written_routes = _take_routes(text)
+    text, written_routes = _take_routes(_kind_codes(text))
     try:
         parsed = read_events(text, format="csv", skip_bad_rows=True, ruleset=ruleset)
     except engine.EventsFileError as error:  # wrong headers, empty file
@@ -256,7 +292,7 @@ def plan_import(text: str, *, bureau: Unit, ruleset: engine.RuleSet) -> Plan:
         if problems:
             continue
         key = f"{bureau.code}:{event.id}"
-        if Outcome.objects.filter(import_key=key).exists():
+        if Outcome.objects.filter(import_key=key).exists() or _exported_outcome(event.id, bureau):
             plan.known.append(row)
         else:
             plan.new.append((row, event))
@@ -385,6 +421,11 @@ def _import_row(row, event, plan: Plan, made: dict, names: _Names, bureau: Unit,
 def _item_for(eitem: engine.Item, bureau: Unit, names: _Names, user, day) -> Item:
     key = f"{bureau.code}:{eitem.id}"
     found = Item.objects.filter(source_key=key).first()
+    if found is None and (match := re.fullmatch(r"I(\d+)", eitem.id)):
+        # an item written in the workbench, as the ledger export names it
+        found = Item.objects.filter(
+            pk=int(match.group(1)), unit_id__in=bureau.descendant_ids()
+        ).first()
     if found is not None:
         return found
     units = [(names.units[s.id], s.share if hasattr(s, "share") else s.weight) for s in eitem.units]

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 import django_filters
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets.button import HeaderButton
 
 from xinxuan.organisation.access import filter_by_unit, visible_units
 from xinxuan.outcomes.models import Outcome, OutcomeKind
@@ -117,7 +120,10 @@ class LedgerFilterSet(WagtailFilterSet):
         label=_("Unit"), queryset=lambda r: visible_units(r.user)
     )
     revoked = django_filters.BooleanFilter(
-        label=_("Revoked"), field_name="revoked_at", lookup_expr="isnull", exclude=True
+        label=pgettext_lazy("outcome", "Revoked"),
+        field_name="revoked_at",
+        lookup_expr="isnull",
+        exclude=True,
     )
 
     class Meta:
@@ -141,7 +147,7 @@ class LedgerView(ReportView):
         Column("units", label=_("Units")),
         Column("carrier", label=_("Carrier")),
         Column("summary", label=_("Particulars"), accessor="summary"),
-        Column("revoked", label=_("Revoked")),
+        Column("revoked", label=pgettext_lazy("outcome", "Revoked")),
     ]
 
     def get_queryset(self):
@@ -151,13 +157,46 @@ class LedgerView(ReportView):
         return filter_by_unit(outcomes, self.request.user, "unit").order_by("date", "pk")
 
     def decorate_paginated_queryset(self, object_list):
-        rows = [LedgerRow.of(o) for o in object_list]
-        for row in rows:
-            row.summary = row.outcome.summary()
+        # called for the table (see get_table) and again by ReportView for the context
+        cache = self.__dict__.setdefault("_rows", {})
+        rows = []
+        for o in object_list:
+            if isinstance(o, LedgerRow):
+                rows.append(o)
+                continue
+            row = cache.get(o.pk)
+            if row is None:
+                row = cache[o.pk] = LedgerRow.of(o)
+                row.summary = o.summary()
+            rows.append(row)
         return rows
+
+    def get_table(self, object_list):
+        # the table shows the rows' fields (kind, item, units), not the bare outcomes
+        return super().get_table(self.decorate_paginated_queryset(object_list))
+
+    @cached_property
+    def header_buttons(self):
+        from xinxuan.accounts.roles import Role, roles_of
+
+        user = self.request.user
+        if not (user.is_superuser or Role.OFFICE in roles_of(user)):
+            return []
+        return [
+            HeaderButton(
+                _("Import a ledger"),
+                url=reverse("outcomes:ledger-import"),
+                icon_name="upload",
+            )
+        ]
 
     def get_filename(self):
         return "ledger"
+
+    def stream_csv(self, queryset):
+        # a byte-order mark, so that Excel on a Chinese Windows reads the file as UTF-8
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
