@@ -614,7 +614,7 @@ def standings(ruleset: RuleSet) -> list[Row]:
         ),
         key=lambda pair: (-pair[0], pair[1].sort_order),
     )
-    rows = []
+    rows: list[Row] = []
     for index, (points, unit) in enumerate(scored):
         target = targets.get(unit.pk)
         above = scored[index - 1][0] if index else None
@@ -626,7 +626,8 @@ def standings(ruleset: RuleSet) -> list[Row]:
                 adopted=stored[unit.pk].adopted if unit.pk in stored else 0,
                 target=target,
                 completion=(points / target * 100) if target else None,
-                rank=index + 1,
+                # equal points share a rank (1, 2, 2, 4)
+                rank=rows[-1].rank if index and points == above else index + 1,
                 gap_to_next=(above - points) if above is not None else None,
                 lead_over_second=(points - second) if index == 0 and second is not None else None,
             )

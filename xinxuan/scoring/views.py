@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +22,6 @@ from xinxuan.organisation.access import (
     visible_unit_ids,
     visible_units,
 )
-from xinxuan.organisation.models import Unit
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes.forms import RevokeForm
 from xinxuan.scoring import actions, ledger
@@ -31,7 +31,18 @@ from xinxuan.submissions.actions import ActionRefused, record_missed_commissions
 
 
 def _visible(user):
+    """Rule sets the user's office manages: those of the units the user sees."""
     return filter_by_unit(RuleSet.objects.select_related("unit"), user, "unit")
+
+
+def _readable(user):
+    """Rule sets the user may read and look at the standings of: those of the units
+    the user sees, and those that assess one of them (issued by the unit above it)."""
+    ids = visible_unit_ids(user)
+    rulesets = RuleSet.objects.select_related("unit").order_by("-effective_from", "pk")
+    if ids is None:
+        return rulesets
+    return rulesets.filter(Q(unit_id__in=ids) | Q(unit__children__in=ids)).distinct()
 
 
 def _is_office(user) -> bool:
@@ -43,7 +54,7 @@ def ruleset_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scoring/ruleset_list.html",
-        {"rulesets": _visible(request.user), "is_office": _is_office(request.user)},
+        {"rulesets": _readable(request.user), "is_office": _is_office(request.user)},
     )
 
 
@@ -57,14 +68,18 @@ def numbered(text: str, problems) -> list[tuple[int, str, list[str]]]:
 
 @login_required
 def ruleset_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    ruleset = get_object_or_404(_visible(request.user), pk=pk) if pk else None
+    ruleset = get_object_or_404(_readable(request.user), pk=pk) if pk else None
+    # the office edits its own rule sets; the one assessing its bureau it only reads
+    may_edit = _is_office(request.user) and (
+        ruleset is None or _visible(request.user).filter(pk=ruleset.pk).exists()
+    )
     units = visible_units(request.user).exclude(children=None)
     initial = {"unit": ruleset.unit if ruleset else None, "text": ruleset.text if ruleset else ""}
     form = RuleSetForm(request.POST or None, request.FILES or None, units=units, initial=initial)
     context = {"ruleset": ruleset, "form": form, "problems": None, "lines": None}
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied(_("Only the office may manage this unit's rule sets."))
     if request.method == "POST" and form.is_valid():
-        if not _is_office(request.user):
-            raise PermissionDenied(_("Only the office may manage this unit's rule sets."))
         try:
             ruleset = actions.save_ruleset(
                 user=request.user,
@@ -84,7 +99,7 @@ def ruleset_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("scoring:ruleset-edit", pk=ruleset.pk)
     if ruleset is not None:
         context["versions"] = ruleset.versions.select_related("saved_by")
-    context["is_office"] = _is_office(request.user)
+    context["is_office"] = may_edit
     return render(request, "scoring/ruleset_edit.html", context)
 
 
@@ -115,13 +130,7 @@ def ruleset_retire(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _standings_ruleset(request: HttpRequest, pk: int) -> RuleSet:
     ruleset = get_object_or_404(RuleSet, pk=pk)
-    ids = visible_unit_ids(request.user)
-    if (
-        ids is not None
-        and ruleset.unit_id not in ids
-        and not ids
-        & set(Unit.objects.filter(parent_id=ruleset.unit_id).values_list("pk", flat=True))
-    ):
+    if not _readable(request.user).filter(pk=pk).exists():
         raise PermissionDenied(_("This rule set belongs to a unit outside your responsibility."))
     return ruleset
 
