@@ -2,6 +2,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 from wagtail.snippets.models import register_snippet
@@ -24,7 +25,15 @@ class CarrierViewSet(SnippetViewSet):
     model = Carrier
     icon = "doc-empty"
     menu_label = _("Carriers")
-    list_display = ["name", "code", "kind", "level", "carrier_class", "grades", "is_active"]
+    list_display = [
+        "name",
+        "code",
+        "kind",
+        "level",
+        "carrier_class",
+        "grades",
+        BooleanColumn("is_active", label=Carrier._meta.get_field("is_active").verbose_name),
+    ]
     list_filter = ["kind", "level", "is_active"]
 
 

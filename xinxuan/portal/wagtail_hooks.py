@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -13,7 +14,14 @@ class SponsorViewSet(SnippetViewSet):
     menu_label = _("Sponsors")
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["name", "slot", "starts_at", "ends_at", "is_active", "clicks"]
+    list_display = [
+        "name",
+        "slot",
+        "starts_at",
+        "ends_at",
+        BooleanColumn("is_active", label=Sponsor._meta.get_field("is_active").verbose_name),
+        "clicks",
+    ]
     list_filter = ["is_active", "slot"]
 
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -217,8 +218,9 @@ class Item(LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
     class Meta:
-        verbose_name = _("item")
-        verbose_name_plural = _("items")
+        # with a context: Wagtail's own "item(s)" (any listed thing) is 项
+        verbose_name = pgettext_lazy("manuscript", "item")
+        verbose_name_plural = pgettext_lazy("manuscript", "items")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["unit", "status"])]
         constraints = [

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
@@ -71,7 +72,12 @@ class ItemKindViewSet(SnippetViewSet):
     model = ItemKind
     icon = "tag"
     menu_label = _("Item kinds")
-    list_display = ["name", "code", "is_press", "is_active"]
+    list_display = [
+        "name",
+        "code",
+        BooleanColumn("is_press", label=ItemKind._meta.get_field("is_press").verbose_name),
+        BooleanColumn("is_active", label=ItemKind._meta.get_field("is_active").verbose_name),
+    ]
 
 
 class TopicViewSet(SnippetViewSet):
@@ -86,7 +92,12 @@ class CommissionViewSet(UnitScopedViewSet):
     model = Commission
     icon = "calendar-alt"
     menu_label = _("Commissions")
-    list_display = ["title", "unit", "deadline", "cancelled"]
+    list_display = [
+        "title",
+        "unit",
+        "deadline",
+        BooleanColumn("cancelled", label=Commission._meta.get_field("cancelled").verbose_name),
+    ]
     list_filter = ["unit", "cancelled"]
 
 
