@@ -129,9 +129,10 @@ def test_officers_and_heads_find_the_rule_set_that_assesses_them_and_read_it(cli
     assert world.ruleset.versions.count() <= 1
     # another bureau's rule set stays out of sight
     client.force_login(world.outsider)
-    assert reverse("scoring:standings", args=[world.ruleset.pk]) not in client.get(
-        reverse("scoring:ruleset-list")
-    ).text
+    assert (
+        reverse("scoring:standings", args=[world.ruleset.pk])
+        not in client.get(reverse("scoring:ruleset-list")).text
+    )
     assert client.get(reverse("scoring:ruleset-edit", args=[world.ruleset.pk])).status_code == 404
 
 
@@ -164,7 +165,11 @@ def test_units_with_equal_points_share_a_rank(world):
     from xinxuan.scoring import ledger
     from xinxuan.scoring.models import Standing
 
-    for unit, points in ((world.org.dept, 30), (world.org.other_dept, 30), (world.org.section.parent, 5)):
+    for unit, points in (
+        (world.org.dept, 30),
+        (world.org.other_dept, 30),
+        (world.org.section.parent, 5),
+    ):
         Standing.objects.create(ruleset=world.ruleset, unit=unit, points=Decimal(points))
     rows = ledger.standings(world.ruleset)
     assert [row.rank for row in rows] == [1, 1, 3]

@@ -181,3 +181,17 @@ def test_a_workbook_with_macros_or_a_fake_one_is_refused(tmp_path, capsys):
         code, _out = run(*rules, "--events", str(path))
         err = capsys.readouterr().err
         assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_a_period_outside_the_rule_sets_is_refused(capsys):
+    code, out = run(
+        "score",
+        "--rules",
+        str(RULESETS / "changzhou-2011.toml"),
+        "--events",
+        str(EXAMPLES / "changzhou-2011-events.csv"),
+        "--period",
+        "2099",
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and out == "" and "不在规则的有效期" in err and "Traceback" not in err

@@ -61,13 +61,20 @@ class _InputError(Exception):
 def _window(args: argparse.Namespace, rs: RuleSet) -> tuple[datetime.date, datetime.date]:
     try:
         if args.period:
-            return period_range(args.period)
-        start = parse_date(args.date_from) if args.date_from else rs.effective_from
-        end = parse_date(args.date_to) if args.date_to else rs.effective_to
+            start, end = period_range(args.period)
+        else:
+            start = parse_date(args.date_from) if args.date_from else rs.effective_from
+            end = parse_date(args.date_to) if args.date_to else rs.effective_to
     except ValueError as exc:
         raise _InputError(f"日期或时段无效 / bad date or period: {exc}") from None
     if start > end:
         raise _InputError("--from 晚于 --to / --from is after --to")
+    if end < rs.effective_from or start > rs.effective_to:
+        raise _InputError(
+            f"时段 {start}～{end} 不在规则的有效期 {rs.effective_from}～{rs.effective_to} 内 / "
+            f"the period {start}…{end} lies outside the rule set's "
+            f"{rs.effective_from}…{rs.effective_to}"
+        )
     return start, end
 
 
@@ -169,7 +176,7 @@ def run_score(args: argparse.Namespace, out: TextIO) -> int:
         raise _InputError(f"找不到事件文件 / events file not found: {args.events}")
     parsed = read_events(Path(args.events), fmt_in, skip_bad_rows=args.skip_bad_rows, ruleset=rs)
     for problem in parsed.errors:
-        sys.stderr.write("skipped: " + problem.render_both() + "\n")
+        sys.stderr.write("已跳过 / skipped: " + problem.render_both() + "\n")
     if args.units:
         if not Path(args.units).is_file():
             raise _InputError(f"找不到单位文件 / units file not found: {args.units}")

@@ -213,7 +213,11 @@ class _Reader:
             date = parse_date(get("date"))
         except ValueError:
             problems.append(
-                _RowError("date", f"日期 {get('date')!r} 无效", f"bad date {get('date')!r}")
+                _RowError(
+                    "date",
+                    f"日期 {get('date')!r} 无效（应写作 2011-03-02、2011/3/2 或 2011年3月2日）",
+                    f"bad date {get('date')!r} (write 2011-03-02, 2011/3/2 or 2011年3月2日)",
+                )
             )
         item_id = get("item_id") or None
         item = None
