@@ -98,3 +98,21 @@ def test_all_problems_are_listed():
     with pytest.raises(RuleSetError) as info:
         load_ruleset(text)
     assert {p.key for p in info.value.problems} == {"settings.multi_adoption", "settings.foo"}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "zh"),
+    [
+        ("[ruleset]\nid = x\n", 2, "值无效"),
+        ('[ruleset]\nid = "x"\n[settings\n', 3, "表名后缺少"),
+        ('[ruleset]\nid = "x"\nname = ["a", "b"\n', 4, "数组缺少"),
+    ],
+    ids=["unquoted string", "unclosed table header", "truncated file"],
+)
+def test_a_toml_syntax_error_is_told_in_chinese_at_its_line(text, line, zh):
+    with pytest.raises(RuleSetError) as refused:
+        load_ruleset(text, "办法.toml")
+    (problem,) = refused.value.problems
+    assert problem.line == line and zh in problem.message_zh
+    assert f"第 {line} 行" in problem.message_zh or "文件末尾" in problem.message_zh
+    assert "TOML syntax error" in problem.message_en

@@ -583,16 +583,51 @@ def _check_references(data: dict[str, Any], c: _Checker) -> None:
         c.add(("settings", "share_quantum"), "须大于 0", "must be greater than 0")
 
 
+# the messages of Python's TOML reader, in Chinese (the rest stay as they are)
+_TOML_MESSAGES_ZH = {
+    "Invalid value": "值无效（字符串须加引号，日期写作 2011-01-01）",
+    "Invalid statement": "无法识别的语句",
+    "Expected '=' after a key in a key/value pair": "键后缺少“=”",
+    "Invalid initial character for a key part": "键名的首字符无效",
+    "Unclosed array": "数组缺少“]”",
+    "Unclosed inline table": "内联表缺少“}”",
+    "Unterminated string": "字符串缺少结束引号",
+    "Illegal character": "含有非法字符",
+    "Cannot overwrite a value": "重复定义了同一个键",
+    "Invalid date or datetime": "日期或时间无效",
+    "Expected newline or end of document after a statement": "一行只能写一条语句",
+    "Expected ']' at the end of a table declaration": "表名后缺少“]”",
+    "Expected ']]' at the end of an array declaration": "表数组名后缺少“]]”",
+}
+
+
+def _toml_error_zh(message: str, text: str) -> tuple[int, str]:
+    """The line of a TOML syntax error and its message in Chinese."""
+    if match := re.search(r"\(at line (\d+), column (\d+)\)", message):
+        line, column = int(match.group(1)), int(match.group(2))
+        where = f"（第 {line} 行第 {column} 列）"
+    elif "(at end of document)" in message:
+        line = text.count("\n") + 1
+        where = "（在文件末尾：文件可能不完整）"
+    else:
+        line, where = 0, ""
+    core = re.sub(r"\s*\(at [^)]*\)\s*$", "", message)
+    for english, chinese in _TOML_MESSAGES_ZH.items():
+        if core.startswith(english):
+            core = chinese
+            break
+    return line, core + where
+
+
 def load_ruleset(text: str, source: str = "<string>") -> RuleSet:
     """Parse and validate rule-set TOML text; raise ``RuleSetError`` listing all problems."""
     c = _Checker(text, source)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) if match else 0
+        line, zh = _toml_error_zh(str(exc), text)
         raise RuleSetError(
-            [Problem(source, line, "", f"TOML 语法错误：{exc}", f"TOML syntax error: {exc}")]
+            [Problem(source, line, "", f"TOML 语法错误：{zh}", f"TOML syntax error: {exc}")]
         ) from None
     _check_structure(data, c)
     if not c.problems:
