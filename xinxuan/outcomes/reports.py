@@ -144,7 +144,7 @@ class LedgerView(ReportView):
         Column("date", label=_("Date")),
         Column("event", label=_("Kind")),
         Column("title", label=_("Item"), accessor="title"),
-        Column("units", label=_("Units")),
+        Column("unit_names", label=_("Units"), accessor="unit_names"),
         Column("carrier", label=_("Carrier")),
         Column("summary", label=_("Particulars"), accessor="summary"),
         Column("revoked", label=pgettext_lazy("outcome", "Revoked")),
@@ -168,6 +168,12 @@ class LedgerView(ReportView):
             if row is None:
                 row = cache[o.pk] = LedgerRow.of(o)
                 row.summary = o.summary()
+                # for the screen: the units by name, without the export's shares
+                row.unit_names = (
+                    "、".join(s.unit.label for s in o.item.unit_shares.all())
+                    if o.item
+                    else o.unit.label
+                )
             rows.append(row)
         return rows
 
