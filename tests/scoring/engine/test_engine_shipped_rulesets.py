@@ -13,6 +13,13 @@ from xinxuan.scoring.engine.cli import main
 RULESETS = Path(__file__).resolve().parents[3] / "xinxuan" / "scoring" / "rulesets"
 EXAMPLES = RULESETS / "examples"
 NAMES = sorted(p.stem for p in RULESETS.glob("*.toml"))
+SCORE_2011 = [
+    "score",
+    "--rules",
+    str(RULESETS / "changzhou-2011.toml"),
+    "--events",
+    str(EXAMPLES / "changzhou-2011-events.csv"),
+]
 
 
 def run(*args):
@@ -63,11 +70,7 @@ def test_check_accepts_shipped_rulesets(name):
 
 def test_table_output_shows_completion_and_explanations():
     code, out = run(
-        "score",
-        "--rules",
-        str(RULESETS / "changzhou-2011.toml"),
-        "--events",
-        str(EXAMPLES / "changzhou-2011-events.csv"),
+        *SCORE_2011,
         "--units",
         str(EXAMPLES / "changzhou-2011-units.csv"),
         "--period",
@@ -184,14 +187,6 @@ def test_a_workbook_with_macros_or_a_fake_one_is_refused(tmp_path, capsys):
 
 
 def test_a_period_outside_the_rule_sets_is_refused(capsys):
-    code, out = run(
-        "score",
-        "--rules",
-        str(RULESETS / "changzhou-2011.toml"),
-        "--events",
-        str(EXAMPLES / "changzhou-2011-events.csv"),
-        "--period",
-        "2099",
-    )
+    code, out = run(*SCORE_2011, "--period", "2099")
     err = capsys.readouterr().err
     assert code == 2 and out == "" and "不在规则的有效期" in err and "Traceback" not in err
