@@ -135,3 +135,14 @@ def test_the_ledger_export_imported_again_adds_nothing(client, world):
     assert not plan.problems and not plan.new and len(plan.known) == outcomes
     client.post(reverse("outcomes:ledger-import"), {"token": response.context["token"]})
     assert (Outcome.objects.count(), Item.objects.count()) == (outcomes, items)
+
+
+def test_the_workbench_speaks_of_items_as_稿件_and_of_revoked_outcomes_as_撤销(client, world):
+    """Wagtail's own catalogue calls any listed thing 项 and a revocation 吊销; the items
+    list and the ledger use the words of the office."""
+    client.force_login(world.office)
+    items = client.get(reverse("wagtailsnippets_submissions_item:list")).text
+    title = items.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("稿件")
+    ledger = client.get(reverse("outcomes:ledger")).text
+    assert "已撤销" in ledger and "吊销" not in ledger
