@@ -239,16 +239,22 @@ def _kind_codes(text: str) -> str:
     return out.getvalue()
 
 
-def _exported_outcome(event_id: str, bureau: Unit) -> bool:
-    """Whether an event id is one the ledger export wrote for an outcome recorded in
-    the workbench (o<number>) and that outcome is in this bureau's ledger."""
-    match = re.fullmatch(r"o(\d+)", event_id)
-    return (
-        bool(match)
-        and Outcome.objects.filter(
-            pk=int(match.group(1)), unit_id__in=bureau.descendant_ids()
-        ).exists()
+def _known_events(event_ids: list[str], bureau: Unit) -> set[str]:
+    """The event ids already in this bureau's ledger: imported before under the same id,
+    or written by the ledger export for an outcome recorded in the workbench (o<number>).
+    Two queries for the whole sheet."""
+    prefix = f"{bureau.code}:"
+    imported = Outcome.objects.filter(import_key__in=[prefix + e for e in event_ids]).values_list(
+        "import_key", flat=True
     )
+    known = {key.removeprefix(prefix) for key in imported}
+    exported = {int(m.group(1)): e for e in event_ids if (m := re.fullmatch(r"o(\d+)", e))}
+    if exported:
+        recorded = Outcome.objects.filter(
+            pk__in=exported, unit_id__in=bureau.descendant_ids()
+        ).values_list("pk", flat=True)
+        known |= {exported[pk] for pk in recorded}
+    return known
 
 
 def _route_for(value: str, ruleset: engine.RuleSet, names: _Names) -> Route | None:
@@ -273,6 +279,7 @@ def plan_import(text: str, *, bureau: Unit, ruleset: engine.RuleSet) -> Plan:
     row_of = _row_numbers(text)
     items = {i.id: i for i in parsed.items}
     plan.items = items
+    known = _known_events([e.id for e in parsed.events], bureau)
     for event in parsed.events:
         row = row_of.get(event.id, 0)
         plan.rows[event.id] = row
@@ -291,8 +298,7 @@ def plan_import(text: str, *, bureau: Unit, ruleset: engine.RuleSet) -> Plan:
         plan.problems += [RowProblem(row, col, msg) for col, msg in problems]
         if problems:
             continue
-        key = f"{bureau.code}:{event.id}"
-        if Outcome.objects.filter(import_key=key).exists() or _exported_outcome(event.id, bureau):
+        if event.id in known:
             plan.known.append(row)
         else:
             plan.new.append((row, event))

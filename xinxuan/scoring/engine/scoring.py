@@ -597,7 +597,7 @@ def _hit(calc: Calc | None, t: str, plain: bool = True) -> Hit:
     return (
         calc,
         _TALLY_BITS.get(t, 0) if counted else 0,
-        1 if calc.clause[:8] == "adoption" else 0,
+        1 if calc.category == "adoption" else 0,
         gross,
         calc.fold,
         plain,
@@ -999,7 +999,7 @@ class _Buckets:
             if person is not None:
                 pkey = (person, g)
                 pentry = persons.get(pkey)
-                adopted = 1 if line.tally and calc.clause[:8] == "adoption" else 0
+                adopted = 1 if line.tally and calc.category == "adoption" else 0
                 if pentry is None:
                     persons[pkey] = [line.points, adopted]
                     if person not in person_unit:
