@@ -10,11 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from tests.builders import make_user
-from tests.submissions.world import RULESET_2011, make_world
+from tests.submissions.world import make_ruleset, make_world
 from xinxuan.accounts.roles import Role
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes.models import Outcome, OutcomeKind
-from xinxuan.scoring.models import RuleSet, RuleSetStatus
 from xinxuan.submissions.models import Commission
 
 pytestmark = pytest.mark.django_db
@@ -26,16 +25,7 @@ NOT_YOURS = "由省局办公室登记，本局办公室不能登记"
 @pytest.fixture
 def world():
     world = make_world()
-    world.province_ruleset = RuleSet.objects.create(
-        unit=world.org.province,
-        name="省局2011",
-        code="province-2011",
-        effective_from=dt.date(2011, 1, 1),
-        effective_to=dt.date(2011, 12, 31),
-        status=RuleSetStatus.ACTIVE,
-        text=RULESET_2011,
-        engine_version="2011.1",
-    )
+    world.province_ruleset = make_ruleset(world.org.province, name="省局2011", code="province-2011")
     world.province_office = make_user(
         "province-office", role=Role.OFFICE, unit=world.org.province_office
     )

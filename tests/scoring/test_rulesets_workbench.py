@@ -5,10 +5,17 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.submissions.world import DAY, RULESET_2011, make_world, points_of, reported_item
+from tests.submissions.world import (
+    DAY,
+    RULESET_2011,
+    make_ruleset,
+    make_world,
+    points_of,
+    reported_item,
+)
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.scoring import actions
-from xinxuan.scoring.models import RuleSet, RuleSetStatus
+from xinxuan.scoring.models import RuleSetStatus
 from xinxuan.submissions.actions import ActionRefused
 
 pytestmark = pytest.mark.django_db
@@ -137,13 +144,8 @@ def test_officers_and_heads_find_the_rule_set_that_assesses_them_and_read_it(cli
 
 
 def test_a_bureau_office_reads_but_cannot_change_its_superiors_rule_set(client, world):
-    province = RuleSet.objects.create(
-        unit=world.org.province,
-        name="省局办法",
-        code="province-2011",
-        effective_from=world.ruleset.effective_from,
-        effective_to=world.ruleset.effective_to,
-        text=RULESET_2011,
+    province = make_ruleset(
+        world.org.province, name="省局办法", code="province-2011", status=RuleSetStatus.DRAFT
     )
     client.force_login(world.office)
     listing = client.get(reverse("scoring:ruleset-list")).text

@@ -76,18 +76,25 @@ def make_world(*, ruleset_text: str = RULESET_2011) -> World:
     }
     body = SuperiorBody.objects.create(name="总局办公厅", level=levels["national"])
     route = Route.objects.create(name="经办公室转报", code="office")
-    ruleset = RuleSet.objects.create(
-        unit=org.bureau,
-        name="2011",
-        code="changzhou-2011",
-        effective_from=dt.date(2011, 1, 1),
-        effective_to=dt.date(2011, 12, 31),
-        status=RuleSetStatus.ACTIVE,
-        text=ruleset_text,
-        engine_version="2011.1",
-    )
+    ruleset = make_ruleset(org.bureau, name="2011", code="changzhou-2011", text=ruleset_text)
     return World(
         org, officer, head, office, outsider, kinds, levels, carriers, body, route, ruleset
+    )
+
+
+def make_ruleset(
+    unit, *, name: str, code: str, text: str = RULESET_2011, status=RuleSetStatus.ACTIVE
+) -> RuleSet:
+    """A rule set of 2011 issued by ``unit``."""
+    return RuleSet.objects.create(
+        unit=unit,
+        name=name,
+        code=code,
+        effective_from=dt.date(2011, 1, 1),
+        effective_to=dt.date(2011, 12, 31),
+        status=status,
+        text=text,
+        engine_version="2011.1",
     )
 
 
