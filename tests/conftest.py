@@ -1,6 +1,14 @@
 import pytest
 
 
+def pytest_configure(config):
+    # Hashing a password the production way (PBKDF2, a million rounds) takes half a
+    # second here; tests create and log in hundreds of users.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Tests render templates without running collectstatic first.
