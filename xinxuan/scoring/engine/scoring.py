@@ -26,7 +26,7 @@ from .model import (
 )
 from .periods import months_between, period_end, period_key
 from .problems import Problem, ScoringError
-from .ruleset import RuleSet
+from .ruleset import Carrier, RuleSet
 
 ZERO = Decimal(0)
 # NamedTuple's own __new__ is a Python function; building lines straight from the
@@ -113,14 +113,22 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
         raise _fail(
             event, "carrier", f"未知载体 {event.carrier!r}", f"unknown carrier {event.carrier!r}"
         )
-    level = carrier.level if carrier else event.level
-    if level is None or level not in rs.levels:
+    level: str | None = carrier.level or None if carrier else event.level
+    if carrier is not None and level is None:
+        # a carrier whose own points decide its value needs no level
+        level_zh, level_en = carrier.label
+    elif level is None or level not in rs.levels:
         raise _fail(event, "level", f"未知级别 {level!r}", f"unknown level {level!r}")
-    level_zh, level_en = rs.levels[level]
+    else:
+        level_zh, level_en = rs.levels[level]
     factors: list[tuple[str, str, Decimal]] = []
     base: Decimal | None = None
     base_label: Labels = (level_zh, f"{level_en} level")
-    if carrier is not None:
+    note: Labels | None = None
+    ranged = carrier is not None and (carrier.low is not None or carrier.high is not None)
+    if carrier is not None and ranged:
+        base, base_label, note = _chosen(event, carrier.id, carrier.low, carrier.high)
+    elif carrier is not None:
         if event.grade and event.grade in carrier.grades:
             base = carrier.grades[event.grade]
             base_label = (f"等次 {event.grade}", f"grade {event.grade}")
@@ -147,7 +155,7 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
                 kl = rs.kinds[ancestor].label
                 base_label = (f"{kl[0]} {level_zh}", f"{kl[1]}, {level_en} level")
                 break
-    if base is None:
+    if base is None and level is not None:
         base = rs.outcome_points[etype].get(level)
     if base is None:
         base = ZERO
@@ -155,6 +163,9 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
     kind_rule = rs.kinds[kind]
     if kind_rule.factor != ONE:
         factors.append((kind_rule.label[0], kind_rule.label[1], kind_rule.factor))
+    for extra in rs.factors.values():
+        if _factor_applies(rs, extra.params, etype, level, carrier, kind):
+            factors.append((extra.label[0], extra.label[1], Decimal(str(extra.params["factor"]))))
     if event.placement:
         placement = rs.placements.get(event.placement)
         if placement is None:
@@ -170,16 +181,37 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
             base_label = placement.label
         else:
             factors.append((placement.label[0], placement.label[1], value))
+    each_unit = False
     if event.use:
         use = rs.uses.get(event.use)
         if use is None:
             raise _fail(event, "use", f"未知采用方式 {event.use!r}", f"unknown use {event.use!r}")
-        factors.append((use.label[0], use.label[1], Decimal(str(use.params.get("factor", 1)))))
+        if "each_unit" in use.params:
+            # 综合采用: a fixed value to each contributing unit, however many there are
+            each_unit = True
+            base = Decimal(str(use.params["each_unit"]))
+            base_label = (f"{use.label[0]}每个单位", f"{use.label[1]}, each unit")
+        else:
+            factors.append(
+                (use.label[0], use.label[1], Decimal(str(use.params.get("factor", 1))))
+            )
     if route:
         rule = rs.routes.get(route)
         if rule is None:
             raise _fail(event, "route", f"未知途径 {route!r}", f"unknown route {route!r}")
-        factors.append((rule.label[0], rule.label[1], Decimal(str(rule.params.get("factor", 1)))))
+        by_level = rule.params.get("levels", {})
+        if level in by_level:
+            factors.append(
+                (
+                    f"{rule.label[0]}（报{level_zh}）",
+                    f"{rule.label[1]} (to {level_en} level)",
+                    Decimal(str(by_level[level])),
+                )
+            )
+        else:
+            factors.append(
+                (rule.label[0], rule.label[1], Decimal(str(rule.params.get("factor", 1))))
+            )
     if carrier is not None:
         if not carrier.counts:
             factors.append(_zero("该载体不计分", "carrier counts nothing"))
@@ -201,9 +233,70 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
         base_label=base_label,
         factors=tuple(factors),
         version=rs.version,
+        note=note,
+        each_unit=each_unit,
     )
-    rs.cache[key] = calc
+    if not ranged:
+        rs.cache[key] = calc
     return calc
+
+
+def _factor_applies(
+    rs: RuleSet,
+    p: dict[str, Any],
+    etype: str,
+    level: str | None,
+    carrier: Carrier | None,
+    kind: str,
+) -> bool:
+    """Whether a ``[factors.*]`` rule (市级以上加倍, 期刊减半 …) applies to an outcome."""
+    if p.get("events") and etype not in p["events"]:
+        return False
+    if "min_level" in p and not rs.level_at_least(level, p["min_level"]):
+        return False
+    if p.get("levels") and level not in p["levels"]:
+        return False
+    if p.get("carriers") and (carrier is None or carrier.id not in p["carriers"]):
+        return False
+    if p.get("classes"):
+        cls = carrier.carrier_class if carrier is not None else None
+        ancestry = []
+        while cls is not None and cls not in ancestry:
+            ancestry.append(cls)
+            cls = rs.carrier_classes[cls].params.get("parent")
+        if not set(ancestry) & set(p["classes"]):
+            return False
+    return not p.get("kinds") or bool(set(rs.kind_chain(kind)) & set(p["kinds"]))
+
+
+def _chosen(
+    event: Event, rule_id: str, low: Decimal | None, high: Decimal | None
+) -> tuple[Decimal, Labels, Labels]:
+    """An assessor's chosen value inside a rule's range (open on a side without a bound):
+    the value, its label with the range, and the note of who chose it and why."""
+    shown = f"{low if low is not None else ''}～{high if high is not None else ''}"
+    shown_en = f"{low if low is not None else ''}…{high if high is not None else ''}"
+    if event.points is None:
+        raise _fail(
+            event,
+            "points",
+            f"条款 {rule_id} 须填写评定分值（{shown}）",
+            f"clause {rule_id} needs a chosen value ({shown_en})",
+        )
+    if (low is not None and event.points < low) or (high is not None and event.points > high):
+        raise _fail(
+            event,
+            "points",
+            f"评定分值 {event.points} 不在范围 {shown} 内",
+            f"chosen value {event.points} is outside {shown_en}",
+        )
+    who = event.assessor or "?"
+    why = event.reason or ""
+    return (
+        event.points,
+        (f"评定分（范围 {shown}）", f"chosen value (range {shown_en})"),
+        (f"评定人 {who}：{why}", f"assessed by {who}: {why}"),
+    )
 
 
 # Events worth one fixed value from the rule set: event type → (section of the rule
@@ -268,32 +361,18 @@ def _ranged_calc(rs: RuleSet, event: Event, section: str) -> Calc:
         raise _fail(event, "rule", f"未知条款 {event.rule!r}", f"unknown clause {event.rule!r}")
     params = rule.params
     clause = f"{section}.{rule.id}"
-    if "min" not in params:
+    if "min" not in params and "max" not in params:
         return _fixed_calc(rs, clause, rule.label, Decimal(str(params["points"])))
-    low, high = Decimal(str(params["min"])), Decimal(str(params["max"]))
-    if event.points is None:
-        raise _fail(
-            event,
-            "points",
-            f"条款 {rule.id} 须填写评定分值（{low}～{high}）",
-            f"clause {rule.id} needs a chosen value ({low}…{high})",
-        )
-    if not low <= event.points <= high:
-        raise _fail(
-            event,
-            "points",
-            f"评定分值 {event.points} 不在范围 {low}～{high} 内",
-            f"chosen value {event.points} is outside {low}…{high}",
-        )
-    who = event.assessor or "?"
-    why = event.reason or ""
+    low = Decimal(str(params["min"])) if "min" in params else None
+    high = Decimal(str(params["max"])) if "max" in params else None
+    base, base_label, note = _chosen(event, rule.id, low, high)
     return Calc(
         clause=clause,
         label=rule.label,
-        base=event.points,
-        base_label=(f"评定分（范围 {low}～{high}）", f"chosen value (range {low}…{high})"),
+        base=base,
+        base_label=base_label,
         version=rs.version,
-        note=(f"评定人 {who}：{why}", f"assessed by {who}: {why}"),
+        note=note,
     )
 
 
@@ -304,28 +383,42 @@ def _value(rs: RuleSet, event: Event, kind: str | None, route: str | None) -> Ca
         if kind is None:
             raise _fail(event, "item_id", "采用/发表须对应稿件", f"a {t} needs an item")
         return _outcome_calc(rs, event, kind, event.route or route)
-    if t == "report":
-        if rs.report_points is None and not rs.report_kinds:
-            # reports still count for quotas and adoption rates
-            return _fixed_calc(rs, "report", ("上报（不计分）", "report (no points)"), ZERO)
-        if kind is not None and kind in rs.report_kinds:
-            return _fixed_calc(rs, "report", ("上报", "report"), rs.report_kinds[kind])
-        return _fixed_calc(rs, "report", ("上报", "report"), rs.report_points or ZERO)
+    if t == "report" or t == "submission":
+        return _report_calc(rs, event, kind)
     if t == "endorsement":
         level = event.leader_level
-        if level is None or level not in rs.levels:
+        by_carrier = rs.endorsement_by_carrier.get(level or "", {})
+        factors: tuple[tuple[str, str, Decimal], ...] = ()
+        if level is None and rs.endorsement_value is not None:
+            # the value does not depend on the leader's level
+            base = rs.endorsement_value
+            base_label = ("领导批示", "leader's endorsement")
+            clause = "endorsement.value"
+        elif level is None or level not in rs.levels:
             raise _fail(
                 event, "leader_level", f"未知领导级别 {level!r}", f"unknown leader level {level!r}"
             )
-        lz, le = rs.levels[level]
-        main = event.leader_rank == "main" and level in rs.endorsement_main
-        base = (rs.endorsement_main if main else rs.endorsement_points).get(level, ZERO)
-        base_label = (
-            (f"{lz}主要领导", f"{le} principal leader") if main else (f"{lz}领导", f"{le} leader")
-        )
-        factors: tuple[tuple[str, str, Decimal], ...] = ()
+        elif event.carrier and event.carrier in by_carrier:
+            # a leader level × carrier table
+            lz, le = rs.levels[level]
+            cz, ce = rs.carriers[event.carrier].label
+            base = by_carrier[event.carrier]
+            base_label = (f"{lz}领导批示{cz}所载稿件", f"{le} leader, item in {ce}")
+            clause = f"endorsement.level.{level}"
+        else:
+            lz, le = rs.levels[level]
+            main = event.leader_rank == "main" and level in rs.endorsement_main
+            if main or level in rs.endorsement_points or rs.endorsement_value is None:
+                base = (rs.endorsement_main if main else rs.endorsement_points).get(level, ZERO)
+            else:
+                base = rs.endorsement_value
+            base_label = (
+                (f"{lz}主要领导", f"{le} principal leader")
+                if main
+                else (f"{lz}领导", f"{le} leader")
+            )
+            clause = f"endorsement.level.{level}"
         bonus = rs.endorsement_carrier_bonus.get(event.carrier or "")
-        clause = f"endorsement.level.{level}"
         if bonus is not None:
             carrier_label = rs.carriers[event.carrier or ""].label
             base = base + bonus
@@ -370,6 +463,48 @@ def _value(rs: RuleSet, event: Event, kind: str | None, route: str | None) -> Ca
     raise _fail(event, "type", f"未知事件类型 {t!r}", f"unknown event type {t!r}")
 
 
+def _late_calc(rs: RuleSet, event: Event) -> Calc | None:
+    """The deduction for a report delivered after it was due (迟报), if the rule set has one."""
+    if event.due is None or event.date <= event.due:
+        return None
+    late = rs.report_late if event.type == "report" else rs.submission_late
+    if event.type not in ("report", "submission") or late is None:
+        return None
+    days = (event.date - event.due).days
+    return _fixed_calc(
+        rs,
+        f"{event.type}.late",
+        ("迟报", "late report"),
+        late,
+        (f"应于 {event.due} 报送，迟 {days} 天", f"due {event.due}, {days} days late"),
+    )
+
+
+def _report_calc(rs: RuleSet, event: Event, kind: str | None) -> Calc:
+    """上报 (upward; by the destination's level if the rule set says so) or 报送 (to the
+    own office)."""
+    if event.type == "submission":
+        points, kinds, levels = rs.submission_points, rs.submission_kinds, {}
+        label: Labels = ("报送", "submission")
+    else:
+        points, kinds, levels = rs.report_points, rs.report_kinds, rs.report_levels
+        label = ("上报", "report")
+    clause = event.type
+    if points is None and not kinds and not levels:
+        # reports still count for quotas and adoption rates
+        return _fixed_calc(rs, clause, (f"{label[0]}（不计分）", f"{label[1]} (no points)"), ZERO)
+    carrier = rs.carriers.get(event.carrier or "")
+    destination = (carrier.level or None) if carrier is not None else event.level
+    if destination in levels:
+        lz, le = rs.levels[destination or ""]
+        return _fixed_calc(
+            rs, clause, label, levels[destination or ""], (f"报{lz}", f"to {le} level")
+        )
+    if kind is not None and kind in kinds:
+        return _fixed_calc(rs, clause, label, kinds[kind])
+    return _fixed_calc(rs, clause, label, points or ZERO)
+
+
 def _with_factor(
     rs: RuleSet, calc: Calc, factor: tuple[str, str, Decimal], setting: str | None
 ) -> Calc:
@@ -399,48 +534,21 @@ def _with_factor(
 # ------------------------------------------------------------------ item stage
 
 
-def _apply_item_settings(rs: RuleSet, valued: list[tuple[Event, Calc]]) -> list[tuple[Event, Calc]]:
-    """Several adoptions / endorsements, report vs adoption, nullification, lateness."""
+def _apply_item_settings(
+    rs: RuleSet, valued: list[tuple[Event, Calc]], commissioned: bool = False
+) -> list[tuple[Event, Calc]]:
+    """Several adoptions / publications / endorsements, report vs adoption, commissioned
+    items, nullification."""
     s = rs.settings
-    adoptions = [i for i, (e, c) in enumerate(valued) if e.type == "adoption" and c.gross > 0]
     drop: dict[int, tuple[str, str, Decimal, str]] = {}
-    mode = s["multi_adoption"]
-    if len(adoptions) > 1 and mode != "sum":
-        ranked = sorted(
-            adoptions, key=lambda i: (-valued[i][1].gross, valued[i][0].date, valued[i][0].id)
-        )
-        keep: list[int] = []
-        if mode == "highest":
-            keep = ranked[:1]
-            why = ("同一稿件仅计最高", "highest adoption only")
-        elif mode == "top_levels":
-            seen: list[str] = []
-            for i in ranked:
-                carrier_id = valued[i][0].carrier
-                level = rs.carriers[carrier_id].level if carrier_id else valued[i][0].level
-                if level not in seen and len(seen) < s["multi_adoption_top_n"]:
-                    seen.append(level or "")
-                    keep.append(i)
-            why = (
-                f"仅计最高的 {s['multi_adoption_top_n']} 个不同级别",
-                f"only the top {s['multi_adoption_top_n']} distinct levels",
-            )
-        else:
-            classes: set[str] = set()
-            for i in ranked:
-                carrier = valued[i][0].carrier
-                cls = (
-                    (rs.carriers[carrier].carrier_class or carrier)
-                    if carrier
-                    else valued[i][0].level
-                )
-                if cls not in classes:
-                    classes.add(cls or "")
-                    keep.append(i)
-            why = ("每类载体只计一次", "once per carrier class")
-        for i in adoptions:
-            if i not in keep:
-                drop[i] = (why[0], why[1], ZERO, "multi_adoption")
+    for etype, setting in (("adoption", "multi_adoption"), ("publication", "multi_publication")):
+        outcomes = [i for i, (e, c) in enumerate(valued) if e.type == etype and c.gross > 0]
+        mode = s[setting]
+        if len(outcomes) > 1 and mode != "sum":
+            top_n = s[f"{setting}_top_n"]
+            for i, why in _dropped_outcomes(rs, valued, outcomes, etype, mode, top_n):
+                drop[i] = (why[0], why[1], ZERO, setting)
+    adoptions = [i for i, (e, c) in enumerate(valued) if e.type == "adoption" and c.gross > 0]
     adopted = any(i not in drop for i in adoptions)
     endorsements = [i for i, (e, c) in enumerate(valued) if e.type == "endorsement" and c.gross > 0]
     if endorsements and s["endorsement_mode"] == "bonus" and not adopted:
@@ -472,9 +580,48 @@ def _apply_item_settings(rs: RuleSet, valued: list[tuple[Event, Calc]]) -> list[
                     ZERO,
                     "report_and_adoption",
                 )
+    extra: list[tuple[Event, Calc]] = []
+    adopted_value = rs.commission.get("adopted")
+    counted = [i for i in adoptions if i not in drop]
+    if commissioned and adopted_value is not None and counted:
+        # 约稿 adopted: its own value, besides the carrier's or instead of it
+        first = counted[0]
+        if s["commission_adoption"] == "besides":
+            extra.append(
+                (
+                    valued[first][0],
+                    _fixed_calc(
+                        rs,
+                        "commission.adopted",
+                        ("约稿采用", "commissioned item adopted"),
+                        adopted_value,
+                        settings=("commission_adoption",),
+                    ),
+                )
+            )
+        else:
+            e, c = valued[first]
+            valued[first] = (
+                e,
+                _fixed_calc(
+                    rs,
+                    c.clause,
+                    c.label,
+                    adopted_value,
+                    ("约稿按约稿分值计", "commissioned: the commission's value"),
+                    settings=("commission_adoption",),
+                ),
+            )
+            for i in counted[1:]:
+                drop[i] = (
+                    "约稿只计一次约稿分值",
+                    "commissioned: counted once",
+                    ZERO,
+                    "commission_adoption",
+                )
     nullified = any(e.type == "item_nullification" for e, _c in valued)
     out: list[tuple[Event, Calc]] = []
-    for i, (e, c) in enumerate(valued):
+    for i, (e, c) in enumerate([*valued, *extra]):
         if i in drop:
             zh, en, f, setting = drop[i]
             c = _with_factor(rs, c, (zh, en, f), setting)
@@ -482,6 +629,43 @@ def _apply_item_settings(rs: RuleSet, valued: list[tuple[Event, Calc]]) -> list[
             c = _with_factor(rs, c, ("稿件作废", "item nullified", ZERO), None)
         out.append((e, c))
     return out
+
+
+def _dropped_outcomes(
+    rs: RuleSet,
+    valued: list[tuple[Event, Calc]],
+    outcomes: list[int],
+    etype: str,
+    mode: str,
+    top_n: int,
+) -> list[tuple[int, Labels]]:
+    """The adoptions (or publications) of one item that ``mode`` does not count."""
+    ranked = sorted(
+        outcomes, key=lambda i: (-valued[i][1].gross, valued[i][0].date, valued[i][0].id)
+    )
+    keep: list[int] = []
+    if mode == "highest":
+        keep = ranked[:1]
+        why = ("同一稿件仅计最高", f"highest {etype} only")
+    elif mode == "top_levels":
+        seen: list[str] = []
+        for i in ranked:
+            carrier_id = valued[i][0].carrier
+            level = rs.carriers[carrier_id].level if carrier_id else valued[i][0].level
+            if (level or "") not in seen and len(seen) < top_n:
+                seen.append(level or "")
+                keep.append(i)
+        why = (f"仅计最高的 {top_n} 个不同级别", f"only the top {top_n} distinct levels")
+    else:
+        classes: set[str] = set()
+        for i in ranked:
+            carrier = valued[i][0].carrier
+            cls = (rs.carriers[carrier].carrier_class or carrier) if carrier else valued[i][0].level
+            if (cls or "") not in classes:
+                classes.add(cls or "")
+                keep.append(i)
+        why = ("每类载体只计一次", "once per carrier class")
+    return [(i, why) for i in outcomes if i not in keep]
 
 
 def _unit_split(
@@ -558,6 +742,7 @@ _EVENT_KEY = attrgetter(
     "rule",
     "points",
     "revoked",
+    "due",
 )
 _ORDER_KEY = attrgetter("date", "id")
 # fields of an item-stage record (one per counted event of an item; see _ItemStage)
@@ -583,7 +768,14 @@ def _fast_value(
         hit: Hit = (None, 0, 0, ZERO, "", False, t)
     else:
         calc = _value(rs, e, kind, route)
-        hit = _hit(calc, t, plain=t in _PLAIN_TYPES and calc is not None and calc.note is None)
+        plain = (
+            t in _PLAIN_TYPES
+            and calc is not None
+            and calc.note is None
+            and not calc.each_unit
+            and e.due is None
+        )
+        hit = _hit(calc, t, plain=plain)
     if hit[0] is None or hit[0].note is None:  # a note belongs to one event
         fast[key] = hit
     return hit
@@ -611,8 +803,8 @@ def _hit(calc: Calc | None, t: str, plain: bool = True) -> Hit:
 # *plain* event (report, adoption, publication without a note) needs no item-level
 # setting unless the rule set's adoption settings are active.
 Hit = tuple[Calc | None, int, int, Decimal, str, bool, str]
-_PLAIN_TYPES = frozenset(("report", "adoption", "publication"))
-_TALLY_BITS = {"report": 1, "adoption": 2, "publication": 4, "endorsement": 8}
+_PLAIN_TYPES = frozenset(("report", "submission", "adoption", "publication"))
+_TALLY_BITS = {"report": 1, "adoption": 2, "publication": 4, "endorsement": 8, "submission": 16}
 _MISS: Hit = (None, 0, 0, ZERO, "", False, "")
 _IS_PLAIN = itemgetter(5)
 _SHARE_KEY = attrgetter("id", "weight", "unit")
@@ -675,6 +867,7 @@ class _ItemStage:
         valued: list[tuple[Event, Calc]] = []
         deductions = False
         due: datetime.date | None = None
+        commissioned = False
         for e, hit in zip(events, hits, strict=True):
             if e.revoked:
                 continue
@@ -688,9 +881,14 @@ class _ItemStage:
                 deductions = True
             if calc is not None:
                 valued.append((e, calc))
+                late = _late_calc(rs, e)
+                if late is not None:
+                    valued.append((e, late))
             elif t == "item_nullification":
                 valued.append((e, self.null_calc))
-        valued = _apply_item_settings(rs, valued)
+            if t == "commission_delivered":
+                commissioned = True
+        valued = _apply_item_settings(rs, valued, commissioned or due is not None)
         late_value = rs.commission.get("late")
         if due is not None and late_value is not None:
             for e, _c in list(valued):
