@@ -192,9 +192,7 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
             base = Decimal(str(use.params["each_unit"]))
             base_label = (f"{use.label[0]}每个单位", f"{use.label[1]}, each unit")
         else:
-            factors.append(
-                (use.label[0], use.label[1], Decimal(str(use.params.get("factor", 1))))
-            )
+            factors.append((use.label[0], use.label[1], Decimal(str(use.params.get("factor", 1)))))
     if route:
         rule = rs.routes.get(route)
         if rule is None:
@@ -747,8 +745,9 @@ _EVENT_KEY = attrgetter(
 _ORDER_KEY = attrgetter("date", "id")
 # fields of an item-stage record (one per counted event of an item; see _ItemStage)
 _R_ITEM, _R_EVENT, _R_CALC, _R_DATE, _R_TALLY, _R_GRANULE, _R_UNITS, _R_PERSONS = range(8)
-# (item, event, calc, date, tally, granule, unit recipients, person recipients)
-Record = tuple[str, str, Calc, datetime.date, int, datetime.date, int, int]
+# (item, event, calc, date, tally, granule, unit recipients, person recipients, the
+# item's points before this record: shares round once per item, see ``_ItemStage``)
+Record = tuple[str, str, Calc, datetime.date, int, datetime.date, int, int, Decimal]
 Recipients = tuple[
     tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[tuple[int, int] | None, ...]
 ]
@@ -850,6 +849,24 @@ class _ItemStage:
 
         self.parts = parts
 
+        def shares(before: Decimal, gross: Decimal, weights: tuple[int, ...]) -> list[Decimal]:
+            # rounding once per item: this record's parts are the item's running total
+            # split after it minus the running total split before it, so a recipient's
+            # parts of an item add up to its share of the item's total, however many
+            # events the item had (largest remainder over the item's total)
+            if not before:
+                return parts(gross, weights)
+            key = ("cum", before, gross, weights)
+            found: list[Decimal] | None = cache.get(key)
+            if found is None:
+                after = parts(before + gross, weights)
+                found = cache[key] = [
+                    a - b for a, b in zip(after, parts(before, weights), strict=True)
+                ]
+            return found
+
+        self.shares = shares
+
     def _recipients(self, key: object, value: Recipients) -> int:
         index = self._recipient_ids.get(key)
         if index is None:
@@ -917,6 +934,8 @@ class _ItemStage:
         first = len(self.records)
         cache = rs.cache
         person_mode = rs.settings["person_split"]
+        per_item = rs.per_item_shares
+        shares = self.shares
         # adoption settings that look at all of an item's adoptions at once
         multi_active = rs.multi_adoption_active
         item_active = rs.item_settings_active
@@ -993,6 +1012,7 @@ class _ItemStage:
             if simple:
                 uid = unit_ids[0]
                 pid = person_ids[0]
+            running = ZERO  # the item's points so far (shares round once per item)
             for e, (calc, tbit, adopt, gross, fold, _p, _t) in zip(events, hits, strict=True):
                 tally = 0
                 if tbit & ~tallied:
@@ -1002,7 +1022,21 @@ class _ItemStage:
                 g = granule_get(date)
                 if g is None:
                     g = granule[date] = date if daily else date.replace(day=1)
-                append((item_id, e.id, calc, date, tally, g, us, ps))
+                if simple:
+                    append((item_id, e.id, calc, date, tally, g, us, ps, ZERO))
+                else:
+                    rus = us
+                    before = ZERO
+                    if calc.each_unit and unit_wt:
+                        # 综合采用: the whole value to each contributing unit
+                        each_key = ("each", us)
+                        rus = recipient_ids.get(each_key) or recipients(
+                            each_key, (unit_ids, (), (), (None,) * len(unit_ids))
+                        )
+                    elif per_item:
+                        before = running
+                        running += gross
+                    append((item_id, e.id, calc, date, tally, g, rus, ps, before))
                 # the sums of the lines this record stands for (see _Buckets.add_all)
                 if simple:
                     key = (uid, g, fold)
@@ -1023,11 +1057,23 @@ class _ItemStage:
                         entry[0] += gross
                         entry[1] += tally & adopt
                     continue
-                values = parts(gross, unit_wt) if unit_wt else (gross,) * len(unit_ids)
+                if rus is not us:
+                    values = [gross] * len(unit_ids)
+                elif unit_wt:
+                    values = shares(before, gross, unit_wt)
+                else:
+                    values = [gross] * len(unit_ids)
                 for uid, pts in zip(unit_ids, values, strict=True):
-                    # a share of nothing (weight 0) is summed with the zero lines, as
+                    # a share of nothing (weight 0), or one whose sign differs from the
+                    # event's (rounding once per item), is summed by its own sign, as
                     # _Buckets.add_all does: both paths give the same sums
-                    key = (uid, g, fold if pts or not gross else fold_key(calc.clause, pts))
+                    key = (
+                        uid,
+                        g,
+                        fold
+                        if (pts > 0) == (gross > 0) and (pts < 0) == (gross < 0)
+                        else fold_key(calc.clause, pts),
+                    )
                     entry = data_get(key)
                     if entry is None:
                         data[key] = [calc, pts, tally, 1]
@@ -1035,7 +1081,9 @@ class _ItemStage:
                         entry[1] += pts
                         entry[2] += tally
                         entry[3] += 1
-                values = parts(gross, person_wt) if person_wt else (gross,) * len(person_ids)
+                values = (
+                    shares(before, gross, person_wt) if person_wt else [gross] * len(person_ids)
+                )
                 for pid, puid, pts in zip(person_ids, person_units, values, strict=True):
                     pk = (pid, g)
                     entry = persons_get(pk)
@@ -1051,7 +1099,7 @@ class _ItemStage:
             lines = buckets.escalating_lines
             for record in self.records[first:]:
                 if record[2].clause in escalating:
-                    lines.extend(line for line in self.lines((record,)) if line.person is None)
+                    lines.extend(self.lines((record,)))
 
     def count(self) -> int:
         """The number of score lines the records stand for."""
@@ -1063,14 +1111,14 @@ class _ItemStage:
         """The score lines, built from the records (per record: unit lines, then person
         lines, exactly as they were always ordered)."""
         recipients = self.recipients
-        parts = self.parts
-        for item_id, event_id, calc, date, tally, _g, us, ps in (
+        split = self.shares
+        for item_id, event_id, calc, date, tally, _g, us, ps, before in (
             self.records if records is None else records
         ):
             gross = calc.gross
             ids, _pu, weights, shares = recipients[us]
             if weights:
-                for uid, share, pts in zip(ids, shares, parts(gross, weights), strict=True):
+                for uid, share, pts in zip(ids, shares, split(before, gross, weights), strict=True):
                     yield _new(
                         ScoreLine, (uid, None, item_id, event_id, calc, share, pts, date, tally)
                     )
@@ -1082,7 +1130,7 @@ class _ItemStage:
             ids, punits, weights, shares = recipients[ps]
             if weights:
                 for pid, puid, share, pts in zip(
-                    ids, punits, shares, parts(gross, weights), strict=True
+                    ids, punits, shares, split(before, gross, weights), strict=True
                 ):
                     yield _new(
                         ScoreLine, (puid, pid, item_id, event_id, calc, share, pts, date, tally)
@@ -1205,6 +1253,8 @@ class _Buckets:
                 else:
                     pentry[0] += line.points
                     pentry[1] += adopted
+                if escalating and calc.clause in escalating:
+                    self.escalating_lines.append(line)
                 continue
             if escalating and calc.clause in escalating:
                 self.escalating_lines.append(line)
@@ -1302,9 +1352,10 @@ def _period_stage(
         out.append(line)
         buckets.add(line)
         if e.person is not None:
-            out.append(
-                _new(ScoreLine, (e.unit, e.person, None, e.id, calc, None, calc.gross, e.date, 0))
-            )
+            # a deduction or adjustment that names a person counts in the person's total
+            person_line = ScoreLine(e.unit, e.person, None, e.id, calc, None, calc.gross, e.date, 0)
+            out.append(person_line)
+            buckets.add(person_line)
 
     def emit(unit: str, date: datetime.date, calc: Calc, points: Decimal) -> None:
         line = ScoreLine(unit, None, None, None, calc, None, points, date, 0)
@@ -1318,14 +1369,19 @@ def _period_stage(
     if escalating:
         seen: dict[tuple[str, str, str], int] = defaultdict(int)
         candidates = [line for line in buckets.escalating_lines if line.event is not None]
-        counted: set[tuple[str, str | None]] = set()
-        for line in sorted(candidates, key=lambda ln: (ln.date, ln.event or "", ln.unit)):
-            if (line.unit, line.event) in counted:
-                continue
-            counted.add((line.unit, line.event))
+        counted: set[tuple[str, str | None, str | None]] = set()
+        for line in sorted(
+            candidates, key=lambda ln: (ln.date, ln.event or "", ln.unit, ln.person or "")
+        ):
             rule = escalating[line.calc.clause]
+            if line.person is not None and not rule.params.get("escalation_persons"):
+                continue
+            who = line.unit if line.person is None else line.person
+            if (who, line.person, line.event) in counted:
+                continue
+            counted.add((who, line.person, line.event))
             pkind = rule.params.get("escalation_period", "year")
-            nkey = (line.unit, rule.id, period_key(line.date, pkind))
+            nkey = (f"{who}\0{line.person is None}", rule.id, period_key(line.date, pkind))
             seen[nkey] += 1
             steps = [Decimal(str(v)) for v in rule.params["escalation"]]
             factor = steps[min(seen[nkey], len(steps)) - 1]
@@ -1338,7 +1394,26 @@ def _period_stage(
                     (f"第 {seen[nkey]} 次", f"occurrence {seen[nkey]}"),
                     (("倍数 − 1", "factor − 1", factor - ONE),),
                 )
-                emit(line.unit, line.date, extra, extra.gross)
+                if line.person is None:
+                    emit(line.unit, line.date, extra, extra.gross)
+                else:
+                    # the person's own n-th deduction, in the person's total
+                    person_line = _new(
+                        ScoreLine,
+                        (
+                            line.unit,
+                            line.person,
+                            None,
+                            None,
+                            extra,
+                            None,
+                            extra.gross,
+                            line.date,
+                            0,
+                        ),
+                    )
+                    out.append(person_line)
+                    buckets.add(person_line)
 
     units = [u.id for u in period_data.units] or sorted({u for u, _d, _f in buckets.data})
     null_kind = rs.nullification.get("period", "month")
@@ -1379,25 +1454,88 @@ def _period_stage(
             day += datetime.timedelta(days=1)
         return [(unit, key, last) for unit in units for key, last in keys.items()]
 
+    # Vetoes are decided here, from the events counted so far (the period rules below
+    # add no lines they count), so that the quotas know which periods are voided.
+    vetoed: dict[tuple[str, str], list[tuple[str, str, datetime.date, int]]] = defaultdict(list)
+    for veto in rs.vetoes.values():
+        kind = veto.params.get("period", "year")
+        clause_for = {
+            "commission_missed": "commission.missed",
+            "deduction": "deduction",
+            "item_nullification": "nullification.item",
+            "period_nullification": "nullification.period",
+        }.get(veto.params["event"], veto.params["event"])
+        counted_lines = buckets.line_counts(kind, clause_for)
+        for unit, key, last in periods_for(kind):
+            count = counted_lines.get((unit, key), 0)
+            if count >= veto.params["count"]:
+                vetoed[(unit, kind)].append((veto.id, key, last, count))
+    counts_voided = rs.setting("voided_period_counts_as_shortfall")
+
+    def void_of(unit: str, kind: str, key: str, last: datetime.date) -> bool:
+        """Whether a period of ``kind`` lies in a period voided by nullification or veto."""
+        if _voided(voided, unit, key, kind, null_kind):
+            return True
+        return any(
+            period_key(last, vkind) == vkey
+            for (vunit, vkind), hits in vetoed.items()
+            if vunit == unit
+            for _id, vkey, _last, _count in hits
+        )
+
+    met: set[tuple[str, str, str]] = set()
     for quota in rs.quotas.values():
         p = quota.params
         grouped = buckets.by_period(p["period"])
-        counts_voided = rs.setting("voided_period_counts_as_shortfall")
         for unit, key, last in periods_for(p["period"]):
             required = period_data.quotas.get((unit, quota.id), Decimal(str(p["required"])))
-            if not counts_voided and _voided(voided, unit, key, p["period"], null_kind):
+            void = (voided or vetoed) and void_of(unit, p["period"], key, last)
+            if void and not counts_voided:
                 continue
             entries = grouped.get((unit, key), ())
-            if p["counts"] == "points":
-                actual = sum(
-                    (pt for c, pt, _t, _n in entries if not c.clause.startswith("quota.")), ZERO
-                )
+            if void:
+                actual = ZERO  # the voided period is measured from its 0
+            elif p["counts"] == "points":
+                if rs.setting("shortfall_basis") == "adoption_points":
+                    actual = sum(
+                        (pt for c, pt, _t, _n in entries if c.category == "adoption"), ZERO
+                    )
+                else:
+                    actual = sum(
+                        (pt for c, pt, _t, _n in entries if not c.clause.startswith("quota.")),
+                        ZERO,
+                    )
             else:
                 actual = Decimal(sum(t for c, _pt, t, _n in entries if c.category == p["counts"]))
             shortfall = required - actual
+            settings_used = tuple(
+                name
+                for name, used in (
+                    ("voided_period_counts_as_shortfall", bool(voided or vetoed)),
+                    ("shortfall_basis", p["counts"] == "points"),
+                )
+                if used
+            )
             if shortfall <= 0:
+                met.add((unit, quota.id, key))
+                if "met" in p:
+                    calc = _fixed_calc(
+                        rs,
+                        f"quota.{quota.id}.met",
+                        (f"{quota.label[0]}（完成）", f"{quota.label[1]} (met)"),
+                        Decimal(str(p["met"])),
+                        (
+                            f"{key} 要求 {required}，完成 {actual}",
+                            f"{key}: required {required}, done {actual}",
+                        ),
+                        (),
+                        settings_used,
+                    )
+                    emit(unit, last, calc, calc.gross)
                 continue
-            basis = p["basis"]
+            basis = p.get("basis")
+            if basis is None:
+                continue
             if basis == "per_piece":
                 value = Decimal(str(p["per_piece"]))
                 factors: tuple[tuple[str, str, Decimal], ...] = (("缺额", "shortfall", shortfall),)
@@ -1417,7 +1555,7 @@ def _period_stage(
                     f"{key}: required {required}, done {actual}",
                 ),
                 factors,
-                ("voided_period_counts_as_shortfall",) if voided else (),
+                settings_used,
             )
             emit(unit, last, calc, calc.gross)
 
@@ -1495,15 +1633,26 @@ def _period_stage(
         floor = Decimal(str(p.get("floor", 0)))
         cap_add = Decimal(str(p["cap_additions"])) if "cap_additions" in p else None
         floor_on = rs.setting("floor_applies_to")
+        needs = p.get("requires_quota")
         for unit, key, last in periods_for(p["period"]):
             entries = grouped.get((unit, key), ())
             additions = sum((pt for _c, pt, _t, _n in entries if pt > 0), ZERO)
             deductions = -sum((pt for _c, pt, _t, _n in entries if pt < 0), ZERO)
+            paid = needs is None or (unit, needs, key) in met
             emit(
                 unit,
                 last,
-                _fixed_calc(rs, "base", ("基础分", "period base"), base, (key, key)),
-                base,
+                _fixed_calc(rs, "base", ("基础分", "period base"), base, (key, key))
+                if paid
+                else _fixed_calc(
+                    rs,
+                    "base",
+                    ("基础分", "period base"),
+                    base,
+                    (key, key),
+                    (("任务未完成，不计基础分", "task not met, no base", ZERO),),
+                ),
+                base if paid else ZERO,
             )
             if cap_add is not None and additions > cap_add:
                 calc = _fixed_calc(
@@ -1518,6 +1667,8 @@ def _period_stage(
                 )
                 emit(unit, last, calc, calc.gross)
                 additions = cap_add
+            if not paid:
+                continue  # no base to use up: deductions count in full
             if floor_on == "base":
                 excess = deductions - (base - floor)
             else:
@@ -1535,33 +1686,41 @@ def _period_stage(
                 emit(unit, last, calc, excess)
 
     for veto in rs.vetoes.values():
-        p = veto.params
-        kind = p.get("period", "year")
+        kind = veto.params.get("period", "year")
         grouped = buckets.by_period(kind)
-        clause_for = {
-            "commission_missed": "commission.missed",
-            "deduction": "deduction",
-            "item_nullification": "nullification.item",
-            "period_nullification": "nullification.period",
-        }.get(p["event"], p["event"])
-        counted_lines = buckets.line_counts(kind, clause_for)
         for unit, key, last in periods_for(kind):
+            count = next(
+                (
+                    n
+                    for vid, vkey, _l, n in vetoed.get((unit, kind), ())
+                    if vid == veto.id and vkey == key
+                ),
+                0,
+            )
+            if not count:
+                continue
             entries = grouped.get((unit, key), ())
-            count = counted_lines.get((unit, key), 0)
-            if count >= p["count"]:
-                total = sum((pt for _c, pt, _t, _n in entries), ZERO)
-                if total:  # the period scores exactly 0, as the regulations word it
-                    calc = _fixed_calc(
-                        rs,
-                        f"veto.{veto.id}",
-                        veto.label,
-                        -total,
-                        (
-                            f"{key} 共 {count} 次，得分归零",
-                            f"{key}: {count} times, score set to zero",
-                        ),
-                    )
-                    emit(unit, last, calc, -total)
+            # the period scores exactly 0, as the regulations word it; with
+            # voided_period_counts_as_shortfall its task shortfall, measured from that
+            # 0, is charged on top
+            total = sum(
+                (pt for c, pt, _t, _n in entries if not (counts_voided and c.category == "quota")),
+                ZERO,
+            )
+            if total:
+                calc = _fixed_calc(
+                    rs,
+                    f"veto.{veto.id}",
+                    veto.label,
+                    -total,
+                    (
+                        f"{key} 共 {count} 次，得分归零",
+                        f"{key}: {count} times, score set to zero",
+                    ),
+                    (),
+                    ("voided_period_counts_as_shortfall",) if counts_voided else (),
+                )
+                emit(unit, last, calc, -total)
     return out
 
 
