@@ -21,6 +21,7 @@ from xinxuan.scoring.engine import (
     scoring,
     totals,
 )
+from xinxuan.scoring.engine.allocation import integer_weights
 
 RULES = make_rules(
     'person_split = "ratio_first_n"',
@@ -100,6 +101,26 @@ def test_shares_of_one_event_add_up_exactly(ledger):
                 assert sum(ln.points for ln in lines) == value
 
 
+@settings(max_examples=60, deadline=None)
+@given(ledgers())
+def test_a_units_points_on_an_item_are_its_share_of_the_items_total(ledger):
+    """Shares round once per item: whatever the number and order of an item's events,
+    each unit's (and person's) lines of the item add up to the largest-remainder split
+    of the item's total — the same figures as if the item had one event worth it all."""
+    items, events = ledger
+    result = score(RULES, items, events, PERIOD)
+    for it in items:
+        lines = [ln for ln in result.lines if ln.item == it.id and ln.person is None]
+        if not lines or lines[0].share is None:
+            continue
+        records = {ln.event: ln.calc.gross for ln in lines}
+        weights = integer_weights([s.weight for s in it.units])
+        expected = allocate(sum(records.values(), Decimal(0)), weights, Decimal("0.01"))
+        for share, value in zip(it.units, expected, strict=True):
+            got = sum((ln.points for ln in lines if ln.unit == share.id), Decimal(0))
+            assert got == value
+
+
 @settings(max_examples=40, deadline=None)
 @given(ledgers(), st.randoms())
 def test_event_order_does_not_matter_and_output_is_stable(ledger, rnd):
@@ -171,6 +192,7 @@ VARIANTS = (
     ('person_split = "ratio_first_n"',),
     ('multi_adoption = "highest"\nperson_split = "ratio_first_n"',),
     ('report_and_adoption = "adoption_only"\nmulti_endorsement = "highest"',),
+    ('multi_publication = "top_levels"\nshare_rounding = "per_event"',),
 )
 WARM = [make_rules(*variant) for variant in VARIANTS]
 

@@ -600,7 +600,12 @@ def _check_references(data: dict[str, Any], c: _Checker) -> None:
     for level, row in data.get("endorsement", {}).get("by_carrier", {}).items():
         ref(("endorsement", "by_carrier", level), level, levels, level_w)
         for carrier in row:
-            ref(("endorsement", "by_carrier", level, carrier), carrier, carriers, ("载体", "carrier"))
+            ref(
+                ("endorsement", "by_carrier", level, carrier),
+                carrier,
+                carriers,
+                ("载体", "carrier"),
+            )
     for section in ("deductions", "adjustments"):
         for key, rule in data.get(section, {}).items():
             path = (section, key)
