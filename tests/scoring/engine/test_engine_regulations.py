@@ -170,7 +170,8 @@ CASES = [
     ),
     pytest.param(
         make_rules(
-            extra='[factors.journal]\nlabel_zh = "总局刊物减半"\nfactor = 0.5\nclasses = ["zongju"]\n'
+            extra='[factors.journal]\nlabel_zh = "总局刊物减半"\nfactor = 0.5\n'
+            'classes = ["zongju"]\n'
         ),
         [
             ev("a1", "adoption", item_id="I1", carrier="zb"),

@@ -928,7 +928,6 @@ class _ItemStage:
         person_sums = buckets.persons
         persons_get = person_sums.get
         person_unit = buckets.person_unit
-        parts = self.parts
         recipient_list = self.recipients
         deductions = False
         first = len(self.records)
