@@ -308,6 +308,10 @@ def _print_appraisal(rs: RuleSet, report: dict[str, Any], zh: bool, out: TextIO)
     for key, (title_zh, title_en) in _APPRAISAL_TITLES.items():
         if key not in report:
             continue
+        if key == "plaque":  # the award's own name (流动红旗, 流动示范点 …)
+            rule = rs.appraisal["plaque"]
+            title_zh = rule.get("label_zh", title_zh)
+            title_en = rule.get("label_en", title_en)
         out.write(f"\n{title_zh if zh else title_en}\n")
         value = report[key]
         if key.endswith("_prizes"):
