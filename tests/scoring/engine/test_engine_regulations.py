@@ -228,6 +228,9 @@ def test_regulation_values(rs, events, expected):
     result = score(rs, items_of(events), events, ONE_UNIT)
     assert result.units["A"].points == expected
     assert sum(line.points for line in result.lines if line.person is None) == expected
+    # again with the rule set's caches warm: plain items then take the short path
+    again = score(rs, items_of(events), events, ONE_UNIT)
+    assert repr(tuple(again.lines)) == repr(tuple(result.lines))
 
 
 def test_combined_adoption_gives_each_unit_the_fixed_value():

@@ -205,9 +205,8 @@ class RuleSet:
             f"deduction.{key}" for key, d in self.deductions.items() if d.params.get("escalation")
         )
         # which item-level settings need the slower per-item pass
-        self.multi_adoption_active = (
-            settings["multi_adoption"] != "sum" or settings["multi_publication"] != "sum"
-        )
+        self.multi_adoption_active = settings["multi_adoption"] != "sum"
+        self.multi_publication_active = settings["multi_publication"] != "sum"
         self.item_settings_active = settings["report_and_adoption"] == "adoption_only"
         self.per_item_shares = settings["share_rounding"] == "per_item"
         self.uses_weeks = "week" in {

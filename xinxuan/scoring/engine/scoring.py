@@ -809,9 +809,13 @@ _IS_PLAIN = itemgetter(5)
 _SHARE_KEY = attrgetter("id", "weight", "unit")
 
 
-def _adoption_settings_apply(hits: list[Hit], multi_active: bool, item_active: bool) -> bool:
+def _adoption_settings_apply(
+    hits: list[Hit], multi_active: bool, item_active: bool, multi_publication: bool
+) -> bool:
     adoptions = sum(1 for hit in hits if hit[6] == "adoption")
-    return bool(adoptions and item_active or adoptions > 1 and multi_active)
+    if adoptions and item_active or adoptions > 1 and multi_active:
+        return True
+    return multi_publication and sum(1 for hit in hits if hit[6] == "publication") > 1
 
 
 class _ItemStage:
@@ -937,6 +941,7 @@ class _ItemStage:
         shares = self.shares
         # adoption settings that look at all of an item's adoptions at once
         multi_active = rs.multi_adoption_active
+        multi_publication = rs.multi_publication_active
         item_active = rs.item_settings_active
         daily = self.daily
         granule = self.granule
@@ -961,8 +966,8 @@ class _ItemStage:
                 events = sorted(events, key=order_key)
             hits = list(map(fast.get, map(event_key, events), miss))
             if all(map(is_plain, hits)) and not (
-                (multi_active or item_active)
-                and _adoption_settings_apply(hits, multi_active, item_active)
+                (multi_active or item_active or multi_publication)
+                and _adoption_settings_apply(hits, multi_active, item_active, multi_publication)
             ):
                 pass
             else:
