@@ -745,9 +745,12 @@ _EVENT_KEY = attrgetter(
 _ORDER_KEY = attrgetter("date", "id")
 # fields of an item-stage record (one per counted event of an item; see _ItemStage)
 _R_ITEM, _R_EVENT, _R_CALC, _R_DATE, _R_TALLY, _R_GRANULE, _R_UNITS, _R_PERSONS = range(8)
-# (item, event, calc, date, tally, granule, unit recipients, person recipients, the
-# item's points before this record: shares round once per item, see ``_ItemStage``)
-Record = tuple[str, str, Calc, datetime.date, int, datetime.date, int, int, Decimal]
+# (item, event, calc number, date, tally, granule, unit recipients, person recipients,
+# the item's points before this record: shares round once per item, see ``_ItemStage``).
+# The calc is kept by its number in ``_ItemStage.calcs``: a record then holds no object
+# the garbage collector tracks, so the collector drops it from its lists and full
+# collections do not walk a million records again and again.
+Record = tuple[str, str, int, datetime.date, int, datetime.date, int, int, Decimal]
 Recipients = tuple[
     tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[tuple[int, int] | None, ...]
 ]
@@ -835,6 +838,8 @@ class _ItemStage:
         self.rs = rs
         self.daily = daily
         self.records: list[Record] = []
+        self.calcs: list[Calc] = []
+        self._calc_ids: dict[int, int] = {}  # id(calc) -> its number (calcs keeps it alive)
         # recipients: (ids, person units or (), weights, shares); index 0 is nobody
         self.recipients: list[Recipients] = [((), (), (), ())]
         self._recipient_ids: dict[object, int] = {}
@@ -947,6 +952,9 @@ class _ItemStage:
         granule = self.granule
         granule_get = granule.get
         append = self.records.append
+        calcs = self.calcs
+        calc_ids = self._calc_ids
+        calc_ids_get = calc_ids.get
         recipient_ids = self._recipient_ids
         recipients = self._recipients
         event_key = _EVENT_KEY
@@ -1026,8 +1034,12 @@ class _ItemStage:
                 g = granule_get(date)
                 if g is None:
                     g = granule[date] = date if daily else date.replace(day=1)
+                cn = calc_ids_get(id(calc))
+                if cn is None:
+                    cn = calc_ids[id(calc)] = len(calcs)
+                    calcs.append(calc)
                 if simple:
-                    append((item_id, e.id, calc, date, tally, g, us, ps, ZERO))
+                    append((item_id, e.id, cn, date, tally, g, us, ps, ZERO))
                 else:
                     rus = us
                     before = ZERO
@@ -1040,7 +1052,7 @@ class _ItemStage:
                     elif per_item:
                         before = running
                         running += gross
-                    append((item_id, e.id, calc, date, tally, g, rus, ps, before))
+                    append((item_id, e.id, cn, date, tally, g, rus, ps, before))
                 # the sums of the lines this record stands for (see _Buckets.add_all)
                 if simple:
                     key = (uid, g, fold)
@@ -1102,7 +1114,7 @@ class _ItemStage:
         if escalating and deductions:
             lines = buckets.escalating_lines
             for record in self.records[first:]:
-                if record[2].clause in escalating:
+                if calcs[record[2]].clause in escalating:
                     lines.extend(self.lines((record,)))
 
     def count(self) -> int:
@@ -1116,9 +1128,11 @@ class _ItemStage:
         lines, exactly as they were always ordered)."""
         recipients = self.recipients
         split = self.shares
-        for item_id, event_id, calc, date, tally, _g, us, ps, before in (
+        calcs = self.calcs
+        for item_id, event_id, cn, date, tally, _g, us, ps, before in (
             self.records if records is None else records
         ):
+            calc = calcs[cn]
             gross = calc.gross
             ids, _pu, weights, shares = recipients[us]
             if weights:
