@@ -878,3 +878,71 @@ def regulation_of(rs: RuleSet, *, assessed: str | None = None) -> Regulation:
     ``assessed`` names the unit whose sub-units the rule set assesses (the engine
     rule set does not know the organisation)."""
     return _Writer(rs, assessed).write()
+
+
+BODY_FONT = "仿宋_GB2312"
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+
+
+def _font(run, name: str, size: float, *, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    # Word picks the East Asian font from w:eastAsia, not from the font name alone
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def to_docx(regulation: Regulation) -> bytes:
+    """The regulation as a Word document: title centred, 仿宋 body, tables with
+    borders."""
+    import io
+
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(16)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", BODY_FONT
+    )
+
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run(regulation.title), TITLE_FONT, 22)
+    if regulation.subtitle:
+        subtitle = document.add_paragraph()
+        subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(subtitle.add_run(regulation.subtitle), "楷体_GB2312", 14)
+    for chapter in regulation.chapters:
+        heading = document.add_paragraph()
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(heading.add_run(f"{chapter.label}　{chapter.title}"), HEADING_FONT, 16)
+        for article in chapter.articles:
+            for index, text in enumerate(article.paragraphs or [""]):
+                paragraph = document.add_paragraph()
+                paragraph.paragraph_format.first_line_indent = Pt(32)
+                if index == 0:
+                    _font(paragraph.add_run(f"{article.label}　"), HEADING_FONT, 16)
+                _font(paragraph.add_run(text), BODY_FONT, 16)
+            for table in article.tables:
+                grid = document.add_table(rows=1, cols=len(table.header))
+                grid.style = "Table Grid"  # single-line borders on every cell
+                for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
+                    cell.text = ""
+                    _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 12)
+                for row in table.rows:
+                    cells = grid.add_row().cells
+                    for cell, text in zip(cells, row, strict=True):
+                        cell.text = ""
+                        _font(cell.paragraphs[0].add_run(text), BODY_FONT, 12)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
