@@ -11,7 +11,7 @@ from tests.builders import make_user
 from tests.submissions.world import make_world
 from xinxuan.accounts.roles import Role
 from xinxuan.scoring.engine import load_ruleset_file
-from xinxuan.scoring.engine.schema import SETTINGS
+from xinxuan.scoring.engine.schema import RULE_TYPES, SETTINGS
 from xinxuan.scoring.regulation import chinese_numeral, ordinal, regulation_of, to_docx
 
 RULESETS = sorted((Path(__file__).resolve().parents[2] / "xinxuan/scoring/rulesets").glob("*.toml"))
@@ -71,6 +71,50 @@ def test_the_2011_regulation_names_its_carriers_points_and_settings():
     assert "迟报的，每次扣1分。" in text
     for raw in ("multi_adoption", "endorsement_mode", "sum", "shares", "national"):
         assert raw not in text
+
+
+EVERY_RULE = Path(__file__).with_name("regulation_every_rule.toml")
+
+
+def test_every_rule_type_and_setting_is_written_in_words():
+    """A rule type added to the schema must be added to the sample (and so to the
+    regulation): the sample holds every top-level table the engine understands."""
+    rs = load_ruleset_file(EVERY_RULE)
+    text_toml = EVERY_RULE.read_text(encoding="utf-8")
+    missing = [t for t in RULE_TYPES if f"[{t}" not in text_toml]
+    assert not missing
+    regulation = regulation_of(rs)
+    text = regulation.plain_text()
+    assert not [name for name in SETTINGS if name in text]
+    for sentence in (
+        "按分值最高的3项计分。",
+        "只计约稿采用分，不再计刊物采用分。",
+        "领导批示只在稿件被采用时加分",
+        "稿件被采用的，只计采用分，不再计上报分。",
+        "扣分后当月总分不低于0分。",
+        "仍按零分计算未完成任务的扣分。",
+        "只计被采用的得分。",
+        "得分公布时取整数，四舍六入、五成双",
+        "各单位均计全额分值。",
+        "前3位作者按5∶3∶2的比例分配分值",
+        "每一项得分分别分配。",
+        "按单位固定顺序排列。",
+        "第一次按1倍、第二次按2倍、第三次按4倍、第四次按8倍扣分",
+        "瞒报的，由考核人视情节扣100～200分",
+        "同一年度内发生未完成约稿累计2次的，实行一票否决",
+        "每年度被采用信息达到15条的，计50分；达到10条的，计30分",
+        "较小值(100, 60 + 完成率 * 40)",
+        "办公室转报的，按2倍计分；其中报至省级的按2倍计分，报至国家级的按5倍计分。",
+        "本稿为征求意见稿。",
+    ):
+        assert sentence in text, sentence
+    carriers = next(t for a in regulation.articles for t in a.tables if "刊物（媒体）" in t.header)
+    assert ["总局《专报信息》", "国家级", "重要", "5分", "5分", "属总局刊物"] in carriers.rows
+    assert any(row[0] == "微信转发" and row[3] == "不计分" for row in carriers.rows)
+    # the table follows the sentence that introduces it
+    adoption = next(a for a in regulation.articles if a.heading == "采用")
+    intro = adoption.blocks.index("各刊物、媒体的等次和分值见下表：")
+    assert adoption.blocks[intro + 1] is carriers
 
 
 def test_a_setting_reads_differently_when_it_changes():

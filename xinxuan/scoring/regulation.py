@@ -98,14 +98,23 @@ def ordinal(number: int, noun: str) -> str:
 class Table:
     header: list[str]
     rows: list[list[str]]
+    is_table = True  # for templates, which cannot ask isinstance
 
 
 @dataclass
 class Article:
     number: int
     heading: str
-    paragraphs: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    # paragraphs and tables in reading order
+    blocks: list[str | Table] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [b for b in self.blocks if isinstance(b, str)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
 
     @property
     def label(self) -> str:
@@ -140,10 +149,12 @@ class Regulation:
             parts.append(f"{chapter.label} {chapter.title}")
             for article in chapter.articles:
                 parts.append(f"{article.label} {article.heading}")
-                parts.extend(article.paragraphs)
-                for table in article.tables:
-                    parts.append(" | ".join(table.header))
-                    parts.extend(" | ".join(row) for row in table.rows)
+                for block in article.blocks:
+                    if isinstance(block, Table):
+                        parts.append(" | ".join(block.header))
+                        parts.extend(" | ".join(row) for row in block.rows)
+                    else:
+                        parts.append(block)
         return "\n".join(parts)
 
 
@@ -225,7 +236,8 @@ class _Writer:
                 "step": self.rs.steps,
             }.get(family, {})
             if parts[1] in named:
-                return named[parts[1]].label[0]
+                label = named[parts[1]].label[0]
+                return f"{label}后的得分" if family == "cap" else label
         return CLAUSE_FAMILIES.get(family, prefix)
 
     # -------------------------------------------------------------- chapters
@@ -283,7 +295,7 @@ class _Writer:
                         f"字数达到{kind.reclassify_at_chars}字的，按{self.kind(kind.reclassify_as)}计分"
                     )
                 rows.append([kind.label[0], "；".join(notes) or "—"])
-            article.tables.append(Table(["类别", "说明"], rows))
+            article.blocks.append(Table(["类别", "说明"], rows))
         if rs.levels:
             self.article(
                 chapter,
@@ -394,13 +406,16 @@ class _Writer:
         article = self.article(chapter, name, *paragraphs)
         matrix = rs.outcome_matrix[outcome]
         if matrix:
-            article.paragraphs.append("下列类别按类别和级别计分：")
+            article.blocks.append("下列类别按类别和级别计分：")
             levels = list(dict.fromkeys(lv for row in matrix.values() for lv in row))
-            article.tables.append(
+            article.blocks.append(
                 Table(
                     ["类别", *(self.level(lv) for lv in levels)],
                     [
-                        [self.kind(k), *(pts(row[lv]) if lv in row else "—" for lv in levels)]
+                        [
+                            self.kind(k),
+                            *(f"{pts(row[lv])}分" if lv in row else "—" for lv in levels),
+                        ]
                         for k, row in matrix.items()
                     ],
                 )
@@ -452,8 +467,8 @@ class _Writer:
                     "；".join(notes) or "—",
                 ]
             )
-        article.paragraphs.append("各刊物、媒体的等次和分值见下表：")
-        article.tables.append(
+        article.blocks.append("各刊物、媒体的等次和分值见下表：")
+        article.blocks.append(
             Table(["刊物（媒体）", "级别", "等次", *(h for _o, h in columns), "备注"], rows)
         )
 
@@ -564,7 +579,7 @@ class _Writer:
                 elif high is not None:
                     span = f"{pts(-Decimal(str(high)))}分以上"
                 else:
-                    span = f"不超过{pts(-Decimal(str(low)))}分"
+                    span = f"{pts(-Decimal(str(low)))}分以内"
                 text = f"{d.label[0]}的，由考核人视情节扣{span}，并记录评定人和理由。"
             paragraphs = [text]
             if p.get("escalation"):
@@ -761,8 +776,9 @@ class _Writer:
         self.article(
             chapter,
             "施行",
-            f"本办法自{_day(rs.effective_from)}起施行（版本 {rs.version}）。"
-            + ("本稿为征求意见稿，尚未施行。" if rs.status == "draft" else ""),
+            f"本办法拟自{_day(rs.effective_from)}起施行（版本 {rs.version}）。本稿为征求意见稿。"
+            if rs.status == "draft"
+            else f"本办法自{_day(rs.effective_from)}起施行（版本 {rs.version}）。",
         )
 
 
@@ -817,19 +833,20 @@ def setting_sentences(rs: RuleSet) -> list[str]:
                 "adoption_only": "稿件被采用的，只计采用分，不再计上报分。",
             }[s["report_and_adoption"]]
         )
-    if rs.quotas:
+    voiding = bool(rs.vetoes) or "period" in rs.nullification
+    if rs.quotas and voiding:
         out.append(
             "被作废或一票否决的时段，仍按零分计算未完成任务的扣分。"
             if s["voided_period_counts_as_shortfall"]
             else "被作废或一票否决的时段，不再另计未完成任务的扣分。"
         )
-        if any(q.params.get("counts") == "points" for q in rs.quotas.values()):
-            out.append(
-                {
-                    "all_points": "按分值考核任务的，以全部得分（含扣分）计算。",
-                    "adoption_points": "按分值考核任务的，只计被采用的得分。",
-                }[s["shortfall_basis"]]
-            )
+    if any(q.params.get("counts") == "points" for q in rs.quotas.values()):
+        out.append(
+            {
+                "all_points": "按分值考核任务的，以全部得分（含扣分）计算。",
+                "adoption_points": "按分值考核任务的，只计被采用的得分。",
+            }[s["shortfall_basis"]]
+        )
     places = int(s["display_places"])
     shown = (
         "取整数" if places == 0 else f"保留{'两' if places == 2 else chinese_numeral(places)}位小数"
@@ -897,6 +914,16 @@ def _font(run, name: str, size: float, *, bold: bool = False) -> None:
     fonts.set(qn("w:eastAsia"), name)
 
 
+def _docx_table(document, table: Table) -> None:
+    grid = document.add_table(rows=1, cols=len(table.header))
+    grid.style = "Table Grid"  # single-line borders on every cell
+    for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
+        _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 12)
+    for row in table.rows:
+        for cell, text in zip(grid.add_row().cells, row, strict=True):
+            _font(cell.paragraphs[0].add_run(text), BODY_FONT, 12)
+
+
 def to_docx(regulation: Regulation) -> bytes:
     """The regulation as a Word document: title centred, 仿宋 body, tables with
     borders."""
@@ -926,23 +953,17 @@ def to_docx(regulation: Regulation) -> bytes:
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _font(heading.add_run(f"{chapter.label}　{chapter.title}"), HEADING_FONT, 16)
         for article in chapter.articles:
-            for index, text in enumerate(article.paragraphs or [""]):
+            first = True
+            for block in article.blocks or [""]:
+                if isinstance(block, Table):
+                    _docx_table(document, block)
+                    continue
                 paragraph = document.add_paragraph()
                 paragraph.paragraph_format.first_line_indent = Pt(32)
-                if index == 0:
+                if first:
                     _font(paragraph.add_run(f"{article.label}　"), HEADING_FONT, 16)
-                _font(paragraph.add_run(text), BODY_FONT, 16)
-            for table in article.tables:
-                grid = document.add_table(rows=1, cols=len(table.header))
-                grid.style = "Table Grid"  # single-line borders on every cell
-                for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-                    cell.text = ""
-                    _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 12)
-                for row in table.rows:
-                    cells = grid.add_row().cells
-                    for cell, text in zip(cells, row, strict=True):
-                        cell.text = ""
-                        _font(cell.paragraphs[0].add_run(text), BODY_FONT, 12)
+                    first = False
+                _font(paragraph.add_run(block), BODY_FONT, 16)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
