@@ -1,6 +1,7 @@
 """A rule set read as its regulation (第一条 …), on screen and as a Word document."""
 
 import io
+import re
 from pathlib import Path
 
 import docx
@@ -10,7 +11,7 @@ from django.urls import reverse
 from tests.builders import make_user
 from tests.submissions.world import make_world
 from xinxuan.accounts.roles import Role
-from xinxuan.scoring.engine import load_ruleset_file
+from xinxuan.scoring.engine import load_ruleset, load_ruleset_file
 from xinxuan.scoring.engine.schema import RULE_TYPES, SETTINGS
 from xinxuan.scoring.regulation import chinese_numeral, ordinal, regulation_of, to_docx
 
@@ -117,13 +118,30 @@ def test_every_rule_type_and_setting_is_written_in_words():
     assert adoption.blocks[intro + 1] is carriers
 
 
+ENUM_VALUES = [
+    (name, value)
+    for name, (kind, _default) in SETTINGS.items()
+    if kind.startswith("enum:")
+    for value in kind[5:].split("|")
+]
+
+
+@pytest.mark.parametrize("name, value", ENUM_VALUES, ids=[f"{n}={v}" for n, v in ENUM_VALUES])
+def test_every_value_of_every_setting_has_its_wording(name, value):
+    text = EVERY_RULE.read_text(encoding="utf-8")
+    text = re.sub(rf'^{name} = "[a-z_]+"$', f'{name} = "{value}"', text, flags=re.M)
+    if f'{name} = "{value}"' not in text:
+        text = text.replace("[settings]\n", f'[settings]\n{name} = "{value}"\n', 1)
+    words = regulation_of(load_ruleset(text)).plain_text()
+    assert not [n for n in SETTINGS if n in words]
+    assert value not in words
+
+
 def test_a_setting_reads_differently_when_it_changes():
     path = RULESET_2011
     text = path.read_text(encoding="utf-8").replace(
         'multi_adoption = "sum"', 'multi_adoption = "highest"'
     )
-    from xinxuan.scoring.engine import load_ruleset
-
     regulation = regulation_of(load_ruleset(text))
     assert "同一稿件被多个刊物采用的，按最高一项计分。" in regulation.plain_text()
 

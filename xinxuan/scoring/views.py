@@ -154,7 +154,9 @@ def ruleset_document(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "docx":
         response = HttpResponse(to_docx(regulation), content_type=DOCX)
         filename = quote(f"{regulation.title}.docx")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"{ruleset.pk}.docx\"; filename*=UTF-8''{filename}"
+        )
         return response
     return render(
         request, "scoring/ruleset_document.html", {"ruleset": ruleset, "regulation": regulation}
