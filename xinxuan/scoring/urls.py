@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.ruleset_edit, name="ruleset-add"),
     path("<int:pk>/", views.ruleset_edit, name="ruleset-edit"),
     path("<int:pk>/activate/", views.ruleset_activate, name="ruleset-activate"),
+    path("<int:pk>/document/", views.ruleset_document, name="ruleset-document"),
     path("<int:pk>/retire/", views.ruleset_retire, name="ruleset-retire"),
     path("<int:pk>/standings/", views.standings, name="standings"),
     path("<int:pk>/standings/<slug:kind>/", views.unit_outcome_add, name="unit-outcome-add"),

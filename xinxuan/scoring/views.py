@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,9 +26,10 @@ from xinxuan.organisation.access import (
 )
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes.forms import RevokeForm
-from xinxuan.scoring import actions, ledger
+from xinxuan.scoring import actions, engine, ledger
 from xinxuan.scoring.forms import RuleSetForm, UnitOutcomeForm
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
+from xinxuan.scoring.regulation import regulation_of, to_docx
 from xinxuan.submissions.actions import ActionRefused, record_missed_commissions
 
 
@@ -126,6 +129,38 @@ def ruleset_activate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ruleset_retire(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, actions.retire_ruleset, _("Retired."))
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def ruleset_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rule set as the regulation officers and heads read (第一条 …), as a page or,
+    with ``?format=docx``, as a Word document. The TOML stays the source."""
+    ruleset = get_object_or_404(RuleSet.objects.select_related("unit"), pk=pk)
+    if not _readable(request.user).filter(pk=pk).exists():
+        # answered, not raised: Wagtail turns a raised PermissionDenied into a redirect
+        denied = PermissionDenied(_("This rule set belongs to a unit outside your responsibility."))
+        return forbidden(request, denied)
+    try:
+        compiled = ledger.compile_ruleset(ruleset)
+    except engine.RuleSetError:
+        messages.error(
+            request, _("This rule set has problems; correct them to read it as a regulation.")
+        )
+        return redirect("scoring:ruleset-edit", pk=pk)
+    regulation = regulation_of(compiled, assessed=ruleset.unit.name)
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(to_docx(regulation), content_type=DOCX)
+        filename = quote(f"{regulation.title}.docx")
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"{ruleset.pk}.docx\"; filename*=UTF-8''{filename}"
+        )
+        return response
+    return render(
+        request, "scoring/ruleset_document.html", {"ruleset": ruleset, "regulation": regulation}
+    )
 
 
 def _standings_ruleset(request: HttpRequest, pk: int) -> RuleSet:

@@ -1,5 +1,6 @@
 """Reading ledgers: Chinese or English headers, BOM, JSON Lines, every bad row listed."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -99,3 +100,23 @@ def test_a_damaged_workbook_is_refused_with_a_reason_not_a_traceback(name):
     with pytest.raises(EventsFileError) as refused:
         workbook_csv(_damaged_workbooks()[name], "台账.xlsx")
     assert refused.value.problems[0].key == "format"
+
+
+def test_submission_and_report_are_distinct_and_a_due_date_is_read():
+    """报送 (to the own office) and 上报 (upward) are two events; 应报日期 is read as the
+    day the report was due, and a bad one is refused with its column."""
+    text = (
+        "事件编号,稿件编号,类别,单位,事件,日期,应报日期,级别\n"
+        "E1,I1,政务信息,A,报送,2011-03-02,2011-03-01,\n"
+        "E2,I1,,,上报,2011-03-05,,省级\n"
+    )
+    parsed = read_events(text, ruleset=make_rules())
+    assert [(e.type, e.due) for e in parsed.events] == [
+        ("submission", datetime.date(2011, 3, 1)),
+        ("report", None),
+    ]
+    assert parsed.events[1].level == "provincial"
+    with pytest.raises(EventsFileError) as refused:
+        read_events(text.replace("2011-03-01", "三月一日"), ruleset=make_rules())
+    due = [p for p in refused.value.problems if p.key == "due"]
+    assert [p.line for p in due] == [2] and "应报日期" in due[0].message_zh

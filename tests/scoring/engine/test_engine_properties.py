@@ -21,11 +21,15 @@ from xinxuan.scoring.engine import (
     scoring,
     totals,
 )
+from xinxuan.scoring.engine.allocation import integer_weights
 
+# issue 11: combined adoptions to each unit, report points by destination level
+NEW = "[uses.zonghe]\neach_unit = 1\n[report.levels]\nprovincial = 2\n"
 RULES = make_rules(
     'person_split = "ratio_first_n"',
     '[base]\nperiod = "quarter"\npoints = 5\nfloor = 0\n'
-    '[quotas.q]\nperiod = "month"\ncounts = "report"\nrequired = 1\nbasis = "flat"\nflat = -1\n',
+    '[quotas.q]\nperiod = "month"\ncounts = "report"\nrequired = 1\nbasis = "flat"\nflat = -1\n'
+    + NEW,
 )
 UNITS = ("A", "B", "C")
 PERIOD = PeriodData(units=tuple(UnitInfo(u) for u in UNITS))
@@ -39,6 +43,8 @@ outcome = st.sampled_from(
         {"type": "report"},
         {"type": "endorsement", "leader_level": "city"},
         {"type": "deduction", "rule": "late"},
+        {"type": "adoption", "carrier": "zx", "use": "zonghe"},
+        {"type": "report", "level": "provincial", "due": datetime.date(2011, 6, 1)},
     ]
 )
 
@@ -98,6 +104,31 @@ def test_shares_of_one_event_add_up_exactly(ledger):
             (value,) = gross
             if lines[0].share is not None:
                 assert sum(ln.points for ln in lines) == value
+
+
+@settings(max_examples=60, deadline=None)
+@given(ledgers())
+def test_a_units_points_on_an_item_are_its_share_of_the_items_total(ledger):
+    """Shares round once per item: whatever the number and order of an item's events,
+    each unit's (and person's) lines of the item add up to the largest-remainder split
+    of the item's total — the same figures as if the item had one event worth it all."""
+    items, events = ledger
+    result = score(RULES, items, events, PERIOD)
+    for it in items:
+        # the split lines (a combined adoption goes whole to each unit, unsplit)
+        lines = [
+            ln
+            for ln in result.lines
+            if ln.item == it.id and ln.person is None and ln.share is not None
+        ]
+        if not lines:
+            continue
+        records = {ln.event: ln.calc.gross for ln in lines}
+        weights = integer_weights([s.weight for s in it.units])
+        expected = allocate(sum(records.values(), Decimal(0)), weights, Decimal("0.01"))
+        for share, value in zip(it.units, expected, strict=True):
+            got = sum((ln.points for ln in lines if ln.unit == share.id), Decimal(0))
+            assert got == value
 
 
 @settings(max_examples=40, deadline=None)
@@ -171,8 +202,9 @@ VARIANTS = (
     ('person_split = "ratio_first_n"',),
     ('multi_adoption = "highest"\nperson_split = "ratio_first_n"',),
     ('report_and_adoption = "adoption_only"\nmulti_endorsement = "highest"',),
+    ('multi_publication = "top_levels"\nshare_rounding = "per_event"',),
 )
-WARM = [make_rules(*variant) for variant in VARIANTS]
+WARM = [make_rules(*variant, NEW) for variant in VARIANTS]
 
 
 TWO_ADOPTIONS = (
@@ -205,7 +237,7 @@ def test_the_short_path_for_plain_items_equals_the_general_path(ledger, variant,
     score(warm, items, events, PERIOD)
     short = score(warm, items, events, PERIOD)
     with mock.patch.object(scoring, "_IS_PLAIN", lambda hit: False):
-        general = score(make_rules(*VARIANTS[variant]), items, events, PERIOD)
+        general = score(make_rules(*VARIANTS[variant], NEW), items, events, PERIOD)
     assert repr(tuple(general.lines)) == repr(tuple(short.lines))
     assert repr(general.units) == repr(short.units)
     assert repr(general.persons) == repr(short.persons)

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,76 @@ def run(*args):
 
 def test_at_least_five_rulesets_are_shipped():
     assert {"changzhou-2011", "changzhou-2012-draft"} <= set(NAMES)
-    assert len(NAMES) >= 5
+    assert {"city-office", "county-publicity", "development-zone"} <= set(NAMES)
+    assert len(NAMES) >= 8
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_comments_in_shipped_rulesets_are_chinese(name):
+    """The office reads its rule set: every comment says its piece in Chinese."""
+    text = (RULESETS / f"{name}.toml").read_text(encoding="utf-8")
+    comments = [line.split("#", 1)[1] for line in text.splitlines() if "#" in line]
+    assert comments
+    for comment in comments:
+        assert re.search(r"[\u4e00-\u9fff]", comment), comment
+
+
+APPRAISALS = [
+    pytest.param(
+        "city-office",
+        {
+            "collective_prizes": [("first", "发改委"), ("second", "财政局"), ("second", "统计局")],
+            "plaque": "发改委",
+        },
+        id="city office: ≥ 10 points to compete, red flag at ≥ 30",
+    ),
+    pytest.param(
+        "county-publicity",
+        {
+            "individual_prizes": [("excellent", "张明"), ("excellent", "赵丽")],
+            "elimination": ["王强"],
+        },
+        id="county: best correspondents, the lowest below 5 listed",
+    ),
+    pytest.param(
+        "development-zone",
+        {
+            "collective_prizes": [("advanced", "招商局"), ("advanced", "规划建设局")],
+            "plaque": "招商局",
+            "ineligible": {"经济发展局": "vetoed", "社会事业局": "completion below 100%"},
+        },
+        id="development zone: a unit without a target competes, a vetoed one does not",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), APPRAISALS)
+def test_shipped_appraisals(name, expected):
+    code, out = run(
+        "appraise",
+        "--rules",
+        str(RULESETS / f"{name}.toml"),
+        "--events",
+        str(EXAMPLES / f"{name}-events.csv"),
+        "--units",
+        str(EXAMPLES / f"{name}-units.csv"),
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    )
+    assert code == 0
+    data = json.loads(out)
+    for who in ("collective_prizes", "individual_prizes"):
+        if who in expected:
+            assert [(p["tier"], p["winner"]) for p in data[who]] == expected[who]
+    if "plaque" in expected:
+        assert data["plaque"]["holder"] == expected["plaque"]
+    if "elimination" in expected:
+        assert [e["person"] for e in data["elimination"]] == expected["elimination"]
+    for unit, reason in expected.get("ineligible", {}).items():
+        (verdict,) = [v for v in data["collective_eligibility"] if v["id"] == unit]
+        assert not verdict["eligible"] and verdict["reason"] == reason
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -57,19 +57,11 @@ def award_prizes(
     if not rule:
         return []
     totals = result.units if who == "collective" else result.persons
-    vetoed = vetoed_units(result) if rule.get("exclude_vetoed") else frozenset()
-    minimum = rule.get("min_completion")
     groups: dict[str | None, list[Total]] = defaultdict(list)
-    for total in totals.values():
-        if who == "collective" and _has_children(result, total.id):
-            continue
-        if total.id in exclude or total.id in vetoed or total.points <= 0:
-            continue
-        if minimum is not None and (
-            total.completion is None or total.completion < Decimal(str(minimum))
-        ):
-            continue
-        groups[total.unit_class if rule.get("by_class") else None].append(total)
+    for verdict in eligibility(rs, result, who, exclude):
+        if verdict.eligible:
+            total = totals[verdict.id]
+            groups[total.unit_class if rule.get("by_class") else None].append(total)
     awards: list[Award] = []
     for group, members in groups.items():
         ordered = sorted(members, key=lambda t: (-t.points, t.id))
@@ -84,6 +76,62 @@ def award_prizes(
     return awards
 
 
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    id: str
+    eligible: bool
+    reason_zh: str
+    reason_en: str
+
+
+def eligibility(
+    rs: RuleSet, result: Result, who: str = "collective", exclude: Collection[str] = ()
+) -> list[Eligibility]:
+    """Whether each unit (or person) may win a prize, and why not: a parent unit, excluded,
+    vetoed (``exclude_vetoed``), no points, below ``min_points``, or below
+    ``min_completion`` — a unit without a target passes that gate unless
+    ``without_target = "ineligible"``."""
+    rule: dict[str, Any] = rs.appraisal.get(who, {})
+    totals = result.units if who == "collective" else result.persons
+    vetoed = vetoed_units(result) if rule.get("exclude_vetoed") else frozenset()
+    minimum = rule.get("min_completion")
+    min_points = rule.get("min_points")
+    out: list[Eligibility] = []
+    for total in totals.values():
+        why: tuple[str, str] | None = None
+        if who == "collective" and _has_children(result, total.id):
+            why = ("上级单位，不参评", "a parent unit: not ranked")
+        elif total.id in exclude:
+            why = ("已排除", "excluded")
+        elif total.id in vetoed:
+            why = ("一票否决", "vetoed")
+        elif total.points <= 0:
+            why = ("无得分", "no points")
+        elif min_points is not None and total.points < Decimal(str(min_points)):
+            why = (f"得分低于 {min_points}", f"below {min_points} points")
+        elif minimum is not None and not _completion_ok(
+            total.completion, Decimal(str(minimum)), rule
+        ):
+            pct = f"{Decimal(str(minimum)) * 100:.0f}%"
+            why = (
+                (f"完成率低于 {pct}", f"completion below {pct}")
+                if total.completion is not None
+                else ("无目标，按规定不参评", "no target: ineligible by the rules")
+            )
+        out.append(
+            Eligibility(total.id, False, *why)
+            if why is not None
+            else Eligibility(total.id, True, "符合条件", "eligible")
+        )
+    return out
+
+
+def _completion_ok(completion: Decimal | None, minimum: Decimal, rule: dict[str, Any]) -> bool:
+    if completion is None:
+        return bool(rule.get("without_target", "eligible") == "eligible")
+    return completion >= minimum
+
+
 def _has_children(result: Result, unit: str) -> bool:
     total = result.units[unit]
     return total.points != total.own_points or (total.own_points == 0 and total.points != 0)
@@ -94,24 +142,32 @@ def decide_plaque(rs: RuleSet, result: Result, previous_holder: str | None) -> P
     in class; the highest such unit gets it. When nobody qualifies the holder keeps
     it or it is withdrawn, per ``keep_when_nobody_qualifies``."""
     rule = rs.appraisal.get("plaque", {})
-    threshold = Decimal(str(rule.get("threshold", 1)))
+    min_points = Decimal(str(rule["min_points"])) if "min_points" in rule else None
+    # with an absolute threshold alone, no completion is asked for
+    threshold = (
+        Decimal(str(rule.get("threshold", 1)))
+        if "threshold" in rule or min_points is None
+        else None
+    )
     candidates = [
         t
         for t in result.units.values()
-        if t.completion is not None
-        and t.completion >= threshold
+        if (threshold is None or _completion_ok(t.completion, threshold, rule))
+        and (min_points is None or t.points >= min_points)
+        and (t.completion is not None or t.points > 0)
         and (not rule.get("first_in_class", False) or t.class_rank == 1)
         and not _has_children(result, t.id)
     ]
     if candidates:
         best = min(candidates, key=lambda t: (-t.points, t.id))
-        pct = (best.completion or Decimal(0)) * 100
-        return PlaqueDecision(
-            best.id,
-            best.id != previous_holder,
-            f"{best.id} 完成目标 {pct:.0f}%，得分最高",
-            f"{best.id} reached {pct:.0f}% of target with the highest score",
-        )
+        if best.completion is not None and threshold is not None:
+            pct = best.completion * 100
+            zh = f"{best.id} 完成目标 {pct:.0f}%，得分最高"
+            en = f"{best.id} reached {pct:.0f}% of target with the highest score"
+        else:
+            zh = f"{best.id} 得分 {best.points}，达到条件且得分最高"
+            en = f"{best.id} scored {best.points}, qualifying with the highest score"
+        return PlaqueDecision(best.id, best.id != previous_holder, zh, en)
     if rule.get("keep_when_nobody_qualifies", True) and previous_holder is not None:
         return PlaqueDecision(
             previous_holder,

@@ -49,12 +49,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "assessor": ("评定人",),
     "reason": ("理由", "原因"),
     "revoked": ("撤销",),
+    "due": ("应报日期", "截止日期"),
 }
 ITEM_COLUMNS = ("title", "kind", "chars", "units", "persons", "topics")
 
 EVENT_ALIASES: dict[str, str] = {
     "上报": "report",
-    "报送": "report",
+    "报送": "submission",
     "转报": "report",
     "采用": "adoption",
     "录用": "adoption",
@@ -219,6 +220,18 @@ class _Reader:
                     f"bad date {get('date')!r} (write 2011-03-02, 2011/3/2 or 2011年3月2日)",
                 )
             )
+        due = None
+        if get("due"):
+            try:
+                due = parse_date(get("due"))
+            except ValueError:
+                problems.append(
+                    _RowError(
+                        "due",
+                        f"应报日期 {get('due')!r} 无效",
+                        f"bad due date {get('due')!r}",
+                    )
+                )
         item_id = get("item_id") or None
         item = None
         unit = person = None
@@ -322,6 +335,7 @@ class _Reader:
                 assessor=get("assessor") or None,
                 reason=get("reason") or None,
                 revoked=revoked_text in TRUE and revoked_text != "",
+                due=due,
             )
         )
 

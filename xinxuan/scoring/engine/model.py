@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 EVENT_TYPES: tuple[str, ...] = (
     "report",
+    "submission",
     "adoption",
     "endorsement",
     "publication",
@@ -72,6 +73,8 @@ class Event:
     assessor: str | None = None
     reason: str | None = None
     revoked: bool = False
+    # for reports and submissions: when it was due (``date`` is when it was delivered)
+    due: datetime.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,8 @@ class Calc:
     settings: tuple[str, ...] = ()
     version: str = ""
     note: tuple[str, str] | None = None
+    # a combined adoption's fixed value goes whole to each contributing unit
+    each_unit: bool = field(default=False, compare=False)
     gross: Decimal = field(default=Decimal(0), compare=False)
     # clause and sign of gross: the lines of a calc are summed per period under this key
     fold: str = field(default="", compare=False)

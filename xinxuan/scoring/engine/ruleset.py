@@ -76,6 +76,8 @@ class Carrier:
     level: str
     carrier_class: str | None
     points: Decimal | None
+    low: Decimal | None  # a range the assessor chooses the value in
+    high: Decimal | None
     counts: bool
     requires_route: tuple[str, ...]
     grades: dict[str, Decimal]
@@ -132,6 +134,8 @@ class RuleSet:
                 level=value.get("level", ""),
                 carrier_class=value.get("class"),
                 points=_dec(value["points"]) if "points" in value else None,
+                low=_dec(value["min"]) if "min" in value else None,
+                high=_dec(value["max"]) if "max" in value else None,
                 counts=value.get("counts", True),
                 requires_route=tuple(value.get("requires_route", ())),
                 grades=_dec_map(value.get("grades", {})),
@@ -142,6 +146,7 @@ class RuleSet:
         self.placements = _named(data.get("placements"))
         self.routes = _named(data.get("routes"))
         self.uses = _named(data.get("uses"))
+        self.factors = _named(data.get("factors"))
         self.outcome_points: dict[str, dict[str, Decimal]] = {}
         self.outcome_matrix: dict[str, dict[str, dict[str, Decimal]]] = {}
         for outcome in ("adoption", "publication"):
@@ -153,10 +158,26 @@ class RuleSet:
         report = data.get("report", {})
         self.report_points: Decimal | None = _dec(report["points"]) if "points" in report else None
         self.report_kinds = _dec_map(report.get("kinds", {}))
+        self.report_levels = _dec_map(report.get("levels", {}))
+        self.report_late: Decimal | None = _dec(report["late"]) if "late" in report else None
+        submission = data.get("submission", {})
+        self.submission_points: Decimal | None = (
+            _dec(submission["points"]) if "points" in submission else None
+        )
+        self.submission_kinds = _dec_map(submission.get("kinds", {}))
+        self.submission_late: Decimal | None = (
+            _dec(submission["late"]) if "late" in submission else None
+        )
         endorsement = data.get("endorsement", {})
         self.endorsement_points = _dec_map(endorsement.get("points", {}))
         self.endorsement_main = _dec_map(endorsement.get("main_leader_points", {}))
         self.endorsement_carrier_bonus = _dec_map(endorsement.get("carrier_bonus", {}))
+        self.endorsement_by_carrier = {
+            level: _dec_map(row) for level, row in endorsement.get("by_carrier", {}).items()
+        }
+        self.endorsement_value: Decimal | None = (
+            _dec(endorsement["value"]) if "value" in endorsement else None
+        )
         self.prizes = _named(data.get("prizes"))
         self.commission = _dec_map(data.get("commission", {}))
         self.deductions = _named(data.get("deductions"))
@@ -185,7 +206,9 @@ class RuleSet:
         )
         # which item-level settings need the slower per-item pass
         self.multi_adoption_active = settings["multi_adoption"] != "sum"
+        self.multi_publication_active = settings["multi_publication"] != "sum"
         self.item_settings_active = settings["report_and_adoption"] == "adoption_only"
+        self.per_item_shares = settings["share_rounding"] == "per_item"
         self.uses_weeks = "week" in {
             str(value)
             for table in (data.get(k, {}) for k in ("quotas", "rates", "steps", "caps", "vetoes"))
@@ -194,6 +217,10 @@ class RuleSet:
         } | {str((data.get("base") or {}).get("period")), str(self.nullification.get("period"))} | {
             str(d.get("escalation_period")) for d in data.get("deductions", {}).values()
         }
+
+    def level_at_least(self, level: str | None, lowest: str) -> bool:
+        """Whether ``level`` is ``lowest`` or above it (levels are listed highest first)."""
+        return level in self.level_rank and self.level_rank[level] <= self.level_rank[lowest]
 
     def setting(self, name: str) -> Any:
         return self.settings[name]
@@ -391,6 +418,18 @@ def _is_decimal(value: Any) -> bool:
     return False
 
 
+def _check_range(c: _Checker, path: tuple[str, ...], rule: dict[str, Any]) -> None:
+    """A range may be open on one side (``min`` only: no upper bound)."""
+    if "min" in rule and "max" in rule and _dec(rule["min"]) > _dec(rule["max"]):
+        c.add((*path, "min"), "min 大于 max", "min is greater than max")
+    if ("min" in rule or "max" in rule) and "points" in rule and path[0] != "deductions":
+        c.add(
+            (*path, "points"),
+            "points 与 min/max 只能给出一种",
+            "give either points or min/max, not both",
+        )
+
+
 def _find_cycle(edges: dict[str, str | None]) -> list[str] | None:
     for start in edges:
         seen = [start]
@@ -497,10 +536,16 @@ def _check_references(data: dict[str, Any], c: _Checker) -> None:
         )
     for key, carrier in carriers.items():
         path = ("carriers", key)
-        if "level" not in carrier:
-            c.add(path, "载体必须指定 level", "a carrier needs a level")
-        else:
+        own_value = any(k in carrier for k in ("points", "grades", "min", "max"))
+        if "level" in carrier:
             ref((*path, "level"), carrier["level"], levels, level_w)
+        elif not own_value:
+            c.add(
+                path,
+                "载体须指定 level（或以 points、grades、min/max 给出自己的分值）",
+                "a carrier needs a level (or its own points, grades or min/max)",
+            )
+        _check_range(c, path, carrier)
         if "class" in carrier:
             ref((*path, "class"), carrier["class"], classes, ("载体类", "carrier class"))
         for route in carrier.get("requires_route", []):
@@ -523,16 +568,50 @@ def _check_references(data: dict[str, Any], c: _Checker) -> None:
             ref(("endorsement", table_key, level), level, levels, level_w)
     for carrier in endorsement.get("carrier_bonus", {}):
         ref(("endorsement", "carrier_bonus", carrier), carrier, carriers, ("载体", "carrier"))
+    for key, route in routes.items():
+        for level in route.get("levels", {}):
+            ref(("routes", key, "levels", level), level, levels, level_w)
+    for key, factor in data.get("factors", {}).items():
+        path = ("factors", key)
+        if "factor" not in factor:
+            c.add(path, "缺少 factor", "missing factor")
+        for event in factor.get("events", []):
+            if event not in ("adoption", "publication"):
+                c.add(
+                    (*path, "events"),
+                    f"事件 {event!r} 无效，应为 adoption 或 publication",
+                    f"invalid event {event!r}, expected adoption or publication",
+                )
+        if "min_level" in factor:
+            ref((*path, "min_level"), factor["min_level"], levels, level_w)
+        for level in factor.get("levels", []):
+            ref((*path, "levels"), level, levels, level_w)
+        for carrier in factor.get("carriers", []):
+            ref((*path, "carriers"), carrier, carriers, ("载体", "carrier"))
+        for cls in factor.get("classes", []):
+            ref((*path, "classes"), cls, classes, ("载体类", "carrier class"))
+        for kind in factor.get("kinds", []):
+            ref((*path, "kinds"), kind, kinds, kind_w)
+    for level in data.get("report", {}).get("levels", {}):
+        ref(("report", "levels", level), level, levels, level_w)
+    for kind in data.get("submission", {}).get("kinds", {}):
+        ref(("submission", "kinds", kind), kind, kinds, kind_w)
+    for level, row in data.get("endorsement", {}).get("by_carrier", {}).items():
+        ref(("endorsement", "by_carrier", level), level, levels, level_w)
+        for carrier in row:
+            ref(
+                ("endorsement", "by_carrier", level, carrier),
+                carrier,
+                carriers,
+                ("载体", "carrier"),
+            )
     for section in ("deductions", "adjustments"):
         for key, rule in data.get(section, {}).items():
             path = (section, key)
             has_range = "min" in rule or "max" in rule
-            if has_range and not ("min" in rule and "max" in rule):
-                c.add(path, "范围需同时给出 min 和 max", "a range needs both min and max")
-            elif has_range and _dec(rule["min"]) > _dec(rule["max"]):
-                c.add((*path, "min"), "min 大于 max", "min is greater than max")
+            _check_range(c, path, rule)
             if section == "adjustments" and not has_range:
-                c.add(path, "手工加减分须给出 min 和 max", "an adjustment needs min and max")
+                c.add(path, "手工加减分须给出 min 或 max", "an adjustment needs min or max")
             if section == "deductions" and not has_range and "points" not in rule:
                 c.add(path, "须给出 points 或 min/max", "needs points or min/max")
     for key, veto in data.get("vetoes", {}).items():
@@ -546,9 +625,15 @@ def _check_references(data: dict[str, Any], c: _Checker) -> None:
             c.add(("vetoes", key, "count"), "count 须 ≥ 1", "count must be ≥ 1")
     needs = {"per_piece": "per_piece", "flat": "flat", "points": "k"}
     for key, quota in data.get("quotas", {}).items():
-        for field in ("period", "counts", "required", "basis"):
+        for field in ("period", "counts", "required"):
             if field not in quota:
                 c.add(("quotas", key), f"缺少 {field}", f"missing {field}")
+        if "basis" not in quota and "met" not in quota:
+            c.add(
+                ("quotas", key),
+                "须给出 basis（未完成扣分）或 met（完成奖励）",
+                "needs a basis (deduction when short) or met (points when met)",
+            )
         basis = quota.get("basis")
         if basis in needs and needs[basis] not in quota:
             c.add(
@@ -569,6 +654,16 @@ def _check_references(data: dict[str, Any], c: _Checker) -> None:
     base = data.get("base")
     if base is not None and ("period" not in base or "points" not in base):
         c.add(("base",), "[base] 需要 period 和 points", "[base] needs period and points")
+    elif base is not None and "requires_quota" in base:
+        quota = data.get("quotas", {}).get(base["requires_quota"])
+        if quota is None:
+            ref(("base", "requires_quota"), base["requires_quota"], {}, ("定额", "quota"))
+        elif quota.get("period") != base["period"]:
+            c.add(
+                ("base", "requires_quota"),
+                "基础分与所依定额的 period 须相同",
+                "the base and the quota it requires need the same period",
+            )
     conversion = data.get("conversion")
     if conversion is not None:
         if "formula" not in conversion:

@@ -26,7 +26,7 @@ from .model import (
 )
 from .periods import months_between, period_end, period_key
 from .problems import Problem, ScoringError
-from .ruleset import RuleSet
+from .ruleset import Carrier, RuleSet
 
 ZERO = Decimal(0)
 # NamedTuple's own __new__ is a Python function; building lines straight from the
@@ -113,14 +113,22 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
         raise _fail(
             event, "carrier", f"未知载体 {event.carrier!r}", f"unknown carrier {event.carrier!r}"
         )
-    level = carrier.level if carrier else event.level
-    if level is None or level not in rs.levels:
+    level: str | None = carrier.level or None if carrier else event.level
+    if carrier is not None and level is None:
+        # a carrier whose own points decide its value needs no level
+        level_zh, level_en = carrier.label
+    elif level is None or level not in rs.levels:
         raise _fail(event, "level", f"未知级别 {level!r}", f"unknown level {level!r}")
-    level_zh, level_en = rs.levels[level]
+    else:
+        level_zh, level_en = rs.levels[level]
     factors: list[tuple[str, str, Decimal]] = []
     base: Decimal | None = None
     base_label: Labels = (level_zh, f"{level_en} level")
-    if carrier is not None:
+    note: Labels | None = None
+    ranged = carrier is not None and (carrier.low is not None or carrier.high is not None)
+    if carrier is not None and ranged:
+        base, base_label, note = _chosen(event, carrier.id, carrier.low, carrier.high)
+    elif carrier is not None:
         if event.grade and event.grade in carrier.grades:
             base = carrier.grades[event.grade]
             base_label = (f"等次 {event.grade}", f"grade {event.grade}")
@@ -147,7 +155,7 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
                 kl = rs.kinds[ancestor].label
                 base_label = (f"{kl[0]} {level_zh}", f"{kl[1]}, {level_en} level")
                 break
-    if base is None:
+    if base is None and level is not None:
         base = rs.outcome_points[etype].get(level)
     if base is None:
         base = ZERO
@@ -155,6 +163,9 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
     kind_rule = rs.kinds[kind]
     if kind_rule.factor != ONE:
         factors.append((kind_rule.label[0], kind_rule.label[1], kind_rule.factor))
+    for extra in rs.factors.values():
+        if _factor_applies(rs, extra.params, etype, level, carrier, kind):
+            factors.append((extra.label[0], extra.label[1], Decimal(str(extra.params["factor"]))))
     if event.placement:
         placement = rs.placements.get(event.placement)
         if placement is None:
@@ -170,16 +181,35 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
             base_label = placement.label
         else:
             factors.append((placement.label[0], placement.label[1], value))
+    each_unit = False
     if event.use:
         use = rs.uses.get(event.use)
         if use is None:
             raise _fail(event, "use", f"未知采用方式 {event.use!r}", f"unknown use {event.use!r}")
-        factors.append((use.label[0], use.label[1], Decimal(str(use.params.get("factor", 1)))))
+        if "each_unit" in use.params:
+            # 综合采用: a fixed value to each contributing unit, however many there are
+            each_unit = True
+            base = Decimal(str(use.params["each_unit"]))
+            base_label = (f"{use.label[0]}每个单位", f"{use.label[1]}, each unit")
+        else:
+            factors.append((use.label[0], use.label[1], Decimal(str(use.params.get("factor", 1)))))
     if route:
         rule = rs.routes.get(route)
         if rule is None:
             raise _fail(event, "route", f"未知途径 {route!r}", f"unknown route {route!r}")
-        factors.append((rule.label[0], rule.label[1], Decimal(str(rule.params.get("factor", 1)))))
+        by_level = rule.params.get("levels", {})
+        if level in by_level:
+            factors.append(
+                (
+                    f"{rule.label[0]}（报{level_zh}）",
+                    f"{rule.label[1]} (to {level_en} level)",
+                    Decimal(str(by_level[level])),
+                )
+            )
+        else:
+            factors.append(
+                (rule.label[0], rule.label[1], Decimal(str(rule.params.get("factor", 1))))
+            )
     if carrier is not None:
         if not carrier.counts:
             factors.append(_zero("该载体不计分", "carrier counts nothing"))
@@ -201,9 +231,70 @@ def _outcome_calc(rs: RuleSet, event: Event, kind: str, route: str | None) -> Ca
         base_label=base_label,
         factors=tuple(factors),
         version=rs.version,
+        note=note,
+        each_unit=each_unit,
     )
-    rs.cache[key] = calc
+    if not ranged:
+        rs.cache[key] = calc
     return calc
+
+
+def _factor_applies(
+    rs: RuleSet,
+    p: dict[str, Any],
+    etype: str,
+    level: str | None,
+    carrier: Carrier | None,
+    kind: str,
+) -> bool:
+    """Whether a ``[factors.*]`` rule (市级以上加倍, 期刊减半 …) applies to an outcome."""
+    if p.get("events") and etype not in p["events"]:
+        return False
+    if "min_level" in p and not rs.level_at_least(level, p["min_level"]):
+        return False
+    if p.get("levels") and level not in p["levels"]:
+        return False
+    if p.get("carriers") and (carrier is None or carrier.id not in p["carriers"]):
+        return False
+    if p.get("classes"):
+        cls = carrier.carrier_class if carrier is not None else None
+        ancestry = []
+        while cls is not None and cls not in ancestry:
+            ancestry.append(cls)
+            cls = rs.carrier_classes[cls].params.get("parent")
+        if not set(ancestry) & set(p["classes"]):
+            return False
+    return not p.get("kinds") or bool(set(rs.kind_chain(kind)) & set(p["kinds"]))
+
+
+def _chosen(
+    event: Event, rule_id: str, low: Decimal | None, high: Decimal | None
+) -> tuple[Decimal, Labels, Labels]:
+    """An assessor's chosen value inside a rule's range (open on a side without a bound):
+    the value, its label with the range, and the note of who chose it and why."""
+    shown = f"{low if low is not None else ''}～{high if high is not None else ''}"
+    shown_en = f"{low if low is not None else ''}…{high if high is not None else ''}"
+    if event.points is None:
+        raise _fail(
+            event,
+            "points",
+            f"条款 {rule_id} 须填写评定分值（{shown}）",
+            f"clause {rule_id} needs a chosen value ({shown_en})",
+        )
+    if (low is not None and event.points < low) or (high is not None and event.points > high):
+        raise _fail(
+            event,
+            "points",
+            f"评定分值 {event.points} 不在范围 {shown} 内",
+            f"chosen value {event.points} is outside {shown_en}",
+        )
+    who = event.assessor or "?"
+    why = event.reason or ""
+    return (
+        event.points,
+        (f"评定分（范围 {shown}）", f"chosen value (range {shown_en})"),
+        (f"评定人 {who}：{why}", f"assessed by {who}: {why}"),
+    )
 
 
 # Events worth one fixed value from the rule set: event type → (section of the rule
@@ -268,32 +359,18 @@ def _ranged_calc(rs: RuleSet, event: Event, section: str) -> Calc:
         raise _fail(event, "rule", f"未知条款 {event.rule!r}", f"unknown clause {event.rule!r}")
     params = rule.params
     clause = f"{section}.{rule.id}"
-    if "min" not in params:
+    if "min" not in params and "max" not in params:
         return _fixed_calc(rs, clause, rule.label, Decimal(str(params["points"])))
-    low, high = Decimal(str(params["min"])), Decimal(str(params["max"]))
-    if event.points is None:
-        raise _fail(
-            event,
-            "points",
-            f"条款 {rule.id} 须填写评定分值（{low}～{high}）",
-            f"clause {rule.id} needs a chosen value ({low}…{high})",
-        )
-    if not low <= event.points <= high:
-        raise _fail(
-            event,
-            "points",
-            f"评定分值 {event.points} 不在范围 {low}～{high} 内",
-            f"chosen value {event.points} is outside {low}…{high}",
-        )
-    who = event.assessor or "?"
-    why = event.reason or ""
+    low = Decimal(str(params["min"])) if "min" in params else None
+    high = Decimal(str(params["max"])) if "max" in params else None
+    base, base_label, note = _chosen(event, rule.id, low, high)
     return Calc(
         clause=clause,
         label=rule.label,
-        base=event.points,
-        base_label=(f"评定分（范围 {low}～{high}）", f"chosen value (range {low}…{high})"),
+        base=base,
+        base_label=base_label,
         version=rs.version,
-        note=(f"评定人 {who}：{why}", f"assessed by {who}: {why}"),
+        note=note,
     )
 
 
@@ -304,28 +381,42 @@ def _value(rs: RuleSet, event: Event, kind: str | None, route: str | None) -> Ca
         if kind is None:
             raise _fail(event, "item_id", "采用/发表须对应稿件", f"a {t} needs an item")
         return _outcome_calc(rs, event, kind, event.route or route)
-    if t == "report":
-        if rs.report_points is None and not rs.report_kinds:
-            # reports still count for quotas and adoption rates
-            return _fixed_calc(rs, "report", ("上报（不计分）", "report (no points)"), ZERO)
-        if kind is not None and kind in rs.report_kinds:
-            return _fixed_calc(rs, "report", ("上报", "report"), rs.report_kinds[kind])
-        return _fixed_calc(rs, "report", ("上报", "report"), rs.report_points or ZERO)
+    if t == "report" or t == "submission":
+        return _report_calc(rs, event, kind)
     if t == "endorsement":
         level = event.leader_level
-        if level is None or level not in rs.levels:
+        by_carrier = rs.endorsement_by_carrier.get(level or "", {})
+        factors: tuple[tuple[str, str, Decimal], ...] = ()
+        if level is None and rs.endorsement_value is not None:
+            # the value does not depend on the leader's level
+            base = rs.endorsement_value
+            base_label = ("领导批示", "leader's endorsement")
+            clause = "endorsement.value"
+        elif level is None or level not in rs.levels:
             raise _fail(
                 event, "leader_level", f"未知领导级别 {level!r}", f"unknown leader level {level!r}"
             )
-        lz, le = rs.levels[level]
-        main = event.leader_rank == "main" and level in rs.endorsement_main
-        base = (rs.endorsement_main if main else rs.endorsement_points).get(level, ZERO)
-        base_label = (
-            (f"{lz}主要领导", f"{le} principal leader") if main else (f"{lz}领导", f"{le} leader")
-        )
-        factors: tuple[tuple[str, str, Decimal], ...] = ()
+        elif event.carrier and event.carrier in by_carrier:
+            # a leader level × carrier table
+            lz, le = rs.levels[level]
+            cz, ce = rs.carriers[event.carrier].label
+            base = by_carrier[event.carrier]
+            base_label = (f"{lz}领导批示{cz}所载稿件", f"{le} leader, item in {ce}")
+            clause = f"endorsement.level.{level}"
+        else:
+            lz, le = rs.levels[level]
+            main = event.leader_rank == "main" and level in rs.endorsement_main
+            if main or level in rs.endorsement_points or rs.endorsement_value is None:
+                base = (rs.endorsement_main if main else rs.endorsement_points).get(level, ZERO)
+            else:
+                base = rs.endorsement_value
+            base_label = (
+                (f"{lz}主要领导", f"{le} principal leader")
+                if main
+                else (f"{lz}领导", f"{le} leader")
+            )
+            clause = f"endorsement.level.{level}"
         bonus = rs.endorsement_carrier_bonus.get(event.carrier or "")
-        clause = f"endorsement.level.{level}"
         if bonus is not None:
             carrier_label = rs.carriers[event.carrier or ""].label
             base = base + bonus
@@ -370,6 +461,48 @@ def _value(rs: RuleSet, event: Event, kind: str | None, route: str | None) -> Ca
     raise _fail(event, "type", f"未知事件类型 {t!r}", f"unknown event type {t!r}")
 
 
+def _late_calc(rs: RuleSet, event: Event) -> Calc | None:
+    """The deduction for a report delivered after it was due (迟报), if the rule set has one."""
+    if event.due is None or event.date <= event.due:
+        return None
+    late = rs.report_late if event.type == "report" else rs.submission_late
+    if event.type not in ("report", "submission") or late is None:
+        return None
+    days = (event.date - event.due).days
+    return _fixed_calc(
+        rs,
+        f"{event.type}.late",
+        ("迟报", "late report"),
+        late,
+        (f"应于 {event.due} 报送，迟 {days} 天", f"due {event.due}, {days} days late"),
+    )
+
+
+def _report_calc(rs: RuleSet, event: Event, kind: str | None) -> Calc:
+    """上报 (upward; by the destination's level if the rule set says so) or 报送 (to the
+    own office)."""
+    if event.type == "submission":
+        points, kinds, levels = rs.submission_points, rs.submission_kinds, {}
+        label: Labels = ("报送", "submission")
+    else:
+        points, kinds, levels = rs.report_points, rs.report_kinds, rs.report_levels
+        label = ("上报", "report")
+    clause = event.type
+    if points is None and not kinds and not levels:
+        # reports still count for quotas and adoption rates
+        return _fixed_calc(rs, clause, (f"{label[0]}（不计分）", f"{label[1]} (no points)"), ZERO)
+    carrier = rs.carriers.get(event.carrier or "")
+    destination = (carrier.level or None) if carrier is not None else event.level
+    if destination in levels:
+        lz, le = rs.levels[destination or ""]
+        return _fixed_calc(
+            rs, clause, label, levels[destination or ""], (f"报{lz}", f"to {le} level")
+        )
+    if kind is not None and kind in kinds:
+        return _fixed_calc(rs, clause, label, kinds[kind])
+    return _fixed_calc(rs, clause, label, points or ZERO)
+
+
 def _with_factor(
     rs: RuleSet, calc: Calc, factor: tuple[str, str, Decimal], setting: str | None
 ) -> Calc:
@@ -399,48 +532,21 @@ def _with_factor(
 # ------------------------------------------------------------------ item stage
 
 
-def _apply_item_settings(rs: RuleSet, valued: list[tuple[Event, Calc]]) -> list[tuple[Event, Calc]]:
-    """Several adoptions / endorsements, report vs adoption, nullification, lateness."""
+def _apply_item_settings(
+    rs: RuleSet, valued: list[tuple[Event, Calc]], commissioned: bool = False
+) -> list[tuple[Event, Calc]]:
+    """Several adoptions / publications / endorsements, report vs adoption, commissioned
+    items, nullification."""
     s = rs.settings
-    adoptions = [i for i, (e, c) in enumerate(valued) if e.type == "adoption" and c.gross > 0]
     drop: dict[int, tuple[str, str, Decimal, str]] = {}
-    mode = s["multi_adoption"]
-    if len(adoptions) > 1 and mode != "sum":
-        ranked = sorted(
-            adoptions, key=lambda i: (-valued[i][1].gross, valued[i][0].date, valued[i][0].id)
-        )
-        keep: list[int] = []
-        if mode == "highest":
-            keep = ranked[:1]
-            why = ("同一稿件仅计最高", "highest adoption only")
-        elif mode == "top_levels":
-            seen: list[str] = []
-            for i in ranked:
-                carrier_id = valued[i][0].carrier
-                level = rs.carriers[carrier_id].level if carrier_id else valued[i][0].level
-                if level not in seen and len(seen) < s["multi_adoption_top_n"]:
-                    seen.append(level or "")
-                    keep.append(i)
-            why = (
-                f"仅计最高的 {s['multi_adoption_top_n']} 个不同级别",
-                f"only the top {s['multi_adoption_top_n']} distinct levels",
-            )
-        else:
-            classes: set[str] = set()
-            for i in ranked:
-                carrier = valued[i][0].carrier
-                cls = (
-                    (rs.carriers[carrier].carrier_class or carrier)
-                    if carrier
-                    else valued[i][0].level
-                )
-                if cls not in classes:
-                    classes.add(cls or "")
-                    keep.append(i)
-            why = ("每类载体只计一次", "once per carrier class")
-        for i in adoptions:
-            if i not in keep:
-                drop[i] = (why[0], why[1], ZERO, "multi_adoption")
+    for etype, setting in (("adoption", "multi_adoption"), ("publication", "multi_publication")):
+        outcomes = [i for i, (e, c) in enumerate(valued) if e.type == etype and c.gross > 0]
+        mode = s[setting]
+        if len(outcomes) > 1 and mode != "sum":
+            top_n = s[f"{setting}_top_n"]
+            for i, why in _dropped_outcomes(rs, valued, outcomes, etype, mode, top_n):
+                drop[i] = (why[0], why[1], ZERO, setting)
+    adoptions = [i for i, (e, c) in enumerate(valued) if e.type == "adoption" and c.gross > 0]
     adopted = any(i not in drop for i in adoptions)
     endorsements = [i for i, (e, c) in enumerate(valued) if e.type == "endorsement" and c.gross > 0]
     if endorsements and s["endorsement_mode"] == "bonus" and not adopted:
@@ -472,9 +578,48 @@ def _apply_item_settings(rs: RuleSet, valued: list[tuple[Event, Calc]]) -> list[
                     ZERO,
                     "report_and_adoption",
                 )
+    extra: list[tuple[Event, Calc]] = []
+    adopted_value = rs.commission.get("adopted")
+    counted = [i for i in adoptions if i not in drop]
+    if commissioned and adopted_value is not None and counted:
+        # 约稿 adopted: its own value, besides the carrier's or instead of it
+        first = counted[0]
+        if s["commission_adoption"] == "besides":
+            extra.append(
+                (
+                    valued[first][0],
+                    _fixed_calc(
+                        rs,
+                        "commission.adopted",
+                        ("约稿采用", "commissioned item adopted"),
+                        adopted_value,
+                        settings=("commission_adoption",),
+                    ),
+                )
+            )
+        else:
+            e, c = valued[first]
+            valued[first] = (
+                e,
+                _fixed_calc(
+                    rs,
+                    c.clause,
+                    c.label,
+                    adopted_value,
+                    ("约稿按约稿分值计", "commissioned: the commission's value"),
+                    settings=("commission_adoption",),
+                ),
+            )
+            for i in counted[1:]:
+                drop[i] = (
+                    "约稿只计一次约稿分值",
+                    "commissioned: counted once",
+                    ZERO,
+                    "commission_adoption",
+                )
     nullified = any(e.type == "item_nullification" for e, _c in valued)
     out: list[tuple[Event, Calc]] = []
-    for i, (e, c) in enumerate(valued):
+    for i, (e, c) in enumerate([*valued, *extra]):
         if i in drop:
             zh, en, f, setting = drop[i]
             c = _with_factor(rs, c, (zh, en, f), setting)
@@ -482,6 +627,43 @@ def _apply_item_settings(rs: RuleSet, valued: list[tuple[Event, Calc]]) -> list[
             c = _with_factor(rs, c, ("稿件作废", "item nullified", ZERO), None)
         out.append((e, c))
     return out
+
+
+def _dropped_outcomes(
+    rs: RuleSet,
+    valued: list[tuple[Event, Calc]],
+    outcomes: list[int],
+    etype: str,
+    mode: str,
+    top_n: int,
+) -> list[tuple[int, Labels]]:
+    """The adoptions (or publications) of one item that ``mode`` does not count."""
+    ranked = sorted(
+        outcomes, key=lambda i: (-valued[i][1].gross, valued[i][0].date, valued[i][0].id)
+    )
+    keep: list[int] = []
+    if mode == "highest":
+        keep = ranked[:1]
+        why = ("同一稿件仅计最高", f"highest {etype} only")
+    elif mode == "top_levels":
+        seen: list[str] = []
+        for i in ranked:
+            carrier_id = valued[i][0].carrier
+            level = rs.carriers[carrier_id].level if carrier_id else valued[i][0].level
+            if (level or "") not in seen and len(seen) < top_n:
+                seen.append(level or "")
+                keep.append(i)
+        why = (f"仅计最高的 {top_n} 个不同级别", f"only the top {top_n} distinct levels")
+    else:
+        classes: set[str] = set()
+        for i in ranked:
+            carrier = valued[i][0].carrier
+            cls = (rs.carriers[carrier].carrier_class or carrier) if carrier else valued[i][0].level
+            if (cls or "") not in classes:
+                classes.add(cls or "")
+                keep.append(i)
+        why = ("每类载体只计一次", "once per carrier class")
+    return [(i, why) for i in outcomes if i not in keep]
 
 
 def _unit_split(
@@ -558,12 +740,17 @@ _EVENT_KEY = attrgetter(
     "rule",
     "points",
     "revoked",
+    "due",
 )
 _ORDER_KEY = attrgetter("date", "id")
 # fields of an item-stage record (one per counted event of an item; see _ItemStage)
 _R_ITEM, _R_EVENT, _R_CALC, _R_DATE, _R_TALLY, _R_GRANULE, _R_UNITS, _R_PERSONS = range(8)
-# (item, event, calc, date, tally, granule, unit recipients, person recipients)
-Record = tuple[str, str, Calc, datetime.date, int, datetime.date, int, int]
+# (item, event, calc number, date, tally, granule, unit recipients, person recipients,
+# the item's points before this record: shares round once per item, see ``_ItemStage``).
+# The calc is kept by its number in ``_ItemStage.calcs``: a record then holds no object
+# the garbage collector tracks, so the collector drops it from its lists and full
+# collections do not walk a million records again and again.
+Record = tuple[str, str, int, datetime.date, int, datetime.date, int, int, Decimal]
 Recipients = tuple[
     tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[tuple[int, int] | None, ...]
 ]
@@ -583,7 +770,14 @@ def _fast_value(
         hit: Hit = (None, 0, 0, ZERO, "", False, t)
     else:
         calc = _value(rs, e, kind, route)
-        hit = _hit(calc, t, plain=t in _PLAIN_TYPES and calc is not None and calc.note is None)
+        plain = (
+            t in _PLAIN_TYPES
+            and calc is not None
+            and calc.note is None
+            and not calc.each_unit
+            and e.due is None
+        )
+        hit = _hit(calc, t, plain=plain)
     if hit[0] is None or hit[0].note is None:  # a note belongs to one event
         fast[key] = hit
     return hit
@@ -611,16 +805,20 @@ def _hit(calc: Calc | None, t: str, plain: bool = True) -> Hit:
 # *plain* event (report, adoption, publication without a note) needs no item-level
 # setting unless the rule set's adoption settings are active.
 Hit = tuple[Calc | None, int, int, Decimal, str, bool, str]
-_PLAIN_TYPES = frozenset(("report", "adoption", "publication"))
-_TALLY_BITS = {"report": 1, "adoption": 2, "publication": 4, "endorsement": 8}
+_PLAIN_TYPES = frozenset(("report", "submission", "adoption", "publication"))
+_TALLY_BITS = {"report": 1, "adoption": 2, "publication": 4, "endorsement": 8, "submission": 16}
 _MISS: Hit = (None, 0, 0, ZERO, "", False, "")
 _IS_PLAIN = itemgetter(5)
 _SHARE_KEY = attrgetter("id", "weight", "unit")
 
 
-def _adoption_settings_apply(hits: list[Hit], multi_active: bool, item_active: bool) -> bool:
+def _adoption_settings_apply(
+    hits: list[Hit], multi_active: bool, item_active: bool, multi_publication: bool
+) -> bool:
     adoptions = sum(1 for hit in hits if hit[6] == "adoption")
-    return bool(adoptions and item_active or adoptions > 1 and multi_active)
+    if adoptions and item_active or adoptions > 1 and multi_active:
+        return True
+    return multi_publication and sum(1 for hit in hits if hit[6] == "publication") > 1
 
 
 class _ItemStage:
@@ -640,6 +838,8 @@ class _ItemStage:
         self.rs = rs
         self.daily = daily
         self.records: list[Record] = []
+        self.calcs: list[Calc] = []
+        self._calc_ids: dict[int, int] = {}  # id(calc) -> its number (calcs keeps it alive)
         # recipients: (ids, person units or (), weights, shares); index 0 is nobody
         self.recipients: list[Recipients] = [((), (), (), ())]
         self._recipient_ids: dict[object, int] = {}
@@ -658,6 +858,24 @@ class _ItemStage:
 
         self.parts = parts
 
+        def shares(before: Decimal, gross: Decimal, weights: tuple[int, ...]) -> list[Decimal]:
+            # rounding once per item: this record's parts are the item's running total
+            # split after it minus the running total split before it, so a recipient's
+            # parts of an item add up to its share of the item's total, however many
+            # events the item had (largest remainder over the item's total)
+            if not before:
+                return parts(gross, weights)
+            key = ("cum", before, gross, weights)
+            found: list[Decimal] | None = cache.get(key)
+            if found is None:
+                after = parts(before + gross, weights)
+                found = cache[key] = [
+                    a - b for a, b in zip(after, parts(before, weights), strict=True)
+                ]
+            return found
+
+        self.shares = shares
+
     def _recipients(self, key: object, value: Recipients) -> int:
         index = self._recipient_ids.get(key)
         if index is None:
@@ -675,6 +893,7 @@ class _ItemStage:
         valued: list[tuple[Event, Calc]] = []
         deductions = False
         due: datetime.date | None = None
+        commissioned = False
         for e, hit in zip(events, hits, strict=True):
             if e.revoked:
                 continue
@@ -688,9 +907,14 @@ class _ItemStage:
                 deductions = True
             if calc is not None:
                 valued.append((e, calc))
+                late = _late_calc(rs, e)
+                if late is not None:
+                    valued.append((e, late))
             elif t == "item_nullification":
                 valued.append((e, self.null_calc))
-        valued = _apply_item_settings(rs, valued)
+            if t == "commission_delivered":
+                commissioned = True
+        valued = _apply_item_settings(rs, valued, commissioned or due is not None)
         late_value = rs.commission.get("late")
         if due is not None and late_value is not None:
             for e, _c in list(valued):
@@ -713,19 +937,24 @@ class _ItemStage:
         person_sums = buckets.persons
         persons_get = person_sums.get
         person_unit = buckets.person_unit
-        parts = self.parts
         recipient_list = self.recipients
         deductions = False
         first = len(self.records)
         cache = rs.cache
         person_mode = rs.settings["person_split"]
+        per_item = rs.per_item_shares
+        shares = self.shares
         # adoption settings that look at all of an item's adoptions at once
         multi_active = rs.multi_adoption_active
+        multi_publication = rs.multi_publication_active
         item_active = rs.item_settings_active
         daily = self.daily
         granule = self.granule
         granule_get = granule.get
         append = self.records.append
+        calcs = self.calcs
+        calc_ids = self._calc_ids
+        calc_ids_get = calc_ids.get
         recipient_ids = self._recipient_ids
         recipients = self._recipients
         event_key = _EVENT_KEY
@@ -745,8 +974,8 @@ class _ItemStage:
                 events = sorted(events, key=order_key)
             hits = list(map(fast.get, map(event_key, events), miss))
             if all(map(is_plain, hits)) and not (
-                (multi_active or item_active)
-                and _adoption_settings_apply(hits, multi_active, item_active)
+                (multi_active or item_active or multi_publication)
+                and _adoption_settings_apply(hits, multi_active, item_active, multi_publication)
             ):
                 pass
             else:
@@ -795,6 +1024,7 @@ class _ItemStage:
             if simple:
                 uid = unit_ids[0]
                 pid = person_ids[0]
+            running = ZERO  # the item's points so far (shares round once per item)
             for e, (calc, tbit, adopt, gross, fold, _p, _t) in zip(events, hits, strict=True):
                 tally = 0
                 if tbit & ~tallied:
@@ -804,7 +1034,25 @@ class _ItemStage:
                 g = granule_get(date)
                 if g is None:
                     g = granule[date] = date if daily else date.replace(day=1)
-                append((item_id, e.id, calc, date, tally, g, us, ps))
+                cn = calc_ids_get(id(calc))
+                if cn is None:
+                    cn = calc_ids[id(calc)] = len(calcs)
+                    calcs.append(calc)
+                if simple:
+                    append((item_id, e.id, cn, date, tally, g, us, ps, ZERO))
+                else:
+                    rus = us
+                    before = ZERO
+                    if calc.each_unit and unit_wt:
+                        # 综合采用: the whole value to each contributing unit
+                        each_key = ("each", us)
+                        rus = recipient_ids.get(each_key) or recipients(
+                            each_key, (unit_ids, (), (), (None,) * len(unit_ids))
+                        )
+                    elif per_item:
+                        before = running
+                        running += gross
+                    append((item_id, e.id, cn, date, tally, g, rus, ps, before))
                 # the sums of the lines this record stands for (see _Buckets.add_all)
                 if simple:
                     key = (uid, g, fold)
@@ -825,11 +1073,23 @@ class _ItemStage:
                         entry[0] += gross
                         entry[1] += tally & adopt
                     continue
-                values = parts(gross, unit_wt) if unit_wt else (gross,) * len(unit_ids)
+                if rus is not us:
+                    values = [gross] * len(unit_ids)
+                elif unit_wt:
+                    values = shares(before, gross, unit_wt)
+                else:
+                    values = [gross] * len(unit_ids)
                 for uid, pts in zip(unit_ids, values, strict=True):
-                    # a share of nothing (weight 0) is summed with the zero lines, as
+                    # a share of nothing (weight 0), or one whose sign differs from the
+                    # event's (rounding once per item), is summed by its own sign, as
                     # _Buckets.add_all does: both paths give the same sums
-                    key = (uid, g, fold if pts or not gross else fold_key(calc.clause, pts))
+                    key = (
+                        uid,
+                        g,
+                        fold
+                        if (pts > 0) == (gross > 0) and (pts < 0) == (gross < 0)
+                        else fold_key(calc.clause, pts),
+                    )
                     entry = data_get(key)
                     if entry is None:
                         data[key] = [calc, pts, tally, 1]
@@ -837,7 +1097,9 @@ class _ItemStage:
                         entry[1] += pts
                         entry[2] += tally
                         entry[3] += 1
-                values = parts(gross, person_wt) if person_wt else (gross,) * len(person_ids)
+                values = (
+                    shares(before, gross, person_wt) if person_wt else [gross] * len(person_ids)
+                )
                 for pid, puid, pts in zip(person_ids, person_units, values, strict=True):
                     pk = (pid, g)
                     entry = persons_get(pk)
@@ -852,8 +1114,8 @@ class _ItemStage:
         if escalating and deductions:
             lines = buckets.escalating_lines
             for record in self.records[first:]:
-                if record[2].clause in escalating:
-                    lines.extend(line for line in self.lines((record,)) if line.person is None)
+                if calcs[record[2]].clause in escalating:
+                    lines.extend(self.lines((record,)))
 
     def count(self) -> int:
         """The number of score lines the records stand for."""
@@ -865,14 +1127,16 @@ class _ItemStage:
         """The score lines, built from the records (per record: unit lines, then person
         lines, exactly as they were always ordered)."""
         recipients = self.recipients
-        parts = self.parts
-        for item_id, event_id, calc, date, tally, _g, us, ps in (
+        split = self.shares
+        calcs = self.calcs
+        for item_id, event_id, cn, date, tally, _g, us, ps, before in (
             self.records if records is None else records
         ):
+            calc = calcs[cn]
             gross = calc.gross
             ids, _pu, weights, shares = recipients[us]
             if weights:
-                for uid, share, pts in zip(ids, shares, parts(gross, weights), strict=True):
+                for uid, share, pts in zip(ids, shares, split(before, gross, weights), strict=True):
                     yield _new(
                         ScoreLine, (uid, None, item_id, event_id, calc, share, pts, date, tally)
                     )
@@ -884,7 +1148,7 @@ class _ItemStage:
             ids, punits, weights, shares = recipients[ps]
             if weights:
                 for pid, puid, share, pts in zip(
-                    ids, punits, shares, parts(gross, weights), strict=True
+                    ids, punits, shares, split(before, gross, weights), strict=True
                 ):
                     yield _new(
                         ScoreLine, (puid, pid, item_id, event_id, calc, share, pts, date, tally)
@@ -1007,6 +1271,8 @@ class _Buckets:
                 else:
                     pentry[0] += line.points
                     pentry[1] += adopted
+                if escalating and calc.clause in escalating:
+                    self.escalating_lines.append(line)
                 continue
             if escalating and calc.clause in escalating:
                 self.escalating_lines.append(line)
@@ -1104,9 +1370,10 @@ def _period_stage(
         out.append(line)
         buckets.add(line)
         if e.person is not None:
-            out.append(
-                _new(ScoreLine, (e.unit, e.person, None, e.id, calc, None, calc.gross, e.date, 0))
-            )
+            # a deduction or adjustment that names a person counts in the person's total
+            person_line = ScoreLine(e.unit, e.person, None, e.id, calc, None, calc.gross, e.date, 0)
+            out.append(person_line)
+            buckets.add(person_line)
 
     def emit(unit: str, date: datetime.date, calc: Calc, points: Decimal) -> None:
         line = ScoreLine(unit, None, None, None, calc, None, points, date, 0)
@@ -1120,14 +1387,19 @@ def _period_stage(
     if escalating:
         seen: dict[tuple[str, str, str], int] = defaultdict(int)
         candidates = [line for line in buckets.escalating_lines if line.event is not None]
-        counted: set[tuple[str, str | None]] = set()
-        for line in sorted(candidates, key=lambda ln: (ln.date, ln.event or "", ln.unit)):
-            if (line.unit, line.event) in counted:
-                continue
-            counted.add((line.unit, line.event))
+        counted: set[tuple[str, str | None, str | None]] = set()
+        for line in sorted(
+            candidates, key=lambda ln: (ln.date, ln.event or "", ln.unit, ln.person or "")
+        ):
             rule = escalating[line.calc.clause]
+            if line.person is not None and not rule.params.get("escalation_persons"):
+                continue
+            who = line.unit if line.person is None else line.person
+            if (who, line.person, line.event) in counted:
+                continue
+            counted.add((who, line.person, line.event))
             pkind = rule.params.get("escalation_period", "year")
-            nkey = (line.unit, rule.id, period_key(line.date, pkind))
+            nkey = (f"{who}\0{line.person is None}", rule.id, period_key(line.date, pkind))
             seen[nkey] += 1
             steps = [Decimal(str(v)) for v in rule.params["escalation"]]
             factor = steps[min(seen[nkey], len(steps)) - 1]
@@ -1140,7 +1412,26 @@ def _period_stage(
                     (f"第 {seen[nkey]} 次", f"occurrence {seen[nkey]}"),
                     (("倍数 − 1", "factor − 1", factor - ONE),),
                 )
-                emit(line.unit, line.date, extra, extra.gross)
+                if line.person is None:
+                    emit(line.unit, line.date, extra, extra.gross)
+                else:
+                    # the person's own n-th deduction, in the person's total
+                    person_line = _new(
+                        ScoreLine,
+                        (
+                            line.unit,
+                            line.person,
+                            None,
+                            None,
+                            extra,
+                            None,
+                            extra.gross,
+                            line.date,
+                            0,
+                        ),
+                    )
+                    out.append(person_line)
+                    buckets.add(person_line)
 
     units = [u.id for u in period_data.units] or sorted({u for u, _d, _f in buckets.data})
     null_kind = rs.nullification.get("period", "month")
@@ -1181,25 +1472,88 @@ def _period_stage(
             day += datetime.timedelta(days=1)
         return [(unit, key, last) for unit in units for key, last in keys.items()]
 
+    # Vetoes are decided here, from the events counted so far (the period rules below
+    # add no lines they count), so that the quotas know which periods are voided.
+    vetoed: dict[tuple[str, str], list[tuple[str, str, datetime.date, int]]] = defaultdict(list)
+    for veto in rs.vetoes.values():
+        kind = veto.params.get("period", "year")
+        clause_for = {
+            "commission_missed": "commission.missed",
+            "deduction": "deduction",
+            "item_nullification": "nullification.item",
+            "period_nullification": "nullification.period",
+        }.get(veto.params["event"], veto.params["event"])
+        counted_lines = buckets.line_counts(kind, clause_for)
+        for unit, key, last in periods_for(kind):
+            count = counted_lines.get((unit, key), 0)
+            if count >= veto.params["count"]:
+                vetoed[(unit, kind)].append((veto.id, key, last, count))
+    counts_voided = rs.setting("voided_period_counts_as_shortfall")
+
+    def void_of(unit: str, kind: str, key: str, last: datetime.date) -> bool:
+        """Whether a period of ``kind`` lies in a period voided by nullification or veto."""
+        if _voided(voided, unit, key, kind, null_kind):
+            return True
+        return any(
+            period_key(last, vkind) == vkey
+            for (vunit, vkind), hits in vetoed.items()
+            if vunit == unit
+            for _id, vkey, _last, _count in hits
+        )
+
+    met: set[tuple[str, str, str]] = set()
     for quota in rs.quotas.values():
         p = quota.params
         grouped = buckets.by_period(p["period"])
-        counts_voided = rs.setting("voided_period_counts_as_shortfall")
         for unit, key, last in periods_for(p["period"]):
             required = period_data.quotas.get((unit, quota.id), Decimal(str(p["required"])))
-            if not counts_voided and _voided(voided, unit, key, p["period"], null_kind):
+            void = (voided or vetoed) and void_of(unit, p["period"], key, last)
+            if void and not counts_voided:
                 continue
             entries = grouped.get((unit, key), ())
-            if p["counts"] == "points":
-                actual = sum(
-                    (pt for c, pt, _t, _n in entries if not c.clause.startswith("quota.")), ZERO
-                )
+            if void:
+                actual = ZERO  # the voided period is measured from its 0
+            elif p["counts"] == "points":
+                if rs.setting("shortfall_basis") == "adoption_points":
+                    actual = sum(
+                        (pt for c, pt, _t, _n in entries if c.category == "adoption"), ZERO
+                    )
+                else:
+                    actual = sum(
+                        (pt for c, pt, _t, _n in entries if not c.clause.startswith("quota.")),
+                        ZERO,
+                    )
             else:
                 actual = Decimal(sum(t for c, _pt, t, _n in entries if c.category == p["counts"]))
             shortfall = required - actual
+            settings_used = tuple(
+                name
+                for name, used in (
+                    ("voided_period_counts_as_shortfall", bool(voided or vetoed)),
+                    ("shortfall_basis", p["counts"] == "points"),
+                )
+                if used
+            )
             if shortfall <= 0:
+                met.add((unit, quota.id, key))
+                if "met" in p:
+                    calc = _fixed_calc(
+                        rs,
+                        f"quota.{quota.id}.met",
+                        (f"{quota.label[0]}（完成）", f"{quota.label[1]} (met)"),
+                        Decimal(str(p["met"])),
+                        (
+                            f"{key} 要求 {required}，完成 {actual}",
+                            f"{key}: required {required}, done {actual}",
+                        ),
+                        (),
+                        settings_used,
+                    )
+                    emit(unit, last, calc, calc.gross)
                 continue
-            basis = p["basis"]
+            basis = p.get("basis")
+            if basis is None:
+                continue
             if basis == "per_piece":
                 value = Decimal(str(p["per_piece"]))
                 factors: tuple[tuple[str, str, Decimal], ...] = (("缺额", "shortfall", shortfall),)
@@ -1219,7 +1573,7 @@ def _period_stage(
                     f"{key}: required {required}, done {actual}",
                 ),
                 factors,
-                ("voided_period_counts_as_shortfall",) if voided else (),
+                settings_used,
             )
             emit(unit, last, calc, calc.gross)
 
@@ -1297,15 +1651,26 @@ def _period_stage(
         floor = Decimal(str(p.get("floor", 0)))
         cap_add = Decimal(str(p["cap_additions"])) if "cap_additions" in p else None
         floor_on = rs.setting("floor_applies_to")
+        needs = p.get("requires_quota")
         for unit, key, last in periods_for(p["period"]):
             entries = grouped.get((unit, key), ())
             additions = sum((pt for _c, pt, _t, _n in entries if pt > 0), ZERO)
             deductions = -sum((pt for _c, pt, _t, _n in entries if pt < 0), ZERO)
+            paid = needs is None or (unit, needs, key) in met
             emit(
                 unit,
                 last,
-                _fixed_calc(rs, "base", ("基础分", "period base"), base, (key, key)),
-                base,
+                _fixed_calc(rs, "base", ("基础分", "period base"), base, (key, key))
+                if paid
+                else _fixed_calc(
+                    rs,
+                    "base",
+                    ("基础分", "period base"),
+                    base,
+                    (key, key),
+                    (("任务未完成，不计基础分", "task not met, no base", ZERO),),
+                ),
+                base if paid else ZERO,
             )
             if cap_add is not None and additions > cap_add:
                 calc = _fixed_calc(
@@ -1320,6 +1685,8 @@ def _period_stage(
                 )
                 emit(unit, last, calc, calc.gross)
                 additions = cap_add
+            if not paid:
+                continue  # no base to use up: deductions count in full
             if floor_on == "base":
                 excess = deductions - (base - floor)
             else:
@@ -1337,33 +1704,41 @@ def _period_stage(
                 emit(unit, last, calc, excess)
 
     for veto in rs.vetoes.values():
-        p = veto.params
-        kind = p.get("period", "year")
+        kind = veto.params.get("period", "year")
         grouped = buckets.by_period(kind)
-        clause_for = {
-            "commission_missed": "commission.missed",
-            "deduction": "deduction",
-            "item_nullification": "nullification.item",
-            "period_nullification": "nullification.period",
-        }.get(p["event"], p["event"])
-        counted_lines = buckets.line_counts(kind, clause_for)
         for unit, key, last in periods_for(kind):
+            count = next(
+                (
+                    n
+                    for vid, vkey, _l, n in vetoed.get((unit, kind), ())
+                    if vid == veto.id and vkey == key
+                ),
+                0,
+            )
+            if not count:
+                continue
             entries = grouped.get((unit, key), ())
-            count = counted_lines.get((unit, key), 0)
-            if count >= p["count"]:
-                total = sum((pt for _c, pt, _t, _n in entries), ZERO)
-                if total:  # the period scores exactly 0, as the regulations word it
-                    calc = _fixed_calc(
-                        rs,
-                        f"veto.{veto.id}",
-                        veto.label,
-                        -total,
-                        (
-                            f"{key} 共 {count} 次，得分归零",
-                            f"{key}: {count} times, score set to zero",
-                        ),
-                    )
-                    emit(unit, last, calc, -total)
+            # the period scores exactly 0, as the regulations word it; with
+            # voided_period_counts_as_shortfall its task shortfall, measured from that
+            # 0, is charged on top
+            total = sum(
+                (pt for c, pt, _t, _n in entries if not (counts_voided and c.category == "quota")),
+                ZERO,
+            )
+            if total:
+                calc = _fixed_calc(
+                    rs,
+                    f"veto.{veto.id}",
+                    veto.label,
+                    -total,
+                    (
+                        f"{key} 共 {count} 次，得分归零",
+                        f"{key}: {count} times, score set to zero",
+                    ),
+                    (),
+                    ("voided_period_counts_as_shortfall",) if counts_voided else (),
+                )
+                emit(unit, last, calc, -total)
     return out
 
 
