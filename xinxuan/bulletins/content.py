@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from xinxuan.appraisal.models import Appraisal, Award, PlaqueAward
 from xinxuan.organisation.models import Unit, UnitTarget
 from xinxuan.outcomes.figures import Headline, headline_figures
+from xinxuan.scoring import ledger
 from xinxuan.scoring.models import RuleSet, ScoreLine
 
 from .models import PeriodKind
@@ -78,6 +79,13 @@ class BulletinData:
 
 
 def period_standings(ruleset: RuleSet, start, end, *, year: bool) -> list[StandingRow]:
+    """The units' points in the period: the stored standings for the rule set's whole
+    period, the sums of its score lines dated in a month or quarter."""
+    if (start, end) == (ruleset.effective_from, ruleset.effective_to):
+        return [
+            StandingRow(r.rank, r.unit, r.points, r.target, r.completion if year else None)
+            for r in ledger.standings(ruleset)
+        ]
     units = list(Unit.objects.filter(parent_id=ruleset.unit_id, is_active=True))
     sums = dict(
         ScoreLine.objects.filter(

@@ -37,6 +37,11 @@ def fmt(value: Decimal | None, places: int = 1) -> str:
     return "—" if value is None else f"{value:.{places}f}"
 
 
+def text_width(text: str) -> Decimal:
+    """Width in full characters: Latin letters and digits take half a character."""
+    return sum((Decimal("0.5") if ord(c) < 0x2E80 else Decimal(1) for c in text), Decimal(0))
+
+
 def chinese_date(day) -> str:
     return _("%(year)s-%(month)s-%(day)s") % {"year": day.year, "month": day.month, "day": day.day}
 
@@ -141,7 +146,7 @@ def bulletin_docx(bulletin: Bulletin, data: BulletinData) -> bytes:
             text += _(", %(completion)s%% of its target") % {"completion": fmt(first.completion, 0)}
         if lead is not None:
             text += _(", %(lead)s points ahead of the second") % {"lead": fmt(lead)}
-        paragraph(document, text + _("."))
+        paragraph(document, _("%(sentence)s.") % {"sentence": text})
     section = 3
     if data.awards:
         heading(document, section, _("Commendations"))
@@ -165,9 +170,12 @@ def bulletin_docx(bulletin: Bulletin, data: BulletinData) -> bytes:
         _("Every unit is asked to learn from the advanced and to do still better work."),
     )
     paragraph(document, "", indent=False)
-    for text in (issuer, chinese_date(bulletin.issued_on)):
+    # 成文日期 four characters from the right margin, the issuer centred above it
+    date = chinese_date(bulletin.issued_on)
+    shift = max(Decimal(0), (text_width(date) - text_width(issuer)) / 2)
+    for text, indent in ((issuer, 4 + shift), (date, Decimal(4))):
         p = paragraph(document, "", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-        p.paragraph_format.right_indent = Pt(SIZE_3.pt * 4)
+        p.paragraph_format.right_indent = Pt(SIZE_3.pt * float(indent))
         set_font(p.add_run(text), BODY_FONT, SIZE_3)
     out = io.BytesIO()
     document.save(out)
