@@ -160,3 +160,26 @@ def test_another_bureau_reads_nothing_and_an_officer_changes_nothing(client, who
     assert propose.status_code == 403
     assert detail.status_code == (403 if who == "outsider" else 200)
     assert not Appraisal.objects.filter(ruleset=world.ruleset).exists()
+
+
+def test_headline_figures_of_a_unit_and_period_count_live_outcomes_only(client):
+    world = year_world()
+    item = reported_item(world)
+    adoption = outcome_actions.record_adoption(
+        item=item, user=world.office, carrier=world.carriers["sheng-dongtai"], date=DAY
+    )
+    outcome_actions.record_adoption(
+        item=item, user=world.office, carrier=world.carriers["shiwei-xinxi"], date=DAY
+    )
+    client.force_login(world.office)
+    url = reverse("appraisal:figures")
+    query = {"unit": world.org.bureau.pk, "start": "2011-01-01", "end": "2011-12-31"}
+    page = client.get(url, query).text
+    assert "<th>省级及以上录用</th><td>1</td>" in page
+    assert "<th>上报信息</th><td>1</td>" in page
+    outcome_actions.revoke_outcome(outcome=adoption, user=world.office, reason="误录")
+    assert "<th>省级及以上录用</th><td>0</td>" in client.get(url, query).text
+    bad = client.get(url, query | {"end": "2010-01-01"}).text
+    assert "截止日期早于起始日期" in bad
+    other = client.get(url, query | {"unit": world.org.other_bureau.pk}).text
+    assert "省级及以上录用</th>" not in other  # not a unit this office may choose

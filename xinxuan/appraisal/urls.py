@@ -6,6 +6,7 @@ app_name = "appraisal"
 
 urlpatterns = [
     path("", views.index, name="appraisal-list"),
+    path("figures/", views.figures, name="figures"),
     path("<int:pk>/", views.detail, name="appraisal-detail"),
     path("<int:pk>/propose/", views.propose, name="appraisal-propose"),
     path("<int:pk>/confirm/", views.confirm, name="appraisal-confirm"),

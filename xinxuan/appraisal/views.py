@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.accounts.views import forbidden
-from xinxuan.organisation.access import can_see_unit, visible_unit_ids
+from xinxuan.organisation.access import can_see_unit, visible_unit_ids, visible_units
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.outcomes.figures import headline_figures
 from xinxuan.outcomes.models import Outcome, OutcomeKind
@@ -23,7 +23,7 @@ from xinxuan.submissions.actions import ActionRefused
 from . import actions
 from . import certificates as certificate_docs
 from . import proposal as proposals
-from .forms import WITHDRAW, AdjustAwardForm, DayForm, EliminationForm
+from .forms import WITHDRAW, AdjustAwardForm, DayForm, EliminationForm, FiguresForm
 from .models import Appraisal, Award, PlaqueAward, Recipient, Track
 
 
@@ -282,3 +282,14 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="certificates-{ruleset.code}.docx"'
     return response
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    """The headline figures of any unit the user sees, for any period."""
+    form = FiguresForm(request.GET or None, units=visible_units(request.user).order_by("pk"))
+    headline = None
+    if form.is_valid():
+        data = form.cleaned_data
+        headline = headline_figures(unit=data["unit"], start=data["start"], end=data["end"])
+    return render(request, "appraisal/figures.html", {"form": form, "headline": headline})

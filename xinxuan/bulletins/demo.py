@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from xinxuan.bulletins import actions
-from xinxuan.bulletins.models import Bulletin, PeriodKind
+from xinxuan.bulletins.models import Bulletin, BulletinStatus, PeriodKind
+from xinxuan.bulletins.tasks import generate_bulletin
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 
 
@@ -22,4 +23,8 @@ def load(*, log: Callable[[str], object]) -> None:
         prefix="常检办",
     )
     bulletin.refresh_from_db()
+    if bulletin.status == BulletinStatus.PENDING:
+        # no worker runs while the demo loads: make the files now, as the worker would
+        generate_bulletin.call(bulletin.pk)
+        bulletin.refresh_from_db()
     log(f"bulletins: {bulletin.number} {bulletin.get_status_display()}")
