@@ -9,7 +9,7 @@ a prize boundary, so that the office decides those instead.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -149,19 +149,25 @@ def _total(id_: str, points, *, target, unit_class=None, adopted=0, unit=None) -
 
 
 def _ranked(totals: dict[str, engine.Total]) -> dict[str, engine.Total]:
-    """Fill in rank and class rank (equal points share a rank)."""
-    from dataclasses import replace
-
+    """Fill in rank and class rank (equal points share a rank: 1, 2, 2, 4)."""
     ordered = sorted(totals.values(), key=lambda t: (-t.points, t.id))
     out: dict[str, engine.Total] = {}
+    overall = _shared_ranks(ordered)
     by_class: dict[str | None, list[engine.Total]] = defaultdict(list)
     for t in ordered:
         by_class[t.unit_class].append(t)
-    for t in ordered:
-        rank = 1 + sum(1 for o in ordered if o.points > t.points)
-        class_rank = 1 + sum(1 for o in by_class[t.unit_class] if o.points > t.points)
-        out[t.id] = replace(t, rank=rank, class_rank=class_rank)
+    in_class = {t.id: r for members in by_class.values() for t, r in _shared_ranks(members)}
+    for t, rank in overall:
+        out[t.id] = replace(t, rank=rank, class_rank=in_class[t.id])
     return out
+
+
+def _shared_ranks(ordered: list[engine.Total]) -> list[tuple[engine.Total, int]]:
+    ranked: list[tuple[engine.Total, int]] = []
+    for index, t in enumerate(ordered):
+        same = ranked and ranked[-1][0].points == t.points
+        ranked.append((t, ranked[-1][1] if same else index + 1))
+    return ranked
 
 
 def _track_points(ruleset: RuleSet, track: str, *, persons: bool) -> dict[int, Decimal] | None:
@@ -204,8 +210,6 @@ def standings_result(ruleset: RuleSet, track: str = Track.PUBLICITY) -> Standing
         )
         if unit_points is not None:
             # the research prizes keep the unit's eligibility on its whole target
-            from dataclasses import replace
-
             whole = (row.points / row.target) if row.target else None
             total = replace(total, completion=whole)
         unit_totals[key] = total
