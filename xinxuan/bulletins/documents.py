@@ -60,12 +60,23 @@ def standings_table(data: BulletinData) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def prize_name(award) -> str:
+    """先进集体一等奖; a tier already named after its recipients (先进个人) alone."""
+    kind = award.get_recipient_display()
+    return award.tier_label if kind in award.tier_label else f"{kind}{award.tier_label}"
+
+
+def recipient_full_name(award) -> str:
+    if award.item_id:
+        return f"《{award.item.title}》（{award.unit.name}）"
+    if award.person_id:
+        return f"{award.person.name}（{award.unit.name}）"
+    return award.unit.name
+
+
 def awards_table(data: BulletinData) -> tuple[list[str], list[list[str]]]:
-    header = [_("Line of work"), _("Awarded to"), _("Prize"), _("Recipient")]
-    rows = [
-        [a.get_track_display(), a.get_recipient_display(), a.tier_label, a.recipient_name]
-        for a in data.awards
-    ]
+    header = [_("Line of work"), _("Prize awarded"), _("Recipient")]
+    rows = [[a.get_track_display(), prize_name(a), recipient_full_name(a)] for a in data.awards]
     return header, rows
 
 
@@ -134,7 +145,7 @@ def bulletin_docx(bulletin: Bulletin, data: BulletinData) -> bytes:
     paragraph(document, headline_sentence(data))
     heading(document, 2, _("Standings of the units"))
     header, rows = standings_table(data)
-    table(document, header, rows)
+    table(document, header, rows, widths=[1.6, 6.0, 2.6, 2.6, 2.6][: len(header)])
     if data.standings:
         first = data.standings[0]
         lead = first.points - data.standings[1].points if len(data.standings) > 1 else None
@@ -152,7 +163,7 @@ def bulletin_docx(bulletin: Bulletin, data: BulletinData) -> bytes:
         heading(document, section, _("Commendations"))
         section += 1
         header, rows = awards_table(data)
-        table(document, header, rows)
+        table(document, header, rows, widths=[2.8, 4.4, 8.2])
     if data.plaque is not None:
         heading(document, section, data.plaque.label)
         section += 1

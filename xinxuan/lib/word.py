@@ -101,6 +101,9 @@ def table(document, header: list[str], rows: list[list[str]], *, widths=None):
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             set_font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, SIZE_4)
     if widths:
+        t.autofit = False
+        for column, width in zip(t.columns, widths, strict=False):
+            column.width = Cm(width)
         for row in t.rows:
             for cell, width in zip(row.cells, widths, strict=False):
                 cell.width = Cm(width)
