@@ -183,3 +183,25 @@ def test_headline_figures_of_a_unit_and_period_count_live_outcomes_only(client):
     assert "截止日期早于起始日期" in bad
     other = client.get(url, query | {"unit": world.org.other_bureau.pk}).text
     assert "省级及以上录用</th>" not in other  # not a unit this office may choose
+
+
+def test_the_office_can_give_a_prize_to_another_unit_with_a_reason_but_not_outside_the_bureau():
+    world = year_world(points=(140, 90, 70))
+    appraisal = actions.propose_appraisal(ruleset=world.ruleset, user=world.office)
+    award = appraisal.awards.get(
+        track=Track.PUBLICITY, recipient=Recipient.COLLECTIVE, unit=field_office(world)
+    )
+    with pytest.raises(ActionRefused):
+        actions.adjust_award(
+            award=award, user=world.office, reason="调整", unit=world.org.other_bureau_dept
+        )
+    award.refresh_from_db()
+    assert award.unit == field_office(world)
+    actions.adjust_award(
+        award=award,
+        user=world.office,
+        reason="武进办有一票否决事项，由综合处递补",
+        unit=world.org.office,
+    )
+    award.refresh_from_db()
+    assert award.unit == world.org.office and award.adjusted_reason.startswith("武进办")
