@@ -96,9 +96,10 @@ def test_the_office_decides_a_tie_confirms_and_both_steps_are_audited(client):
     with pytest.raises(ActionRefused):
         actions.propose_appraisal(ruleset=world.ruleset, user=world.office)
     client.force_login(world.office)
-    response = client.get(reverse("appraisal:appraisal-certificates", args=[world.ruleset.pk]))
+    url = reverse("appraisal:appraisal-certificates", args=[world.ruleset.pk])
+    response = client.get(url, {"day": "2012-03-23"})
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
-    assert "荣誉证书" in text and "卫生检疫处" in text
+    assert "荣誉证书" in text and "卫生检疫处" in text and "2012年3月23日" in text
 
 
 def test_the_adjust_screen_withdraws_an_award_with_its_reason_and_refuses_an_empty_one(client):

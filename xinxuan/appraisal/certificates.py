@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -39,8 +41,9 @@ def certificate_text(award) -> str:
     }
 
 
-def certificates_docx(appraisal: Appraisal) -> bytes:
-    """Landscape A4, one certificate per award that stands."""
+def certificates_docx(appraisal: Appraisal, day: datetime.date | None = None) -> bytes:
+    """Landscape A4, one certificate per award that stands, dated ``day`` (the day of
+    the commendation meeting) or else the day the appraisal was confirmed."""
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -48,7 +51,8 @@ def certificates_docx(appraisal: Appraisal) -> bytes:
     for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
         setattr(section, side, Cm(3))
     issuer = appraisal.ruleset.unit.name
-    day = appraisal.confirmed_at or appraisal.proposed_at
+    if day is None:
+        day = timezone.localdate(appraisal.confirmed_at or appraisal.proposed_at)
     awards = appraisal.awards.filter(withdrawn=False).select_related("unit", "person", "item")
     for index, award in enumerate(awards):
         if index:
@@ -65,7 +69,11 @@ def certificates_docx(appraisal: Appraisal) -> bytes:
         )
         paragraph(document, certificate_text(award), font=BODY_FONT, size=Pt(24), space_after=12)
         paragraph(document, _("This is to certify."), font=BODY_FONT, size=Pt(24))
-        for text in (issuer, f"{day:%Y年%m月%d日}"):
+        for text in (
+            issuer,
+            _("%(year)s-%(month)s-%(day)s")
+            % {"year": day.year, "month": day.month, "day": day.day},
+        ):
             p = paragraph(document, "", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
             set_font(p.add_run(text), BODY_FONT, Pt(22))
     if not awards:

@@ -276,8 +276,10 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
     if appraisal is None or not appraisal.is_confirmed:
         messages.error(request, _("Certificates are printed once the appraisal is confirmed."))
         return redirect("appraisal:appraisal-detail", pk=pk)
+    form = DayForm(request.GET or None)
+    day = form.cleaned_data["day"] if form.is_valid() else None
     response = HttpResponse(
-        certificate_docs.certificates_docx(appraisal),
+        certificate_docs.certificates_docx(appraisal, day),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="certificates-{ruleset.code}.docx"'
