@@ -1,0 +1,73 @@
+"""The headline figures of a unit's period (the seed's "150 items reported, 16 adopted
+at provincial level or above, 12 endorsements, 300 media articles, 3 prizes").
+
+Read-only: counted from the live (not revoked) outcomes of the unit and everything
+below it, so the appraisal screen and the bulletin show the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from xinxuan.organisation.models import Unit
+from xinxuan.outcomes.models import Level, Outcome, OutcomeKind
+
+# 省级及以上: the level whose code is "provincial" sets the bar; a bureau that names its
+# levels otherwise still gets a bar at the same seniority.
+PROVINCIAL_CODE = "provincial"
+PROVINCIAL_RANK = 3
+
+
+@dataclass(frozen=True)
+class Headline:
+    unit: Unit
+    start: datetime.date
+    end: datetime.date
+    reported: int
+    adopted_high: int
+    endorsements: int
+    media_articles: int
+    prizes: int
+
+    def as_rows(self) -> list[tuple[str, int]]:
+        """(label, figure) pairs in the order a bulletin reads them out."""
+        from django.utils.translation import gettext as _
+
+        return [
+            (_("Items reported upward"), self.reported),
+            (_("Adopted at provincial level or above"), self.adopted_high),
+            (_("Leader endorsements"), self.endorsements),
+            (_("Media articles"), self.media_articles),
+            (_("Prizes"), self.prizes),
+        ]
+
+
+def provincial_rank() -> int:
+    level = Level.objects.filter(code=PROVINCIAL_CODE).first()
+    return level.rank if level is not None else PROVINCIAL_RANK
+
+
+def headline_figures(*, unit: Unit, start: datetime.date, end: datetime.date) -> Headline:
+    """The figures for ``unit`` and its sub-units, outcomes dated ``start``–``end``."""
+    outcomes = Outcome.objects.active().filter(
+        unit_id__in=unit.descendant_ids(), date__gte=start, date__lte=end
+    )
+    rank = provincial_rank()
+    high = Q(level__rank__gte=rank) | Q(level__isnull=True, carrier__level__rank__gte=rank)
+
+    def items(kind: str, extra: Q | None = None) -> int:
+        return outcomes.filter(extra or Q(), kind=kind).values("item_id").distinct().count()
+
+    return Headline(
+        unit=unit,
+        start=start,
+        end=end,
+        reported=items(OutcomeKind.REPORT),
+        adopted_high=items(OutcomeKind.ADOPTION, high),
+        endorsements=outcomes.filter(kind=OutcomeKind.ENDORSEMENT).count(),
+        media_articles=outcomes.filter(kind=OutcomeKind.PUBLICATION).count(),
+        prizes=outcomes.filter(kind=OutcomeKind.PRIZE).count(),
+    )
