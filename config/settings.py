@@ -309,3 +309,6 @@ COMMENTS_IDENTITY_VERIFIER = os.environ.get("XINXUAN_IDENTITY_VERIFIER", "")
 COMMENTS_READER_SESSION_SECONDS = int(os.environ.get("XINXUAN_READER_SESSION_SECONDS", "86400"))
 # "name": (tries, seconds), overriding xinxuan/comments/limits.py DEFAULT_LIMITS.
 COMMENTS_RATE_LIMITS: dict[str, tuple[int, int]] = {}
+# The portal's public address for sitemap.xml, feeds and canonical links
+# (xinxuan/portal/addresses.py); empty: the Wagtail site's, else XINXUAN_BASE_URL.
+PORTAL_BASE_URL = os.environ.get("XINXUAN_PORTAL_BASE_URL", "")
