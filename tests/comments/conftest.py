@@ -2,7 +2,7 @@ import pytest
 from captcha.models import CaptchaStore
 from django.contrib.auth.hashers import make_password
 
-from tests.portal.conftest import _fresh_caches, make_article, portal  # noqa: F401
+from tests.portal.conftest import _fresh_caches, make_article, portal  # noqa: F401, F811
 from xinxuan.comments import filtering
 
 
@@ -16,7 +16,7 @@ def _fresh_lexicon(settings):
 
 
 @pytest.fixture
-def article(portal):
+def article(portal):  # noqa: F811
     return make_article(portal.news, "常州检验检疫局召开信息宣传工作推进会")
 
 

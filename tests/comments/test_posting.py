@@ -74,7 +74,8 @@ def test_anonymous_comment_box_refuses_bad_sign_in(client, article, reader, fiel
 
 def test_a_replayed_captcha_is_refused(client, article, reader):
     answer = captcha()
-    assert post(client, article, "一", username="reader1", password=PASSWORD, **answer).status_code == 302
+    first = post(client, article, "一", username="reader1", password=PASSWORD, **answer)
+    assert first.status_code == 302
     client.logout()
     again = post(client, article, "二", username="reader1", password=PASSWORD, **answer)
     assert again.status_code == 400

@@ -40,7 +40,7 @@ def test_configured_address_everywhere(client, settings, portal, article, where)
     assert "127.0.0.1" not in body
 
 
-def test_without_configuration_the_admin_base_url_beats_localhost(client, settings, portal, article):
+def test_without_configuration_the_admin_address_beats_localhost(client, settings, article):
     settings.PORTAL_BASE_URL = ""
     settings.WAGTAILADMIN_BASE_URL = "http://xinxuan.intranet"
     body = client.get(reverse("portal:sitemap")).content.decode()

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from wagtail.models import Site
 
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0", ""}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0", ""}  # noqa: S104
 
 
 def _is_local(url: str) -> bool:
