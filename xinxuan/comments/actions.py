@@ -61,7 +61,7 @@ def clean_body(body: str) -> str:
         raise ActionRefused(_("The comment is not text."))
     body = body.replace("\r\n", "\n").strip()
     if not body:
-        raise ActionRefused(_("The comment is empty."))
+        raise ActionRefused(_("Write your comment first."))
     if len(body) > max_length():
         raise ActionRefused(
             _("The comment is too long: at most %(limit)d characters.") % {"limit": max_length()}

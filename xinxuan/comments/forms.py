@@ -34,7 +34,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("The comment is empty.")},
+        error_messages={"required": _("Write your comment first.")},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -178,7 +178,7 @@ class Comment(index.Indexed, models.Model):
     )
     filter_decision = models.CharField(_("filter decision"), max_length=10, blank=True)
     filter_matches = models.JSONField(_("filter matches"), default=list, blank=True)
-    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     created_at = models.DateTimeField(_("written"), default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

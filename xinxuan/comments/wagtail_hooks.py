@@ -132,7 +132,7 @@ class CommentsGroup(SnippetViewSetGroup):
         PolicyViewSet,
     )
     menu_icon = "comment"
-    menu_label = _("Comments")
+    menu_label = _("Reader comments")
     menu_name = "comments"
     menu_order = 260
 

@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('pending', 'waiting for review'), ('published', 'published'), ('rejected', 'rejected'), ('deleted', 'deleted by its author')], db_index=True, max_length=10, verbose_name='status')),
                 ('filter_decision', models.CharField(blank=True, max_length=10, verbose_name='filter decision')),
                 ('filter_matches', models.JSONField(blank=True, default=list, verbose_name='filter matches')),
-                ('address', models.GenericIPAddressField(blank=True, null=True, verbose_name='address')),
+                ('address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='written')),
                 ('edited_at', models.DateTimeField(blank=True, null=True, verbose_name='edited')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
