@@ -71,13 +71,18 @@ def clean_body(body: str) -> str:
     return body
 
 
+def _policy(page) -> ChannelCommentPolicy | None:
+    # The channel is the article's parent: found by its tree path, in one query.
+    return ChannelCommentPolicy.objects.filter(channel__path=page.path[: -page.steplen]).first()
+
+
 def moderation_of(page) -> str:
-    policy = ChannelCommentPolicy.objects.filter(channel__pk=page.get_parent().pk).first()
+    policy = _policy(page)
     return policy.moderation if policy else Moderation.BEFORE
 
 
 def comments_open(page) -> bool:
-    policy = ChannelCommentPolicy.objects.filter(channel__pk=page.get_parent().pk).first()
+    policy = _policy(page)
     return policy.open if policy else True
 
 
@@ -120,7 +125,7 @@ def _standing_allows(user, moment: datetime) -> None:
     )
 
 
-def _apply_filter(comment: Comment, body: str, moment: datetime) -> None:
+def _apply_filter(comment: Comment, body: str, moment: datetime, moderation: str) -> None:
     """Filter the text and set the comment's status from the verdict and the channel."""
     verdict = filtering.current_lexicon().check(body)
     if verdict.decision == Action.REJECT:
@@ -133,7 +138,7 @@ def _apply_filter(comment: Comment, body: str, moment: datetime) -> None:
     comment.filter_decision = verdict.decision
     comment.filter_matches = [m.as_dict() for m in verdict.matches]
     held = verdict.decision == Action.HOLD
-    if held or moderation_of(comment.page) == Moderation.BEFORE:
+    if held or moderation == Moderation.BEFORE:
         _unpublish(comment, CommentStatus.PENDING)
     elif comment.status != CommentStatus.PUBLISHED:
         _publish(comment, moment)
@@ -155,7 +160,8 @@ def post_comment(
     page = page.specific
     if not isinstance(page, ArticlePage) or not page.live:
         raise ActionRefused(_("Comments can only be written on published articles."))
-    if not comments_open(page):
+    policy = _policy(page)
+    if policy is not None and not policy.open:
         raise ActionRefused(_("Comments are closed in this channel."))
     if not user.is_active:
         raise ActionRefused(_("Your account may no longer comment."))
@@ -169,7 +175,7 @@ def post_comment(
     comment = Comment(
         page=page, author=user, parent=parent, address=address or None, created_at=moment
     )
-    _apply_filter(comment, body, moment)
+    _apply_filter(comment, body, moment, policy.moderation if policy else Moderation.BEFORE)
     comment.save()
     log(comment, "comments.post", user=user, data={"status": comment.status})
     return comment
@@ -183,7 +189,7 @@ def edit_comment(*, user, comment: Comment, body: str, moment: datetime | None =
     if not comment.can_be_edited_by(user, moment):
         raise ActionRefused(_("This comment can no longer be changed."))
     _standing_allows(user, moment)
-    _apply_filter(comment, clean_body(body), moment)
+    _apply_filter(comment, clean_body(body), moment, moderation_of(comment.page))
     comment.edited_at = moment
     comment.save()
     log(comment, "comments.edit", user=user, data={"status": comment.status})

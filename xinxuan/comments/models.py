@@ -148,8 +148,12 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(reports__resolved_at__isnull=True).distinct()
 
 
-class Comment(index.Indexed, models.Model):
+class Comment(models.Model):
     """A reader's comment on an article, or a reply to one (one level deep)."""
+
+    # Posting is the portal's busiest write: no search index, no reference index
+    # (together they cost more than the rest of a post; see bench/README.md).
+    wagtail_reference_index_ignore = True
 
     page = models.ForeignKey(
         "wagtailcore.Page",
@@ -194,7 +198,6 @@ class Comment(index.Indexed, models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     objects = CommentQuerySet.as_manager()
-    search_fields = [index.SearchField("body"), index.FilterField("status")]
 
     class Meta:
         verbose_name = _("comment")
@@ -230,6 +233,8 @@ class ReportReason(models.TextChoices):
 
 class CommentReport(models.Model):
     """A reader's report that a comment breaks the rule."""
+
+    wagtail_reference_index_ignore = True
 
     comment = models.ForeignKey(
         Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="reports"

@@ -59,7 +59,6 @@ class CommentViewSet(SnippetViewSet):
         "created_at",
     ]
     list_filter = ["status", "filter_decision", "page"]
-    search_fields = ["body"]
     ordering = ["status", "-created_at"]
     inspect_view_enabled = True
     inspect_view_fields = [
