@@ -159,9 +159,14 @@ def run_load(readers: list[Reader], count: int, work) -> tuple[list[float], int]
     return times, errors
 
 
+def percentile(times: list[float], share: float) -> float:
+    ordered = sorted(times)
+    return ordered[max(0, int(len(ordered) * share) - 1)]
+
+
 def summary(name: str, times: list[float], errors: int) -> str:
     ordered = sorted(times)
-    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    p95 = percentile(times, 0.95)
     return (
         f"{name}: {len(times)} requests, median {statistics.median(times) * 1000:.1f} ms, "
         f"p95 {p95 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms, errors {errors}"
@@ -222,10 +227,8 @@ def main() -> None:
             print(f"gunicorn {args.workers} workers, {args.threads} client threads, SQLite (WAL)")
             print(summary("baseline GET /healthz", base_times, base_errors))
             print(summary("POST a comment", times, errors))
-            print(
-                "ratio of p95s: "
-                f"{sorted(times)[int(len(times) * 0.95) - 1] / sorted(base_times)[int(len(base_times) * 0.95) - 1]:.1f}x"
-            )
+            ratio = percentile(times, 0.95) / percentile(base_times, 0.95)
+            print(f"ratio of p95s: {ratio:.1f}x")
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -132,9 +132,7 @@ def test_lockout_behind_a_trusted_proxy(client, portal, settings, attacker, vict
 @pytest.mark.parametrize(
     ("limit_name", "attempt"),
     [
-        pytest.param(
-            "register-address", lambda c, i: register(c, f"reader{i}"), id="registration"
-        ),
+        pytest.param("register-address", lambda c, i: register(c, f"reader{i}"), id="registration"),
         pytest.param(
             "login-account", lambda c, i: sign_in(c, "someone", f"wrong-{i}"), id="login-account"
         ),

@@ -41,5 +41,3 @@ class Command(BaseCommand):
             with open(path, encoding="utf-8") as handle:
                 words += lexicon.parse_whitelist(handle.read())
         return words
-
-
