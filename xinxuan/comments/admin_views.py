@@ -38,7 +38,7 @@ class ReasonForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
-        choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))],
+        choices=[("approve", gettext_lazy("Let through")), ("reject", gettext_lazy("Turn down"))],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(

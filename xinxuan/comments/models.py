@@ -25,7 +25,7 @@ class FilterAction(models.TextChoices):
 class LexiconCategory(index.Indexed, models.Model):
     """A category of listed words (色情, 暴力, 反动, 广告, 辱骂, or one the office adds)."""
 
-    name = models.CharField(_("name"), max_length=30, unique=True)
+    name = models.CharField(_("category name"), max_length=30, unique=True)
     action = models.CharField(
         _("action"), max_length=10, choices=FilterAction.choices, default=FilterAction.HOLD
     )

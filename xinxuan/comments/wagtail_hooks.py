@@ -24,7 +24,7 @@ from xinxuan.comments.models import (
 
 LOG_ACTIONS = [
     ("comments.post", _("Post comment"), _("Comment posted")),
-    ("comments.edit", _("Edit comment"), _("Comment edited by its author")),
+    ("comments.edit", _("Change comment"), _("Comment edited by its author")),
     ("comments.delete", _("Delete comment"), _("Comment deleted by its author")),
     ("comments.approve", _("Approve comment"), _("Comment approved")),
     ("comments.reject", _("Reject comment"), _("Comment rejected")),
@@ -180,7 +180,7 @@ def comment_listing_buttons(snippet, user, next_url=None):
 
 
 class ApproveBulkAction(SnippetBulkAction):
-    display_name = _("Approve")
+    display_name = _("Let through")
     action_type = "approve"
     aria_label = _("Approve the selected comments")
     template_name = "comments/admin/bulk_approve.html"
@@ -208,7 +208,7 @@ class ApproveBulkAction(SnippetBulkAction):
 
 
 class RejectBulkAction(ApproveBulkAction):
-    display_name = _("Reject")
+    display_name = _("Turn down")
     action_type = "reject"
     aria_label = _("Reject the selected comments")
     template_name = "comments/admin/bulk_reject.html"

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='LexiconCategory',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, unique=True, verbose_name='name')),
+                ('name', models.CharField(max_length=30, unique=True, verbose_name='category name')),
                 ('action', models.CharField(choices=[('reject', 'reject'), ('hold', 'hold for review'), ('mask', 'mask')], default='hold', max_length=10, verbose_name='action')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
             ],
