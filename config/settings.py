@@ -295,3 +295,26 @@ LOGGING = {
     },
 }
 AXES_VERBOSE = False
+
+# ---------------------------------------------------------------------------
+# Comments (xinxuan/comments; README "Configuration", docs/comments.md)
+# An arithmetic captcha: the audio captcha of django-simple-captcha is English only.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+COMMENTS_MAX_LENGTH = int(os.environ.get("XINXUAN_COMMENTS_MAX_LENGTH", "1000"))
+COMMENTS_EDIT_MINUTES = int(os.environ.get("XINXUAN_COMMENTS_EDIT_MINUTES", "15"))
+COMMENTS_LEXICON_CHECK_SECONDS = float(os.environ.get("XINXUAN_LEXICON_CHECK_SECONDS", "5"))
+# Dotted path of an IdentityVerifier class (xinxuan/comments/identity.py); empty = off.
+COMMENTS_IDENTITY_VERIFIER = os.environ.get("XINXUAN_IDENTITY_VERIFIER", "")
+# A reader's session ends after this many seconds (staff sessions keep Django's default).
+COMMENTS_READER_SESSION_SECONDS = int(os.environ.get("XINXUAN_READER_SESSION_SECONDS", "86400"))
+# "name=tries/seconds,..." overriding xinxuan/comments/limits.py DEFAULT_LIMITS,
+# e.g. XINXUAN_COMMENTS_RATE_LIMITS="post-account=10/60,register-address=3/3600".
+COMMENTS_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    name.strip(): (int(rate.split("/")[0]), int(rate.split("/")[1]))
+    for name, rate in (
+        item.split("=", 1) for item in env_list("XINXUAN_COMMENTS_RATE_LIMITS", "") if "=" in item
+    )
+}
+# The portal's public address for sitemap.xml, feeds and canonical links
+# (xinxuan/portal/addresses.py); empty: the Wagtail site's, else XINXUAN_BASE_URL.
+PORTAL_BASE_URL = os.environ.get("XINXUAN_PORTAL_BASE_URL", "")

@@ -13,6 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
     path("healthz", account_views.healthz, name="healthz"),
+    # Comments: the reader's side (xinxuan/comments/urls.py).
+    path("", include("xinxuan.comments.urls")),
     path("", include("xinxuan.portal.urls")),
 ]
 

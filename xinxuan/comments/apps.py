@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class CommentsConfig(AppConfig):
     name = "xinxuan.comments"
     label = "comments"
-    verbose_name = _("Comments")
+    verbose_name = _("Reader comments")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
+from xinxuan.portal.addresses import absolute, page_url
+
 
 class ChannelRssFeed(Feed):
     def get_object(self, request, channel):
@@ -14,8 +16,12 @@ class ChannelRssFeed(Feed):
     def title(self, channel) -> str:
         return channel.title
 
+    # Every address at the portal's public address, not the host the request came to.
     def link(self, channel) -> str:
-        return channel.get_url(request=self.request)
+        return page_url(channel, self.request)
+
+    def feed_url(self, channel) -> str:
+        return absolute(self.request.path, self.request)
 
     def description(self, channel) -> str:
         return channel.intro or channel.title
@@ -30,7 +36,7 @@ class ChannelRssFeed(Feed):
         return item.summary or item.subtitle
 
     def item_link(self, item) -> str:
-        return item.get_url(request=self.request)
+        return page_url(item, self.request)
 
     def item_pubdate(self, item):
         return item.date

@@ -1,7 +1,7 @@
 from django.urls import path
-from wagtail.contrib.sitemaps.views import sitemap
 
 from xinxuan.portal import views
+from xinxuan.portal.sitemaps import sitemap
 
 app_name = "portal"
 urlpatterns = [

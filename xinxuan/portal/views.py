@@ -15,6 +15,7 @@ from wagtail.models import Site
 
 from xinxuan.portal import counting
 from xinxuan.portal import search as portal_search
+from xinxuan.portal.addresses import absolute
 from xinxuan.portal.models import ArticlePage, ChannelPage, Sponsor
 
 SPONSOR_SALT = "xinxuan.portal.sponsor"
@@ -69,7 +70,10 @@ def search_view(request: HttpRequest) -> HttpResponse:
                     "page": article,
                     "title": portal_search.highlight(article.title, terms, width=80),
                     "excerpt": portal_search.highlight(
-                        f"{article.summary} {article.body_text()}", terms
+                        portal_search.best_passage(
+                            article.body_text(), article.summary, terms=terms
+                        ),
+                        terms,
                     ),
                 }
                 for article in page_obj.object_list
@@ -110,6 +114,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /search/",
         "Disallow: /go/",
         "Disallow: /hit/",
-        f"Sitemap: {request.build_absolute_uri(reverse('portal:sitemap'))}",
+        f"Sitemap: {absolute(reverse('portal:sitemap'), request)}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

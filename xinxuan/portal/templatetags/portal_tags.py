@@ -27,3 +27,14 @@ def portal_sponsors():
         ]
         cache.set(key, sponsors, min(list_seconds(), 60))
     return {"sponsors": sponsors}
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context, page=None) -> str:
+    """The page's address at the portal's public address (never localhost)."""
+    from xinxuan.portal.addresses import absolute, page_url
+
+    request = context.get("request")
+    if page is not None and hasattr(page, "get_url"):
+        return page_url(page, request)
+    return absolute(request.path if request else "/", request)

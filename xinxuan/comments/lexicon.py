@@ -1,0 +1,623 @@
+"""The lexicon filter for Chinese comments: pure Python, no Django.
+
+A :class:`Lexicon` holds blacklisted words, each in a category with an action
+(reject, hold for review, mask), and whitelisted words.  :meth:`Lexicon.check`
+returns a :class:`Verdict`: the decision, and every matched word with its span in
+the *original* text and how it was found.
+
+Matching runs one Aho-Corasick automaton (pyahocorasick) over the text after
+normalisation, each step of which can be turned off in :class:`Options`:
+
+1. width and case: NFKC per character (full-width Ａ → a, ① → 1) and lower case;
+2. traditional → simplified (OpenCC, character by character);
+3. noise: punctuation, symbols, spaces and controls are dropped, so 赌.博 and
+   赌 ★ 博 read as 赌博;
+4. repeats: a run of one character reads as one (赌赌赌博 → 赌博);
+5. homophones: every character reads as one representative of its toneless pinyin
+   syllable (pypinyin), so 堵搏 finds 赌博;
+6. pinyin: a word is also looked for spelled in Latin letters, whole or in part
+   (dubo, du博, 赌bo), as a separate word of letters.
+
+Steps 1, 2, 3 and 5 are one ``str.translate`` over a table built once; step 4 is
+one regular expression.  A text with no hit costs just that and one automaton pass.
+Only a text with a hit is normalised again keeping, for each normalised character,
+the span of original characters it came from.
+
+A whitelisted word beats every blacklisted word found inside its span (打击赌博
+allows 赌博 there), but only when it is in the text itself, up to steps 1–4: a
+homophone never whitelists.  See docs/comments.md for the file formats and the
+command line (``python -m xinxuan.comments.lexicon --help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from itertools import product
+from pathlib import Path
+
+import ahocorasick
+
+from xinxuan.lib.hanzi import han_chars, simplified_table
+
+
+class Action(enum.StrEnum):
+    PASS = "pass"  # noqa: S105
+    MASK = "mask"
+    HOLD = "hold"
+    REJECT = "reject"
+
+    @property
+    def severity(self) -> int:
+        return _SEVERITY[self]
+
+
+_SEVERITY = {Action.PASS: 0, Action.MASK: 1, Action.HOLD: 2, Action.REJECT: 3}
+
+# The shipped categories and what a word of each does unless the word says otherwise.
+DEFAULT_CATEGORIES: dict[str, Action] = {
+    "色情": Action.REJECT,
+    "暴力": Action.REJECT,
+    "反动": Action.REJECT,
+    "广告": Action.HOLD,
+    "辱骂": Action.MASK,
+}
+
+
+class Via(enum.StrEnum):
+    """How a word was found, from the plainest to the loosest."""
+
+    EXACT = "exact"  # the original characters are the word
+    NORMALISED = "normalised"  # equal after width, case, traditional, noise, repeats
+    HOMOPHONE = "homophone"  # other characters read the same
+    PINYIN = "pinyin"  # spelled in Latin letters, whole or in part
+
+
+class LexiconError(ValueError):
+    """A list that cannot be read; the message names the line."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    word: str
+    category: str
+    action: Action
+
+
+@dataclass(frozen=True)
+class Options:
+    width_and_case: bool = True
+    traditional: bool = True
+    noise: bool = True
+    repeats: bool = True
+    homophones: bool = True
+    pinyin: bool = True
+    # Words longer than this are looked for in whole pinyin only, not in every mix.
+    max_mixed_length: int = 4
+
+    @classmethod
+    def none(cls) -> Options:
+        return cls(
+            width_and_case=False,
+            traditional=False,
+            noise=False,
+            repeats=False,
+            homophones=False,
+            pinyin=False,
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    word: str
+    category: str
+    action: Action
+    start: int
+    end: int
+    found: str
+    via: Via
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    decision: Action
+    matches: tuple[Match, ...] = ()
+    # Whitelisted words that allowed a blacklisted one inside them.
+    allowed: tuple[Match, ...] = ()
+    masked: str = ""
+
+    @property
+    def categories(self) -> list[str]:
+        return list(dict.fromkeys(m.category for m in self.matches))
+
+    def as_dict(self) -> dict:
+        return {
+            "decision": str(self.decision),
+            "categories": self.categories,
+            "matches": [m.as_dict() for m in self.matches],
+            "allowed": [m.as_dict() for m in self.allowed],
+            "masked": self.masked,
+        }
+
+
+# ---------------------------------------------------------------------------
+# Normalisation tables
+
+TABLE_SIZE = 0x20000  # the Basic and Supplementary Multilingual Planes, emoji included
+NOISE = "\0"
+_REPEATS = re.compile(r"(.)\1+", re.DOTALL)
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _is_noise(char: str) -> bool:
+    return unicodedata.category(char)[0] in "PSZC"
+
+
+@lru_cache(maxsize=1)
+def pinyin_table() -> dict[str, str]:
+    """Each Han character's toneless pinyin (its most common reading)."""
+    from pypinyin import Style, lazy_pinyin
+
+    table = {}
+    for char in han_chars():
+        syllable = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
+        if syllable and syllable[0].isascii() and syllable[0].isalpha():
+            table[char] = syllable[0]
+    return table
+
+
+@lru_cache(maxsize=1)
+def homophone_representatives() -> dict[str, str]:
+    """Each syllable's representative: its first character in code order."""
+    representatives: dict[str, str] = {}
+    for char, syllable in pinyin_table().items():
+        representatives.setdefault(syllable, char)
+    return representatives
+
+
+@lru_cache(maxsize=16)
+def char_table(options: Options, *, homophones: bool, keep_noise: bool) -> list:
+    """The ``str.translate`` table of steps 1, 2, 3 and (if asked) 5.
+
+    Every character maps to exactly one character, except noise, which maps to
+    nothing (``keep_noise=False``) or to NUL (``keep_noise=True``, for the pass that
+    keeps positions).  A list indexed by code point is faster to look up than a dict.
+    """
+    simplified = simplified_table() if options.traditional else {}
+    if homophones:
+        pinyin = pinyin_table()
+        representative = homophone_representatives()
+    table: list = list(range(TABLE_SIZE))
+    for code in range(TABLE_SIZE):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        if options.width_and_case:
+            folded = unicodedata.normalize("NFKC", char).lower()
+            if len(folded) == 1:
+                char = folded
+            elif len(char.lower()) == 1:
+                char = char.lower()
+        if options.noise and _is_noise(char):
+            table[code] = NOISE if keep_noise else None
+            continue
+        char = simplified.get(ord(char), char)
+        if homophones and char in pinyin:
+            char = representative[pinyin[char]]
+        table[code] = ord(char)
+    return table
+
+
+# ---------------------------------------------------------------------------
+# The lexicon
+
+
+@dataclass(frozen=True)
+class _Payload:
+    entry: Entry | None  # None for a whitelisted word
+    word: str
+    plain: str  # the word after steps 1–4, to tell exact from homophone hits
+    pinyin: bool  # this key spells the word (partly) in Latin letters
+
+
+@dataclass
+class Lexicon:
+    """Blacklisted entries and whitelisted words, compiled into one automaton."""
+
+    entries: list[Entry]
+    whitelist: list[str] = field(default_factory=list)
+    options: Options = field(default_factory=Options)
+
+    def __post_init__(self) -> None:
+        self._fast = char_table(self.options, homophones=self.options.homophones, keep_noise=False)
+        self._keep = char_table(self.options, homophones=self.options.homophones, keep_noise=True)
+        self._plain_table = char_table(self.options, homophones=False, keep_noise=False)
+        keys: dict[str, list[_Payload]] = {}
+        for entry in self.entries:
+            self._add(keys, entry.word, entry)
+        for word in self.whitelist:
+            self._add(keys, word, None)
+        # Keys and texts go in as UTF-8 bytes spelled as Latin-1 strings: the automaton
+        # then branches over a few lead bytes instead of thousands of characters at
+        # its root, which makes it some thirty times faster on Chinese text.
+        self._automaton = ahocorasick.Automaton()
+        for key, payloads in keys.items():
+            self._automaton.add_word(_bytes(key), (key, tuple(payloads)))
+        self._empty = not keys
+        if keys:
+            self._automaton.make_automaton()
+
+    # -- building ---------------------------------------------------------------
+
+    def _collapse(self, text: str) -> str:
+        return _REPEATS.sub(r"\1", text) if self.options.repeats else text
+
+    def plain(self, text: str) -> str:
+        """Steps 1–4: what two spellings must share to count as the same word."""
+        return self._collapse(text.translate(self._plain_table))
+
+    def normalise(self, text: str) -> str:
+        """Every step but pinyin: the text the automaton reads."""
+        return self._collapse(text.translate(self._fast))
+
+    def _add(self, keys: dict[str, list[_Payload]], word: str, entry: Entry | None) -> None:
+        plain = self.plain(word)
+        key = self.normalise(word)
+        if not key:
+            return
+        keys.setdefault(key, []).append(_Payload(entry, word, plain, pinyin=False))
+        if entry is None or not self.options.pinyin:
+            return
+        for spelled in self._pinyin_spellings(plain):
+            keys.setdefault(spelled, []).append(_Payload(entry, word, plain, pinyin=True))
+
+    def _pinyin_spellings(self, plain: str) -> set[str]:
+        table = pinyin_table()
+        if len(plain) < 2 or any(char not in table for char in plain):
+            return set()
+        syllables = [table[char] for char in plain]
+        if len(plain) > self.options.max_mixed_length:
+            choices = [[syllables]]
+            spellings = {"".join(syllables)}
+        else:
+            choices = [(char, syllable) for char, syllable in zip(plain, syllables, strict=True)]
+            spellings = {"".join(parts) for parts in product(*choices)}
+            spellings.discard(plain)
+        # Read the spellings as the text will be read (repeats, homophones).
+        return {self.normalise(s) for s in spellings if len(s) >= 2} - {self.normalise(plain)}
+
+    # -- checking ---------------------------------------------------------------
+
+    def has_hit(self, text: str) -> bool:
+        """True when the automaton finds anything (the fast path of :meth:`check`)."""
+        if self._empty:
+            return False
+        for _hit in self._automaton.iter(_bytes(self.normalise(text))):
+            return True
+        return False
+
+    def _mapped(self, text: str) -> tuple[str, list[list[int]], dict[int, int]]:
+        """The normalised text; per character, the original span it came from; and
+        the index of the character that ends at each UTF-8 byte offset."""
+        chars: list[str] = []
+        spans: list[list[int]] = []
+        char_at_byte: dict[int, int] = {}
+        previous = None
+        repeats = self.options.repeats
+        offset = -1
+        for index, char in enumerate(text.translate(self._keep)):
+            if char == NOISE:
+                continue
+            if repeats and char == previous:
+                spans[-1][1] = index + 1
+                continue
+            code = ord(char)
+            offset += 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+            char_at_byte[offset] = len(chars)
+            chars.append(char)
+            spans.append([index, index + 1])
+            previous = char
+        return "".join(chars), spans, char_at_byte
+
+    def check(self, text: str) -> Verdict:
+        """The decision for ``text`` with every matched word and its original span."""
+        if not self.has_hit(text):
+            return Verdict(Action.PASS, masked=text)
+        normalised, spans, char_at_byte = self._mapped(text)
+        found: list[Match] = []
+        allowing: list[Match] = []
+        for end_byte, (key, payloads) in self._automaton.iter(_bytes(normalised)):
+            end = char_at_byte[end_byte]
+            first = end - len(key) + 1
+            if any(p.pinyin for p in payloads) and not _separate_word(normalised, first, end):
+                payloads = tuple(p for p in payloads if not p.pinyin)
+            start, stop = spans[first][0], spans[end][1]
+            original = text[start:stop]
+            for payload in payloads:
+                via = _via(original, payload, self.plain(original))
+                if via is Via.HOMOPHONE and len(payload.plain) < 2:
+                    continue  # one character sounds like too many others
+                if payload.entry is None:
+                    if via in (Via.EXACT, Via.NORMALISED):
+                        allowing.append(
+                            Match(payload.word, "", Action.PASS, start, stop, original, via)
+                        )
+                    continue
+                entry = payload.entry
+                found.append(
+                    Match(entry.word, entry.category, entry.action, start, stop, original, via)
+                )
+        matches, allowed = _apply_whitelist(found, allowing)
+        matches = _dedupe(matches)
+        if not matches:
+            return Verdict(Action.PASS, allowed=tuple(allowed), masked=text)
+        decision = max((m.action for m in matches), key=lambda a: a.severity)
+        return Verdict(decision, tuple(matches), tuple(allowed), _mask(text, matches))
+
+    # -- reading and writing lists ----------------------------------------------
+
+    @classmethod
+    def from_files(
+        cls,
+        lexicon_paths: Iterable[str | Path],
+        whitelist_paths: Iterable[str | Path] = (),
+        *,
+        options: Options | None = None,
+    ) -> Lexicon:
+        entries: list[Entry] = []
+        for path in lexicon_paths:
+            entries += parse_lexicon(Path(path).read_text(encoding="utf-8"), source=str(path))
+        whitelist: list[str] = []
+        for path in whitelist_paths:
+            whitelist += parse_whitelist(Path(path).read_text(encoding="utf-8"))
+        return cls(entries, whitelist, options or Options())
+
+    @classmethod
+    def default(cls, *, options: Options | None = None) -> Lexicon:
+        """The small, tame list that ships with xinxuan; bureaus load their own."""
+        return cls.from_files([DEFAULT_LEXICON], [DEFAULT_WHITELIST], options=options)
+
+
+DEFAULT_LEXICON = Path(__file__).with_name("default_lexicon.txt")
+DEFAULT_WHITELIST = Path(__file__).with_name("default_whitelist.txt")
+
+
+def _bytes(text: str) -> str:
+    return text.encode("utf-8").decode("latin-1")
+
+
+def _separate_word(text: str, first: int, end: int) -> bool:
+    """A pinyin hit counts only when no Latin letter touches it (not inside "dubois")."""
+    before = text[first - 1] if first > 0 else ""
+    after = text[end + 1] if end + 1 < len(text) else ""
+    has_letters = text[first] in _LETTERS or text[end] in _LETTERS
+    if not has_letters:
+        return True
+    touches = (text[first] in _LETTERS and before in _LETTERS) or (
+        text[end] in _LETTERS and after in _LETTERS
+    )
+    return not touches
+
+
+def _via(original: str, payload: _Payload, plain_original: str) -> Via:
+    if original == payload.word:
+        return Via.EXACT
+    if plain_original == payload.plain:
+        return Via.NORMALISED
+    return Via.PINYIN if payload.pinyin else Via.HOMOPHONE
+
+
+def _apply_whitelist(found: list[Match], allowing: list[Match]) -> tuple[list[Match], list[Match]]:
+    kept, used = [], []
+    for match in found:
+        cover = next((a for a in allowing if a.start <= match.start and match.end <= a.end), None)
+        if cover is None:
+            kept.append(match)
+        elif cover not in used:
+            used.append(cover)
+    return kept, used
+
+
+def _dedupe(matches: list[Match]) -> list[Match]:
+    """One match per (word, category, span), the plainest way it was found."""
+    order = list(Via)
+    best: dict[tuple, Match] = {}
+    for match in matches:
+        key = (match.word, match.category, match.start, match.end)
+        if key not in best or order.index(match.via) < order.index(best[key].via):
+            best[key] = match
+    return sorted(best.values(), key=lambda m: (m.start, m.end, m.word))
+
+
+def _mask(text: str, matches: Iterable[Match]) -> str:
+    chars = list(text)
+    for match in matches:
+        for index in range(match.start, match.end):
+            if not _is_noise(chars[index]) or chars[index] == "*":
+                chars[index] = "*"
+    return "".join(chars)
+
+
+# ---------------------------------------------------------------------------
+# List formats (docs/comments.md, "Lexicon files")
+
+_SEPARATOR = re.compile(r"\t|,|，")
+
+
+def parse_lexicon(
+    text: str, *, source: str = "", categories: dict[str, Action] | None = None
+) -> list[Entry]:
+    """Entries from ``word<TAB>category[<TAB>action]`` lines.
+
+    ``@category NAME ACTION`` declares a category (or changes a shipped one's
+    action); ``#`` starts a comment.  Errors name the line.
+    """
+    known = dict(DEFAULT_CATEGORIES if categories is None else categories)
+    entries: list[Entry] = []
+    where = f"{source}: " if source else ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("@category"):
+            parts = line.split()
+            if len(parts) != 3:
+                raise LexiconError(f"{where}line {number}: write @category NAME ACTION")
+            known[parts[1]] = _action(parts[2], f"{where}line {number}")
+            continue
+        parts = [p.strip() for p in _SEPARATOR.split(line)]
+        if len(parts) < 2 or not parts[0] or not parts[1]:
+            raise LexiconError(f"{where}line {number}: write WORD<TAB>CATEGORY[<TAB>ACTION]")
+        word, category = parts[0], parts[1]
+        if category not in known:
+            raise LexiconError(
+                f"{where}line {number}: unknown category {category!r}; "
+                f"declare it first with @category {category} hold"
+            )
+        action = known[category]
+        if len(parts) > 2 and parts[2]:
+            action = _action(parts[2], f"{where}line {number}")
+        entries.append(Entry(word, category, action))
+    return entries
+
+
+def _action(value: str, where: str) -> Action:
+    try:
+        action = Action(value.strip().lower())
+    except ValueError:
+        action = None
+    if action is None or action is Action.PASS:
+        raise LexiconError(f"{where}: the action must be reject, hold or mask, not {value!r}")
+    return action
+
+
+def parse_whitelist(text: str) -> list[str]:
+    words = []
+    for raw in text.splitlines():
+        line = raw.strip().lstrip("\ufeff")
+        if line and not line.startswith("#"):
+            words.append(_SEPARATOR.split(line)[0].strip())
+    return [w for w in words if w]
+
+
+def dump_lexicon(entries: Iterable[Entry], categories: dict[str, Action]) -> str:
+    lines = ["# xinxuan lexicon: WORD<TAB>CATEGORY<TAB>ACTION"]
+    lines += [f"@category {name} {action}" for name, action in categories.items()]
+    lines += [f"{e.word}\t{e.category}\t{e.action}" for e in entries]
+    return "\n".join(lines) + "\n"
+
+
+def dump_whitelist(words: Iterable[str]) -> str:
+    return "\n".join(["# xinxuan whitelist: one word a line", *words]) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Command line: python -m xinxuan.comments.lexicon
+
+
+def read_texts(lines: Iterable[str], *, json_lines: bool) -> Iterator[tuple[str, str]]:
+    """(id, text) pairs: a line each, or JSON lines with "text" (and "id")."""
+    for number, line in enumerate(lines, start=1):
+        line = line.rstrip("\n")
+        if json_lines:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise LexiconError(f"line {number}: not JSON ({error.msg})") from error
+            if isinstance(record, str):
+                yield str(number), record
+            elif isinstance(record, dict) and isinstance(record.get("text"), str):
+                yield str(record.get("id", number)), record["text"]
+            else:
+                raise LexiconError(f'line {number}: expected a string or {{"text": ...}}')
+        else:
+            yield str(number), line
+
+
+def format_row(ident: str, verdict: Verdict) -> str:
+    words = "; ".join(f"{m.word}[{m.start}:{m.end}]{m.via}" for m in verdict.matches)
+    return "\t".join([ident, str(verdict.decision), ",".join(verdict.categories), words])
+
+
+def run(lexicon: Lexicon, texts: Iterable[tuple[str, str]], *, as_json: bool, out) -> dict:
+    """Check every text and print a row (or a JSON line) each; returns decision counts."""
+    counts: dict[str, int] = {}
+    if not as_json:
+        out.write("id\tdecision\tcategories\tmatches\n")
+    for ident, text in texts:
+        verdict = lexicon.check(text)
+        counts[verdict.decision] = counts.get(verdict.decision, 0) + 1
+        if as_json:
+            out.write(json.dumps({"id": ident, **verdict.as_dict()}, ensure_ascii=False) + "\n")
+        else:
+            out.write(format_row(ident, verdict) + "\n")
+    return counts
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="*", help="text files (default: standard input)")
+    parser.add_argument("--lexicon", action="append", default=[], help="lexicon file")
+    parser.add_argument("--whitelist", action="append", default=[], help="whitelist file")
+    parser.add_argument("--jsonl", action="store_true", help="inputs are JSON lines")
+    parser.add_argument("--json", action="store_true", help="print JSON lines")
+    for step in ("traditional", "noise", "repeats", "homophones", "pinyin"):
+        parser.add_argument(f"--no-{step}", action="store_true", help=f"turn off {step}")
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    return Options(
+        traditional=not args.no_traditional,
+        noise=not args.no_noise,
+        repeats=not args.no_repeats,
+        homophones=not args.no_homophones,
+        pinyin=not args.no_pinyin,
+    )
+
+
+def input_lines(paths: list[str]) -> Iterator[str]:
+    if not paths:
+        yield from sys.stdin
+        return
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            yield from handle
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m xinxuan.comments.lexicon",
+        description="Filter texts against lexicon files; without --lexicon, the shipped list.",
+    )
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        if args.lexicon:
+            lexicon = Lexicon.from_files(args.lexicon, args.whitelist, options=options_from(args))
+        else:
+            lexicon = Lexicon.default(options=options_from(args))
+        run(
+            lexicon,
+            read_texts(input_lines(args.inputs), json_lines=args.jsonl),
+            as_json=args.json,
+            out=sys.stdout,
+        )
+    except (LexiconError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
