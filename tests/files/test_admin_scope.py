@@ -38,9 +38,9 @@ def files(world):
     """Per kind: the department's file, its sister department's, another bureau's."""
     org = world.org
     return {
-        "image": [make_image(unit, title=f"{unit.name}的照片")
+        "image": [make_image(unit, title=f"{unit.name} photo")
                   for unit in (org.dept, org.other_dept, org.other_bureau_dept)],
-        "document": [make_document(unit, title=f"{unit.name}的材料")
+        "document": [make_document(unit, title=f"{unit.name} notice")
                      for unit in (org.dept, org.other_dept, org.other_bureau_dept)],
     }  # fmt: skip
 
@@ -50,6 +50,17 @@ def test_the_office_sees_its_bureaus_files_only(client, world, files, screen, ki
     mine, sister, foreign = files[kind]
     client.force_login(world.office)
     page = text(client.get(reverse(screen)))
+    assert mine.title in page and sister.title in page
+    assert foreign.title not in page
+
+
+@pytest.mark.parametrize(("screen", "kind"), SCREENS)
+def test_searching_keeps_to_the_same_files(client, world, files, screen, kind):
+    mine, sister, foreign = files[kind]
+    client.force_login(world.office)
+    search = "search" if "api" in screen else "q"
+    word = "photo" if kind == "image" else "notice"
+    page = text(client.get(reverse(screen), {search: word}))
     assert mine.title in page and sister.title in page
     assert foreign.title not in page
 
@@ -114,3 +125,15 @@ def test_an_uploaded_document_belongs_to_the_uploaders_unit(client, world):
     assert response.status_code == 200
     document = get_document_model().objects.get()
     assert document.unit == world.org.office
+
+
+def test_staff_without_a_unit_cannot_upload(client, world, viewers):
+    client.force_login(viewers["no-unit"])
+    response = client.post(
+        reverse("wagtailimages_chooser:create"),
+        {"image-chooser-upload-title": "无主照片",
+         "image-chooser-upload-file": SimpleUploadedFile("x.png", png(), "image/png")},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )  # fmt: skip
+    assert "未关联任何单位" in text(response)
+    assert not get_image_model().objects.filter(title="无主照片").exists()

@@ -20,6 +20,7 @@ from wagtail.documents.models import Document as WagtailDocument
 from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.images.models import Image as WagtailImage
 from wagtail.models import Page, ReferenceIndex
+from wagtail.search import index
 
 from xinxuan.organisation.models import Unit
 
@@ -65,6 +66,8 @@ class UnitFile(models.Model):
 
 class UnitImage(UnitFile, AbstractImage):
     admin_form_fields = WagtailImage.admin_form_fields
+    # Searching a listing or chooser filters by the units the user may see.
+    search_fields = [*AbstractImage.search_fields, index.FilterField("unit")]
 
     class Meta(AbstractImage.Meta):
         verbose_name = _("image")
@@ -86,6 +89,7 @@ class UnitRendition(AbstractRendition):
 
 class UnitDocument(UnitFile, AbstractDocument):
     admin_form_fields = WagtailDocument.admin_form_fields
+    search_fields = [*AbstractDocument.search_fields, index.FilterField("unit")]
 
     class Meta(AbstractDocument.Meta):
         verbose_name = _("document")
