@@ -74,6 +74,7 @@ TRUSTED_PROXIES = int(os.environ.get("XINXUAN_TRUSTED_PROXIES", "0"))
 INSTALLED_APPS = [
     "xinxuan.accounts",
     "xinxuan.organisation",
+    "xinxuan.files",
     "xinxuan.submissions",
     "xinxuan.outcomes",
     "xinxuan.scoring",
@@ -200,13 +201,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Uploaded files are internal records until a live portal page shows them: the
+# application serves each one under /_files/ after checking who asks (xinxuan/files),
+# and no web server may serve MEDIA_ROOT.  Stored names are random.
+MEDIA_URL = "/_files/"
 MEDIA_ROOT = Path(os.environ.get("XINXUAN_MEDIA_ROOT", VAR_DIR / "media"))
-# The embedded deployment has no web server in front: let the application serve
-# uploaded media.  A deployment behind nginx turns this off and serves MEDIA_ROOT there.
-SERVE_MEDIA = env_bool("XINXUAN_SERVE_MEDIA", True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "xinxuan.files.storage.RandomNameStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -274,6 +275,13 @@ if os.environ.get("XINXUAN_FRONTEND_CACHE_URL"):
         }
     }
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Images and documents belong to a unit (xinxuan/files, docs/architecture.md "Files").
+WAGTAILIMAGES_IMAGE_MODEL = "files.UnitImage"
+WAGTAILDOCS_DOCUMENT_MODEL = "files.UnitDocument"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "xinxuan.files.forms.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "xinxuan.files.forms.DocumentForm"
+# Documents only through Wagtail's serve view, which asks before_serve_document.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "zip", "jpg", "png"]
 WAGTAILUSERS_PASSWORD_ENABLED = True
 

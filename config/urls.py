@@ -1,6 +1,4 @@
-from django.conf import settings
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -10,6 +8,8 @@ from xinxuan.accounts import views as account_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Uploaded images and documents, each served after the unit check (xinxuan/files).
+    path("_files/", include("xinxuan.files.urls")),  # = MEDIA_URL
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
     path("healthz", account_views.healthz, name="healthz"),
@@ -17,14 +17,6 @@ urlpatterns = [
     path("", include("xinxuan.comments.urls")),
     path("", include("xinxuan.portal.urls")),
 ]
-
-if settings.SERVE_MEDIA:
-    urlpatterns += [
-        # Evidence of outcomes and spreadsheets waiting for import are internal records:
-        # never served as public files (a deployment behind nginx denies them there too).
-        re_path(r"^media/(?:evidence|imports)/", account_views.not_found),
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
 
 # Wagtail's page tree answers every other path: keep it last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -35,6 +35,9 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;\s*)sessionid=") {
         return (pass);
     }
+    # Uploaded files: a private one answers a signed-in user only (passed above, by
+    # the session cookie) and is marked private; only a picture or document that a
+    # live page shows comes back "public" and may be kept, for at most its max-age.
     # Everything else is the same for every anonymous reader.
     unset req.http.Cookie;
     return (hash);

@@ -1,11 +1,11 @@
-"""Evidence files: only documents and pictures, and never served as public files."""
+"""Evidence files: only documents and pictures, and never served as public files
+(they are opened from their outcome: tests/files/test_serving.py)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import resolve, reverse
+from django.urls import reverse
 
 from tests.submissions.world import approved_item, make_world
-from xinxuan.accounts.views import not_found
 from xinxuan.outcomes.models import Outcome
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,9 @@ def test_a_pdf_is_accepted_and_not_served_to_the_public(client, settings, tmp_pa
     record_adoption(client, world, item, pdf)
     outcome = Outcome.objects.get(item=item, kind="adoption")
     assert outcome.evidence.name.startswith("evidence/")
-    # The public media route never reaches the file, wherever MEDIA_ROOT is.
-    assert resolve(f"/media/{outcome.evidence.name}").func is not_found
-    client.logout()
-    assert client.get(f"/media/{outcome.evidence.name}").status_code == 404
+    assert "proof" not in outcome.evidence.name  # stored under a random name
+    # No file route reaches the evidence by its name, signed in or not.
+    for path in (f"/_files/{outcome.evidence.name}", f"/media/{outcome.evidence.name}"):
+        assert client.get(path).status_code == 404
+        client.logout()
+        assert client.get(path).status_code == 404

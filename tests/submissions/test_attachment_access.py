@@ -1,10 +1,9 @@
-"""An item's attachment is downloaded only by those who may see the item's unit."""
+"""An item's attachment is downloaded only by those who may see the unit it belongs to."""
 
 import pytest
-from django.core.files.base import ContentFile
-from wagtail.documents.models import Document
 
 from tests.builders import make_user
+from tests.files.files import make_document
 from tests.submissions.world import make_world, write_item
 from xinxuan.accounts.roles import Role
 from xinxuan.submissions.models import ItemAttachment
@@ -17,8 +16,7 @@ def attached(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     world = make_world()
     item = write_item(world)
-    document = Document(title="内部材料")
-    document.file.save("internal.pdf", ContentFile(b"%PDF-1.4 internal"), save=True)
+    document = make_document(world.org.dept)
     ItemAttachment.objects.create(item=item, document=document)
     return world, document.url
 

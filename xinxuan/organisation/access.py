@@ -118,6 +118,26 @@ def filter_by_unit(queryset: QuerySet, user, unit_field: str) -> QuerySet:
     return queryset.filter(**{f"{unit_field}__in": ids}).distinct()
 
 
+def visible_files(user, queryset: QuerySet) -> QuerySet:
+    """Keep the documents or images (``files`` app) owned by units the user may see.
+
+    Files no unit owns (uploaded by a superuser without a unit) are for superusers.
+    """
+    ids = visible_unit_ids(user)
+    return queryset if ids is ALL else queryset.filter(unit_id__in=ids)
+
+
+def can_see_file(user, file) -> bool:
+    """May the user open this document or image (its original or any rendition)?
+
+    Yes for the people of its unit, by the unit rule; yes for anyone once a live
+    portal page shows it (``file.is_public()``).
+    """
+    return (
+        user.is_superuser and user.is_active or can_see_unit(user, file.unit_id) or file.is_public()
+    )
+
+
 def _unit_of(instance: Model, unit_field: str) -> Any:
     value: Any = instance
     for part in unit_field.split("__"):

@@ -1,6 +1,9 @@
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
+from xinxuan.files.references import refuse_unseen_files
 from xinxuan.organisation.access import filter_by_unit, visible_people, visible_units
 from xinxuan.organisation.models import Person, Unit
 
@@ -9,8 +12,10 @@ def narrow_choices(form: forms.BaseForm, user) -> None:
     """Limit every choice of a unit, a person or a unit's record to what the user may see.
 
     A model with a ``unit`` foreign key (a commission, a target …) counts as belonging
-    to that unit.
+    to that unit.  Images and documents are left to ``refuse_unseen_files``, which
+    also reads rich text and says which file was refused.
     """
+    files = (get_image_model(), get_document_model())
     for field in form.fields.values():
         queryset = getattr(field, "queryset", None)
         if queryset is None:
@@ -20,6 +25,8 @@ def narrow_choices(form: forms.BaseForm, user) -> None:
             field.queryset = queryset & visible_units(user)
         elif model is Person:
             field.queryset = queryset & visible_people(user)
+        elif model in files:
+            continue
         elif any(
             getattr(f, "related_model", None) is Unit and f.name == "unit"
             for f in model._meta.get_fields()
@@ -32,7 +39,8 @@ class UnitScopedAdminForm(WagtailAdminModelForm):
     (unit shares, author shares …) — are limited to what the user may see.
 
     Choices outside the list are rejected by the form's validation, so a forged post
-    cannot credit another department or bureau.
+    cannot credit another department or bureau, nor attach another unit's photo or
+    document (in a chooser or in rich text).
     """
 
     def __init__(self, *args, for_user=None, **kwargs) -> None:
@@ -47,9 +55,20 @@ class UnitScopedAdminForm(WagtailAdminModelForm):
                 _base.__init__(inner, *a, **kw)
                 narrow_choices(inner, for_user)
 
+            def clean(inner, _base=base):
+                cleaned = _base.clean(inner)
+                refuse_unseen_files(inner, for_user)
+                return cleaned
+
             # Every form of the inline panel, including the blank one the page uses to
             # add a row, is built from this class.
-            formset.form = type(base.__name__, (base,), {"__init__": __init__})
+            formset.form = type(base.__name__, (base,), {"__init__": __init__, "clean": clean})
             if "forms" in formset.__dict__:  # already built
                 for form in formset.forms:
+                    form.__class__ = formset.form
                     narrow_choices(form, for_user)
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_unseen_files(self, self.for_user)
+        return cleaned

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import django_filters
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -131,6 +131,12 @@ class LedgerFilterSet(WagtailFilterSet):
         fields = ["kind", "date", "unit"]
 
 
+class EvidenceColumn(TitleColumn):
+    """A link to the outcome's evidence file (served after the unit check), or nothing."""
+
+    empty_value_display = ""
+
+
 class LedgerView(ReportView):
     page_title = _("Outcome ledger")
     header_icon = "list-ul"
@@ -148,6 +154,7 @@ class LedgerView(ReportView):
         Column("carrier", label=_("Carrier")),
         Column("summary", label=_("Particulars"), accessor="summary"),
         Column("revoked", label=pgettext_lazy("outcome", "Revoked")),
+        EvidenceColumn("evidence_label", label=_("Evidence"), get_url=lambda r: r.evidence_url),
     ]
 
     def get_queryset(self):
@@ -174,6 +181,10 @@ class LedgerView(ReportView):
                     if o.item
                     else o.unit.label
                 )
+                row.evidence_url = (
+                    reverse("outcomes:outcome-evidence", args=[o.pk]) if o.evidence else None
+                )
+                row.evidence_label = gettext("Open the evidence") if o.evidence else ""
             rows.append(row)
         return rows
 

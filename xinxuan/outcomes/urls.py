@@ -10,5 +10,6 @@ urlpatterns = [
     path("results/", LedgerView.as_view(results_only=True), name="ledger-results"),
     path("item/<int:pk>/<slug:kind>/", views.record, name="outcome-record"),
     path("<int:pk>/revoke/", views.revoke, name="outcome-revoke"),
+    path("<int:pk>/evidence/", views.evidence, name="outcome-evidence"),
     path("import/", views.import_upload, name="ledger-import"),
 ]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from xinxuan.files.views import file_response
 from xinxuan.organisation.access import filter_by_unit
 from xinxuan.outcomes import actions
 from xinxuan.outcomes.forms import ITEM_FORMS, RevokeForm
@@ -115,6 +119,21 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Revoked; the points were recomputed."))
     return back
+
+
+@login_required
+@require_safe
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence file of an outcome, for those who may see the outcome's unit."""
+    outcome = get_object_or_404(filter_by_unit(Outcome.objects.all(), request.user, "unit"), pk=pk)
+    if not outcome.evidence:
+        raise Http404
+    extension = os.path.splitext(outcome.evidence.name)[1].lower()
+    response = file_response(
+        request, outcome.evidence, download_name=f"{_('Evidence file')}-{outcome.pk}{extension}"
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _import_context(request):

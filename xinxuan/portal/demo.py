@@ -74,8 +74,11 @@ def _home(log) -> HomePage:
 def _image(title: str, seed: int):
     from PIL import Image as PILImage
     from PIL import ImageDraw
-    from wagtail.images.models import Image
+    from wagtail.images import get_image_model
 
+    from xinxuan.organisation.models import Unit
+
+    Image = get_image_model()
     existing = Image.objects.filter(title=title).first()
     if existing:
         return existing
@@ -91,7 +94,11 @@ def _image(title: str, seed: int):
     draw.rectangle([300, 150, 500, 300], fill=(255, 214, 79))
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=80)
-    return Image.objects.create(title=title, file=ImageFile(buffer, name=f"portal-demo-{seed}.jpg"))
+    # The portal's pictures belong to the office that runs it (办公室 of the demo bureau).
+    office = Unit.objects.filter(code="cz-office").first()
+    return Image.objects.create(
+        title=title, file=ImageFile(buffer, name=f"portal-demo-{seed}.jpg"), unit=office
+    )
 
 
 def _body(paragraphs: list[str], image=None, caption: str = ""):

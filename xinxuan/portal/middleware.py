@@ -22,7 +22,7 @@ from xinxuan.portal.lists import generation
 SKIP_PREFIXES = (
     "/admin/",
     "/static/",
-    "/media/",
+    "/_files/",
     "/documents/",
     "/captcha/",
     "/hit/",

@@ -20,6 +20,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -28,6 +29,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
 
+from xinxuan.files.references import refuse_unseen_files
 from xinxuan.portal import search as portal_search
 
 # ---------------------------------------------------------------------------
@@ -66,15 +68,64 @@ class FooterLinkBlock(blocks.StructBlock):
 # Pages
 
 
+# First path segments the application answers itself (config/urls.py, xinxuan/portal/urls.py,
+# Wagtail's own): a page directly under the home page with one of these slugs would
+# never be reached.  tests/portal/test_reserved_slugs.py keeps the list complete.
+RESERVED_SLUGS = frozenset(
+    {
+        "_files",
+        "_util",
+        "admin",
+        "captcha",
+        "documents",
+        "go",
+        "healthz",
+        "hit",
+        "i18n",
+        "images",
+        "robots.txt",
+        "search",
+        "sitemap.xml",
+        "static",
+    }
+)
+
+
+class PortalPageForm(WagtailAdminPageForm):
+    """The page editor's form: refuses images and documents the editor may not see
+    (a page shows its pictures to everyone once live, see xinxuan/files)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_unseen_files(self, self.for_user)
+        return cleaned
+
+
 class PortalPage(Page):
     """Behaviour shared by every portal page: full-page caching for anonymous readers."""
 
     # Anonymous responses of these pages may be stored by PageCacheMiddleware and by
     # the reverse proxy (see docs/portal.md, "Caching").
     portal_cacheable = True
+    # A page whose parent is the home page has an address of one segment (/news/).
+    top_level = False
+    base_form_class = PortalPageForm
 
     class Meta:
         abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.top_level and self.slug.lower() in RESERVED_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "The address /%(slug)s/ is reserved for the system (files, the "
+                        "workbench, search …); choose another slug."
+                    )
+                    % {"slug": self.slug}
+                }
+            )
 
     def serve(self, request: HttpRequest, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
@@ -159,6 +210,8 @@ class HomePage(PortalPage):
 
 class ChannelPage(RoutablePageMixin, PortalPage):
     """A channel (栏目) such as 新闻, 工作动态, 通知公告, 媒体聚焦: a paginated list."""
+
+    top_level = True
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
 
@@ -347,6 +400,8 @@ def recommended_filter(moment) -> Q:
 class FooterPage(PortalPage):
     """联系我们, 广告服务, 服务声明, 招聘信息 and the like."""
 
+    top_level = True
+
     body = RichTextField(_("body"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
@@ -359,6 +414,8 @@ class FooterPage(PortalPage):
 
 class SitemapPage(PortalPage):
     """网站地图: the page tree for readers (sitemap.xml is for robots)."""
+
+    top_level = True
 
     parent_page_types = ["portal.HomePage"]
     subpage_types: list[str] = []

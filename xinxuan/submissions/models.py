@@ -20,7 +20,9 @@ from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
 from wagtail.models import LockableMixin, Orderable, RevisionMixin
 from wagtail.search import index
 
@@ -296,7 +298,10 @@ class ItemAuthor(Orderable):
 class ItemPhoto(Orderable):
     item = ParentalKey(Item, on_delete=models.CASCADE, related_name="photos")
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("image"), on_delete=models.PROTECT, related_name="+"
+        get_image_model_string(),
+        verbose_name=_("image"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
 
@@ -306,7 +311,7 @@ class ItemPhoto(Orderable):
 class ItemAttachment(Orderable):
     item = ParentalKey(Item, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey(
-        "wagtaildocs.Document",
+        get_document_model_string(),
         verbose_name=_("document"),
         on_delete=models.PROTECT,
         related_name="+",

@@ -13,10 +13,9 @@ from wagtail.snippets.views.snippets import (
 )
 
 from xinxuan.accounts.views import forbidden
-from xinxuan.organisation import access
 from xinxuan.organisation.wagtail_hooks import UnitScopedViewSet
 from xinxuan.submissions import actions, urls
-from xinxuan.submissions.models import Commission, Item, ItemAttachment, ItemKind, Topic
+from xinxuan.submissions.models import Commission, Item, ItemKind, Topic
 
 
 class ItemCreateView(CreateView):
@@ -133,16 +132,3 @@ def register_item_log_actions(registry):
         ("xinxuan.commission.create", _("Commission"), _("Commissioned from a unit")),
     ):
         registry.register_action(name, label, message)
-
-
-@hooks.register("before_serve_document")
-def attachments_only_for_their_units(document, request):
-    """An item's attachment is an internal record: only those who may see the item's
-    unit download it (Wagtail would otherwise serve any document to anyone)."""
-    units = ItemAttachment.objects.filter(document=document).values_list("item__unit_id", flat=True)
-    units = list(units)
-    if units and not any(access.can_see_unit(request.user, unit) for unit in units):
-        return forbidden(
-            request, PermissionDenied(_("This attachment belongs to an item you may not see."))
-        )
-    return None
