@@ -89,7 +89,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.frontend_cache",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's user screens with our scoping (xinxuan/accounts/viewsets.py).
+    "xinxuan.accounts.apps.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -182,11 +183,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "wagtailadmin_login"
 
 # Lockout after repeated failures (django-axes): by user name and address together,
-# so that one reader cannot lock out another.
+# so that one reader cannot lock out another, and by address alone across user names
+# (password spraying) with a higher limit, because a whole office may sit behind one
+# address.  xinxuan/accounts/lockout.py weighs the two limits.
 AXES_FAILURE_LIMIT = int(os.environ.get("XINXUAN_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("XINXUAN_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = float(os.environ.get("XINXUAN_LOGIN_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "xinxuan.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
+
+# Mail, for password reset links.  Without a mail server no link can reach anybody, so
+# the "forgot password" link and views are off (404) until XINXUAN_EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("XINXUAN_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("XINXUAN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("XINXUAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("XINXUAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("XINXUAN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("XINXUAN_EMAIL_FROM", "webmaster@localhost")
+WAGTAIL_PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
 AXES_CLIENT_IP_CALLABLE = "xinxuan.lib.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 

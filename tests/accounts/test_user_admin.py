@@ -133,9 +133,7 @@ def test_the_superuser_box_is_not_on_the_offices_form(client, org, office):
 def test_a_forged_superuser_field_changes_nothing(client, org, office, whom):
     account = office if whom == "self" else make_user("colleague", role=Role.OFFICER, unit=org.dept)
     client.force_login(office)
-    response = client.post(
-        edit_url(account), edit_data(account, is_superuser="on", is_staff="on")
-    )
+    response = client.post(edit_url(account), edit_data(account, is_superuser="on", is_staff="on"))
     assert response.status_code == 302
     account.refresh_from_db()
     assert not account.is_superuser
