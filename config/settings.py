@@ -114,6 +114,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every page, the cached ones included (xinxuan/lib/csp.py).
+    "xinxuan.lib.csp.ContentSecurityPolicyMiddleware",
     # Anonymous portal pages from the cache before sessions, routing or the database.
     "xinxuan.portal.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
