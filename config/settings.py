@@ -283,6 +283,10 @@ PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("XINXUAN_PAGE_CACHE_SECONDS", "30
 PORTAL_PROXY_CACHE_SECONDS = int(os.environ.get("XINXUAN_PROXY_CACHE_SECONDS", "300"))
 PORTAL_LIST_SECONDS = int(os.environ.get("XINXUAN_LIST_SECONDS", "300"))
 PORTAL_VIEW_FLUSH_SECONDS = float(os.environ.get("XINXUAN_VIEW_FLUSH_SECONDS", "30"))
+# Floods: per client address and day, the view beacons and sponsor clicks taken into
+# account at all, and those for any one page or sponsor (xinxuan/portal/counting.py).
+PORTAL_ADDRESS_DAILY_CAP = int(os.environ.get("XINXUAN_COUNT_ADDRESS_DAILY_CAP", "2000"))
+PORTAL_ADDRESS_TARGET_DAILY_CAP = int(os.environ.get("XINXUAN_COUNT_TARGET_DAILY_CAP", "50"))
 if os.environ.get("XINXUAN_FRONTEND_CACHE_URL"):
     WAGTAILFRONTENDCACHE = {
         "proxy": {
