@@ -90,7 +90,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.frontend_cache",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's user screens with our scoping (xinxuan/accounts/viewsets.py).
+    "xinxuan.accounts.apps.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -114,6 +115,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every page, the cached ones included (xinxuan/lib/csp.py).
+    "xinxuan.lib.csp.ContentSecurityPolicyMiddleware",
     # Anonymous portal pages from the cache before sessions, routing or the database.
     "xinxuan.portal.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,11 +186,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "wagtailadmin_login"
 
 # Lockout after repeated failures (django-axes): by user name and address together,
-# so that one reader cannot lock out another.
+# so that one reader cannot lock out another, and by address alone across user names
+# (password spraying) with a higher limit, because a whole office may sit behind one
+# address.  xinxuan/accounts/lockout.py weighs the two limits.
 AXES_FAILURE_LIMIT = int(os.environ.get("XINXUAN_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("XINXUAN_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = float(os.environ.get("XINXUAN_LOGIN_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "xinxuan.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
+
+# Mail, for password reset links.  Without a mail server no link can reach anybody, so
+# the "forgot password" link and views are off (404) until XINXUAN_EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("XINXUAN_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("XINXUAN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("XINXUAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("XINXUAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("XINXUAN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("XINXUAN_EMAIL_FROM", "webmaster@localhost")
+WAGTAIL_PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
 AXES_CLIENT_IP_CALLABLE = "xinxuan.lib.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 
@@ -267,6 +284,10 @@ PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("XINXUAN_PAGE_CACHE_SECONDS", "30
 PORTAL_PROXY_CACHE_SECONDS = int(os.environ.get("XINXUAN_PROXY_CACHE_SECONDS", "300"))
 PORTAL_LIST_SECONDS = int(os.environ.get("XINXUAN_LIST_SECONDS", "300"))
 PORTAL_VIEW_FLUSH_SECONDS = float(os.environ.get("XINXUAN_VIEW_FLUSH_SECONDS", "30"))
+# Floods: per client address and day, the view beacons and sponsor clicks taken into
+# account at all, and those for any one page or sponsor (xinxuan/portal/counting.py).
+PORTAL_ADDRESS_DAILY_CAP = int(os.environ.get("XINXUAN_COUNT_ADDRESS_DAILY_CAP", "2000"))
+PORTAL_ADDRESS_TARGET_DAILY_CAP = int(os.environ.get("XINXUAN_COUNT_TARGET_DAILY_CAP", "50"))
 if os.environ.get("XINXUAN_FRONTEND_CACHE_URL"):
     WAGTAILFRONTENDCACHE = {
         "proxy": {

@@ -6,6 +6,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from xinxuan.accounts import views as account_views
 
 urlpatterns = [
+    # Before Wagtail's admin URLs, which hold a logout that a GET can trigger.
+    path("admin/logout/", account_views.LogoutView.as_view(), name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Uploaded images and documents, each served after the unit check (xinxuan/files).

@@ -47,6 +47,14 @@ GROUP_NAMES: dict[Role, str] = {
 STAFF_ROLES = frozenset({Role.OFFICE, Role.OFFICER, Role.HEAD, Role.LEADER})
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
+# Which roles a holder of a role may give (docs/architecture.md, "Roles and access").
+# A superuser gives anything; the office gives the roles at or below its own, never
+# the leader's; nobody else manages accounts.  Groups that are not roles, individual
+# permissions and the superuser flag are a superuser's alone.
+GRANTABLE: dict[Role, frozenset[Role]] = {
+    Role.OFFICE: frozenset({Role.OFFICE, Role.HEAD, Role.OFFICER, Role.READER}),
+}
+
 
 def role_permissions() -> dict[Role, set[str]]:
     """Permission names per role, gathered from every app's ``roles.py``."""
@@ -103,3 +111,24 @@ def roles_of(user) -> frozenset[Role]:
 
 def has_role(user, role: Role) -> bool:
     return role in roles_of(user)
+
+
+def grantable_roles(user) -> frozenset[Role]:
+    """The roles ``user`` may give to an account it manages."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Role)
+    granted: set[Role] = set()
+    for role in roles_of(user):
+        granted |= GRANTABLE.get(role, frozenset())
+    return frozenset(granted)
+
+
+def grantable_groups(user) -> models.QuerySet[Group]:
+    """The groups ``user`` may put an account in: every group for a superuser, else the
+    groups of :func:`grantable_roles`."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Group.objects.all()
+    names = [GROUP_NAMES[role] for role in grantable_roles(user)]
+    return Group.objects.filter(name__in=names)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 
 @require_GET
@@ -27,3 +28,16 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the database or the settings may be what failed.
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+
+
+class LogoutView(WagtailLogoutView):
+    """Wagtail's logout (the session is flushed on the server), for POST only.
+
+    Wagtail's own view deletes the session cookie even while it answers a GET with 405,
+    so a link or an image on any page could sign the user out; here a GET changes nothing.
+    """
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "POST":
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)

@@ -6,3 +6,8 @@ class LibConfig(AppConfig):
     name = "xinxuan.lib"
     label = "lib"
     verbose_name = _("Library")
+
+    def ready(self) -> None:
+        from xinxuan.lib.csp import nonce_wagtail_choosers
+
+        nonce_wagtail_choosers()

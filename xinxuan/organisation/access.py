@@ -8,18 +8,25 @@ helpers.  The rule:
   bureau's office therefore sees all bureaus below it);
 * a department head or information officer sees their own unit and its sub-units;
 * anyone else — a reader, or staff whose account is linked to no unit — sees nothing.
+
+Accounts follow the same tree (``manageable_users``): a superuser manages every
+account; the office manages the accounts of people in its bureau's subtree whose every
+group is a role it may give (``roles.grantable_roles``) and that hold no superuser or
+staff flag and no individual permission; nobody else manages accounts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from xinxuan.accounts.roles import Role, roles_of
+from xinxuan.accounts.roles import Role, grantable_groups, roles_of
 from xinxuan.organisation.models import Person, Unit
 
 ALL = None  # scope marker: no restriction
@@ -108,6 +115,37 @@ def require_unit(user, unit: Unit) -> Unit:
 def visible_people(user) -> QuerySet[Person]:
     ids = visible_unit_ids(user)
     return Person.objects.all() if ids is ALL else Person.objects.filter(unit_id__in=ids)
+
+
+def manageable_users(user) -> QuerySet:
+    """The accounts ``user`` may list, open and edit in the user screens."""
+    users = get_user_model()._default_manager.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return users.none()
+    if user.is_superuser:
+        return users
+    if Role.OFFICE not in roles_of(user):
+        return users.none()
+    ids = visible_unit_ids(user)
+    out_of_reach = Group.objects.exclude(pk__in=grantable_groups(user).values("pk"))
+    return (
+        users.filter(person__unit_id__in=ids, is_superuser=False, is_staff=False)
+        .exclude(user_permissions__isnull=False)
+        .exclude(groups__in=out_of_reach)
+    )
+
+
+def can_manage_user(user, account) -> bool:
+    return manageable_users(user).filter(pk=account.pk).exists()
+
+
+def linkable_users(user, *, keep=None) -> QuerySet:
+    """Accounts ``user`` may link to a person: those it manages, plus ``keep`` (the
+    account already linked), so that a person can be edited without touching it."""
+    users = manageable_users(user)
+    if keep is not None and getattr(keep, "pk", None):
+        users = users | get_user_model()._default_manager.filter(pk=keep.pk)
+    return users
 
 
 def filter_by_unit(queryset: QuerySet, user, unit_field: str) -> QuerySet:

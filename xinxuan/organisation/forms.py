@@ -1,10 +1,16 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from xinxuan.files.references import refuse_unseen_files
-from xinxuan.organisation.access import filter_by_unit, visible_people, visible_units
+from xinxuan.organisation.access import (
+    filter_by_unit,
+    linkable_users,
+    visible_people,
+    visible_units,
+)
 from xinxuan.organisation.models import Person, Unit
 
 
@@ -16,12 +22,17 @@ def narrow_choices(form: forms.BaseForm, user) -> None:
     also reads rich text and says which file was refused.
     """
     files = (get_image_model(), get_document_model())
-    for field in form.fields.values():
+    for name, field in form.fields.items():
         queryset = getattr(field, "queryset", None)
         if queryset is None:
             continue
         model = queryset.model
-        if model is Unit:
+        if model is get_user_model() and isinstance(form.instance, Person):
+            # Linking an account to a person puts it in the person's scope: only
+            # accounts the user already manages (accounts.viewsets) may be linked.
+            keep = getattr(form.instance, name, None)
+            field.queryset = queryset & linkable_users(user, keep=keep)
+        elif model is Unit:
             field.queryset = queryset & visible_units(user)
         elif model is Person:
             field.queryset = queryset & visible_people(user)

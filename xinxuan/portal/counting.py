@@ -11,6 +11,12 @@ and ``flush_views`` moves them into hourly ``PageCounter`` rows in one transacti
 per batch.  A batch is renamed before it is read and recorded as flushed in the
 same transaction as its counts, so a worker killed at any moment loses no count and
 counts none twice.  See docs/portal.md, "View counting".
+
+A reader is the address and the browser together, so readers behind one office's
+address are told apart.  A client that makes up a new browser for every request is
+held by two caps on its address per day (``address_allows``): the beacons of one
+address taken into account at all, and those for any one page.  Sponsor clicks are
+counted the same way: once per reader per sponsor per day, within the address caps.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from wagtail.models import Page
 
+from xinxuan.lib.net import client_ip
 from xinxuan.portal.models import CounterBatch, CounterKind, PageCounter
 
 WINDOWS: dict[str, timedelta] = {
@@ -49,18 +56,52 @@ def flush_interval() -> float:
     return float(getattr(settings, "PORTAL_VIEW_FLUSH_SECONDS", 30))
 
 
+def _digest(*parts: str) -> str:
+    raw = "|".join((settings.SECRET_KEY, *parts)).encode()
+    return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+def address_of(request: HttpRequest) -> str:
+    """A short, non-reversible token for the client's address (trusted proxies only)."""
+    return _digest(client_ip(request))
+
+
 def visitor_of(request: HttpRequest) -> str:
     """A short, non-reversible token for "the same reader": address and browser."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    proxies = getattr(settings, "TRUSTED_PROXIES", 0)
-    address = request.META.get("REMOTE_ADDR", "")
-    if proxies and forwarded:
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if hops:
-            address = hops[-min(proxies, len(hops))]
     agent = request.META.get("HTTP_USER_AGENT", "")[:200]
-    raw = f"{settings.SECRET_KEY}|{address}|{agent}".encode()
-    return hashlib.blake2b(raw, digest_size=8).hexdigest()
+    return _digest(client_ip(request), agent)
+
+
+ADDRESS_WINDOW = timedelta(days=1)
+
+
+def address_limits() -> dict[str, int]:
+    """Per address and day: requests taken into account at all, and for one target."""
+    return {
+        "all": int(getattr(settings, "PORTAL_ADDRESS_DAILY_CAP", 2000)),
+        "one": int(getattr(settings, "PORTAL_ADDRESS_TARGET_DAILY_CAP", 50)),
+    }
+
+
+def address_allows(address: str, target: str, now: datetime) -> bool:
+    """Whether a request of ``address`` for ``target`` (a page, a sponsor) still counts
+    today: each one uses up one of the address's allowance, counted or not."""
+    seconds = int(ADDRESS_WINDOW.total_seconds())
+    day = int(now.timestamp()) // seconds
+    limits = address_limits()
+    within = True
+    for scope, key in (
+        ("all", f"portal:cap:{day}:{address}"),
+        ("one", f"portal:cap:{day}:{address}:{target}"),
+    ):
+        cache.add(key, 0, seconds)
+        try:
+            used = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, seconds)
+            used = 1
+        within = within and used <= limits[scope]
+    return within
 
 
 def hour_of(moment: datetime) -> int:
@@ -218,11 +259,18 @@ def reset_buffer() -> None:
 # Recording and flushing
 
 
-def record_view(*, page_id: int, visitor: str, now: datetime | None = None) -> int:
-    """Count a view of a page by a reader; returns how many windows counted it."""
+def record_view(
+    *, page_id: int, visitor: str, address: str | None = None, now: datetime | None = None
+) -> int:
+    """Count a view of a page by a reader; returns how many windows counted it.
+
+    With ``address``, the view counts only within that address's daily caps.
+    """
     if not 0 < page_id <= MAX_PAGE_ID:
         return 0
     now = now or datetime.now(UTC)
+    if address is not None and not address_allows(address, f"page:{page_id}", now):
+        return 0
     counted = buffer().record(page_id, visitor, hour_of(now))
     maybe_flush()
     return counted
@@ -292,6 +340,19 @@ def add_count(*, page_id: int, kind: str, hour: datetime, n: int) -> None:
             PageCounter.objects.create(page_id=page_id, kind=kind, hour=hour, count=n)
     except IntegrityError:
         rows.update(count=F("count") + n)
+
+
+def count_sponsor_click(
+    *, sponsor_id: int, visitor: str, address: str, now: datetime | None = None
+) -> bool:
+    """Whether this click counts: once per reader per sponsor and day, within the
+    address's daily caps."""
+    now = now or datetime.now(UTC)
+    if not address_allows(address, f"sponsor:{sponsor_id}", now):
+        return False
+    seconds = int(ADDRESS_WINDOW.total_seconds())
+    day = int(now.timestamp()) // seconds
+    return cache.add(f"portal:click:{day}:{sponsor_id}:{visitor}", 1, seconds)
 
 
 def record_comment(*, page_id: int, when: datetime) -> None:

@@ -87,14 +87,19 @@ def search_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 def view_beacon(request: HttpRequest, page_id: int) -> HttpResponse:
     """Counts a view; sent by the page itself so that cached pages are counted too."""
-    counting.record_view(page_id=page_id, visitor=counting.visitor_of(request))
+    counting.record_view(
+        page_id=page_id,
+        visitor=counting.visitor_of(request),
+        address=counting.address_of(request),
+    )
     return HttpResponse(status=204)
 
 
 @require_GET
 @never_cache
 def sponsor_click(request: HttpRequest, token: str) -> HttpResponse:
-    """Counts a click on a running sponsor and sends the reader on; a forged token is 404."""
+    """Counts a click on a running sponsor (once per reader and day, see counting.py) and
+    sends the reader on; a forged token is 404."""
     try:
         pk = signing.loads(token, salt=SPONSOR_SALT)
     except signing.BadSignature:
@@ -102,7 +107,12 @@ def sponsor_click(request: HttpRequest, token: str) -> HttpResponse:
     sponsor = Sponsor.objects.running().filter(pk=pk).first()
     if sponsor is None:
         return render(request, "errors/404.html", status=404)
-    Sponsor.objects.filter(pk=sponsor.pk).update(clicks=F("clicks") + 1)
+    if counting.count_sponsor_click(
+        sponsor_id=sponsor.pk,
+        visitor=counting.visitor_of(request),
+        address=counting.address_of(request),
+    ):
+        Sponsor.objects.filter(pk=sponsor.pk).update(clicks=F("clicks") + 1)
     return HttpResponseRedirect(sponsor.url)
 
 
