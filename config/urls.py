@@ -18,9 +18,10 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        # Evidence of outcomes and spreadsheets waiting for import are internal records:
+        # Evidence of outcomes, spreadsheets waiting for import and files made by background
+        # jobs (exports) are internal records:
         # never served as public files (a deployment behind nginx denies them there too).
-        re_path(r"^media/(?:evidence|imports)/", account_views.not_found),
+        re_path(r"^media/(?:evidence|imports|jobs)/", account_views.not_found),
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
