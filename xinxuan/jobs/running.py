@@ -51,9 +51,12 @@ def run(job_id: int, work: Callable[[Job, Progress], dict | None]) -> None:
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
 
     side = _SideConnection()
+    # Run inside a transaction already (the immediate backend in an action, or a test),
+    # the job's row is written in that same transaction, like everything else.
+    outer = transaction.get_connection().in_atomic_block
 
     def progress(done: int, total: int) -> None:
-        if not transaction.get_connection().in_atomic_block:
+        if outer or not transaction.get_connection().in_atomic_block:
             Job.objects.filter(pk=job.pk).update(done=done, total=total)
         else:
             side.update(job.pk, done, total)

@@ -29,7 +29,13 @@ from django.utils.translation import gettext as _
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.outcomes.models import Carrier, Level, Outcome, Route, Source
 from xinxuan.scoring import engine
-from xinxuan.scoring.engine.events_io import COLUMNS, decode_text, read_events, workbook_csv
+from xinxuan.scoring.engine.events_io import (
+    COLUMNS,
+    ITEM_COLUMNS,
+    decode_text,
+    read_events,
+    workbook_csv,
+)
 from xinxuan.submissions.actions import ActionRefused
 from xinxuan.submissions.models import Item, ItemAuthor, ItemKind, ItemStatus, ItemUnit
 
@@ -247,6 +253,73 @@ def _kind_codes(text: str) -> str:
     return out.getvalue()
 
 
+ITEM_ID_HEADERS = ("item_id", *COLUMNS["item_id"])
+
+
+def _complete_existing_items(text: str, bureau: Unit) -> tuple[str, dict[str, Item]]:
+    """The sheet with the particulars of items already in the ledger filled in where a
+    row names one by its number only, and those items.
+
+    The events reader wants an item's kind and units on the first row that names it;
+    a sheet that only adds an adoption to an item of the workbench gives the number
+    alone.  The particulars are taken from another row of the sheet for that item, or
+    else from the ledger — the row is then attached to that item, never to a copy.
+    """
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return text, {}
+    headers = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    id_col = next((i for i, h in enumerate(headers) if h in ITEM_ID_HEADERS), None)
+    if id_col is None:
+        return text, {}
+    ids = {r[id_col].strip() for r in rows[1:] if id_col < len(r) and r[id_col].strip()}
+    existing = _existing_items(ids, bureau)
+    if not existing:
+        return text, {}
+    cols = {}
+    for key in ITEM_COLUMNS:
+        names = (key, *COLUMNS[key])
+        col = next((i for i, h in enumerate(headers) if h in names), None)
+        if col is None:
+            col = len(rows[0])
+            rows[0].append(COLUMNS[key][0])
+            headers.append(COLUMNS[key][0])
+        cols[key] = col
+    width = len(rows[0])
+    for values in rows[1:]:
+        values.extend([""] * (width - len(values)))
+    given: dict[str, list[str]] = {}
+    for values in rows[1:]:
+        key = values[id_col].strip()
+        if key in existing and key not in given and any(values[c].strip() for c in cols.values()):
+            given[key] = [values[c] for c in cols.values()]
+    done: set[str] = set()
+    for values in rows[1:]:
+        key = values[id_col].strip()
+        if key not in existing or key in done:
+            continue
+        done.add(key)
+        if any(values[c].strip() for c in cols.values()):
+            continue
+        filled = given.get(key) or _particulars(existing[key])
+        for col, value in zip(cols.values(), filled, strict=True):
+            values[col] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue(), existing
+
+
+def _particulars(item: Item) -> list[str]:
+    """An item's columns (ITEM_COLUMNS order) as the events reader reads them."""
+    shares = item.unit_shares.select_related("unit") if item.pk else []
+    units = ";".join(f"{s.unit.name}:{s.share.normalize()}" for s in shares) or item.unit.name
+    persons = ";".join(
+        f"{a.person.name}@{a.person.unit.name}:{a.share.normalize()}"
+        for a in item.author_shares.select_related("person__unit")
+    )
+    return [item.title, item.kind.code, str(item.char_count), units, persons, ""]
+
+
 def _known_events(event_ids: list[str], bureau: Unit) -> set[str]:
     """The event ids already in this bureau's ledger: imported before under the same id,
     or written by the ledger export for an outcome recorded in the workbench (o<number>).
@@ -276,6 +349,7 @@ def plan_import(text: str, *, bureau: Unit, ruleset: engine.RuleSet) -> Plan:
 
     plan = Plan()
     text, written_routes = _take_routes(_kind_codes(text))
+    text, plan.existing = _complete_existing_items(text, bureau)
     try:
         parsed = read_events(text, format="csv", skip_bad_rows=True, ruleset=ruleset)
     except engine.EventsFileError as error:  # wrong headers, empty file
@@ -288,7 +362,6 @@ def plan_import(text: str, *, bureau: Unit, ruleset: engine.RuleSet) -> Plan:
     items = {i.id: i for i in parsed.items}
     plan.items = items
     known = _known_events([e.id for e in parsed.events], bureau)
-    plan.existing = _existing_items({e.item_id for e in parsed.events if e.item_id}, bureau)
     for event in parsed.events:
         row = row_of.get(event.id, 0)
         plan.rows[event.id] = row
