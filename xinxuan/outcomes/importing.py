@@ -548,7 +548,7 @@ class _Writer:
         pks = sorted({self.items[e.item_id].pk for _r, e in chunk if e.item_id})
         locked = {
             i.pk: i
-            for i in Item.objects.select_for_update(of=("self",))
+            for i in Item.objects.select_for_update(no_key=True, of=("self",))
             .select_related("unit")
             .filter(pk__in=pks)
             .order_by("pk")

@@ -85,7 +85,7 @@ def save_ruleset(
 
 def _refuse_overlap(ruleset: RuleSet) -> None:
     # Lock the issuing unit: two activations for one unit run one after the other.
-    Unit.objects.select_for_update().filter(pk=ruleset.unit_id).first()
+    Unit.objects.select_for_update(no_key=True).filter(pk=ruleset.unit_id).first()
     clash = (
         RuleSet.objects.active()
         .filter(
