@@ -325,17 +325,24 @@ def _known_events(event_ids: list[str], bureau: Unit) -> set[str]:
     or written by the ledger export for an outcome recorded in the workbench (o<number>).
     Two queries for the whole sheet."""
     prefix = f"{bureau.code}:"
-    imported = Outcome.objects.filter(import_key__in=[prefix + e for e in event_ids]).values_list(
-        "import_key", flat=True
-    )
-    known = {key.removeprefix(prefix) for key in imported}
+    known: set[str] = set()
+    for keys in _batches([prefix + e for e in event_ids]):
+        imported = Outcome.objects.filter(import_key__in=keys).values_list("import_key", flat=True)
+        known |= {key.removeprefix(prefix) for key in imported}
     exported = {int(m.group(1)): e for e in event_ids if (m := re.fullmatch(r"o(\d+)", e))}
-    if exported:
-        recorded = Outcome.objects.filter(
-            pk__in=exported, unit_id__in=bureau.descendant_ids()
-        ).values_list("pk", flat=True)
+    units = bureau.descendant_ids()
+    for pks in _batches(list(exported)):
+        recorded = Outcome.objects.filter(pk__in=pks, unit_id__in=units).values_list(
+            "pk", flat=True
+        )
         known |= {exported[pk] for pk in recorded}
     return known
+
+
+def _batches(values: list, size: int = 5000):
+    """A long list in slices, so that no query has more parameters than SQLite takes."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _route_for(value: str, ruleset: engine.RuleSet, names: _Names) -> Route | None:
@@ -506,13 +513,14 @@ def _existing_items(item_ids: Iterable[str], bureau: Unit) -> dict[str, Item]:
     names one attaches to it; no copy is made."""
     ids = set(item_ids)
     prefix = f"{bureau.code}:"
-    found = {
-        item.source_key.removeprefix(prefix): item
-        for item in Item.objects.filter(source_key__in=[prefix + i for i in ids])
-    }
+    found: dict[str, Item] = {}
+    for keys in _batches(sorted(prefix + i for i in ids)):
+        for item in Item.objects.filter(source_key__in=keys):
+            found[item.source_key.removeprefix(prefix)] = item
     by_pk = {int(m.group(1)): i for i in ids - found.keys() if (m := re.fullmatch(r"I(\d+)", i))}
-    if by_pk:
-        for item in Item.objects.filter(pk__in=by_pk, unit_id__in=bureau.descendant_ids()):
+    units = bureau.descendant_ids()
+    for pks in _batches(sorted(by_pk)):
+        for item in Item.objects.filter(pk__in=pks, unit_id__in=units):
             found[by_pk[item.pk]] = item
     return found
 

@@ -169,7 +169,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 bureau=bureau,
                 ruleset=ruleset_row,
                 skip_bad_rows=request.POST.get("skip") == "1",
-                rows=int(request.POST.get("rows", "0") or 0),
+                rows=int(rows) if (rows := request.POST.get("rows", "")).isdigit() else 0,
             )
             return redirect("jobs:job-detail", pk=job.pk)
         if request.method == "POST":
