@@ -180,3 +180,17 @@ def test_a_queued_import_shows_a_progress_bar_that_polls(office, world, settings
     assert "jobs/progress.js" in page.text and "<script>" not in page.text
     partial = office.get(reverse("jobs:job-progress", args=[job.pk]))
     assert 'data-finished="0"' in partial.text
+
+
+def test_the_result_page_lists_the_rows_the_ledger_refused_and_why(office, world):
+    """The office's own bureau is assessed by its superior: a deduction on it is refused
+    row by row, the other rows are imported."""
+    text = (
+        "事件编号,单位,事件,日期,条款,理由\n"
+        "D1,市局,扣分,2011-05-01,late-report,迟报\n"
+        "D2,动植检处,扣分,2011-05-02,late-report,迟报\n"
+    )
+    page = confirm(office, preview(office, text))
+    assert "已导入 1 条成果" in page.text and "1 条被拒绝" in page.text
+    assert "第 2 行" in page.text and "市局由上级考核" in page.text
+    assert list(Outcome.objects.values_list("unit__name", flat=True)) == ["动植检处"]
