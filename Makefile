@@ -30,13 +30,21 @@ migrate: install
 
 # --limit-request-line 0: a long search address gets the portal's friendly page, not
 # gunicorn's bare 400 (put nginx in front to cap request size in production).
+# --timeout 120: long work (confirmed imports, large exports, rescoring after a rule-set
+# change) runs in the background worker started beside gunicorn, so no request should
+# take long; the longest left is the preview of an uploaded sheet (about 2 s per 10,000
+# rows, bench/README.md).  A request silent for two minutes is stuck: gunicorn kills
+# that worker process and starts a fresh one.
+# The background worker (db_worker) starts before gunicorn and is stopped with it.
 demo: migrate
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py load_demo
 	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
+	$(PY) manage.py db_worker --backend background --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1 \
-		--limit-request-line 0
+		--limit-request-line 0 --timeout 120
 
 test: install
 	$(VENV)/bin/pytest -n 2 -m "not browser"

@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "xinxuan.portal",
     "xinxuan.comments",
     "xinxuan.lib",
+    "xinxuan.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -166,6 +169,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Tasks (django-tasks).  "background" is the long work a user waits for on a progress
+# page — ledger imports and exports, rescoring after a rule-set change — queued in the
+# database and run by `manage.py db_worker --backend background` (README, Operations).
+# "default" keeps Wagtail's own small follow-ups of a save (search and reference
+# index) in the request, as before.  The tests run both immediately (tests/conftest.py).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 
 CACHES = _caches(os.environ.get("XINXUAN_CACHE_URL", "locmem://"))
 

@@ -115,7 +115,7 @@ def record_outcome(
     if kind in ITEM_KINDS and item is None:
         raise ActionRefused(_("This kind of outcome belongs to an item."))
     if item is not None:
-        item = Item.objects.select_for_update().get(pk=item.pk)
+        item = Item.objects.select_for_update(no_key=True).get(pk=item.pk)
         unit = item.unit
         if kind != OutcomeKind.REPORT and item.status not in APPROVED_STATES:
             raise ActionRefused(
@@ -329,7 +329,7 @@ def revoke_outcome(*, outcome: Outcome, user, reason: str) -> Outcome:
         raise ActionRefused(_("Say why the outcome is revoked."))
     _check_office(user, outcome.unit_id)
     if outcome.item_id:
-        Item.objects.select_for_update().filter(pk=outcome.item_id).first()
+        Item.objects.select_for_update(no_key=True).filter(pk=outcome.item_id).first()
     changed = Outcome.objects.filter(pk=outcome.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=user, revoke_reason=reason
     )

@@ -131,6 +131,10 @@ class LedgerFilterSet(WagtailFilterSet):
         fields = ["kind", "date", "unit"]
 
 
+# Larger exports are written by the background worker and fetched from the job's page.
+EXPORT_INLINE_ROWS = 2000
+
+
 class EvidenceColumn(TitleColumn):
     """A link to the outcome's evidence file (served after the unit check), or nothing."""
 
@@ -156,6 +160,32 @@ class LedgerView(ReportView):
         Column("revoked", label=pgettext_lazy("outcome", "Revoked")),
         EvidenceColumn("evidence_label", label=_("Evidence"), get_url=lambda r: r.evidence_url),
     ]
+
+    # The worker's copy of the view (xinxuan/outcomes/tasks.py) writes the file itself.
+    in_worker = False
+    progress = None
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export and not self.in_worker:
+            rows = self.get_filtered_queryset().count()
+            if rows > EXPORT_INLINE_ROWS:
+                from django.shortcuts import redirect
+
+                from xinxuan.outcomes.tasks import start_export
+
+                job = start_export(
+                    user=request.user,
+                    query=request.GET.urlencode(),
+                    spreadsheet_format=request.GET["export"],
+                    rows=rows,
+                )
+                return redirect("jobs:job-detail", pk=job.pk)
+        return super().get(request, *args, **kwargs)
+
+    def to_row_dict(self, item):
+        if self.progress is not None:
+            self.progress()
+        return super().to_row_dict(item)
 
     def get_queryset(self):
         outcomes = Outcome.objects.select_related(

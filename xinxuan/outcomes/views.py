@@ -138,7 +138,6 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _import_context(request):
     from xinxuan.organisation.access import home_unit
-    from xinxuan.scoring.ledger import compile_ruleset
     from xinxuan.scoring.models import RuleSet
 
     unit = home_unit(request.user)
@@ -153,7 +152,7 @@ def _import_context(request):
             _("%(bureau)s has no rule set in force to read the sheet's labels with.")
             % {"bureau": bureau}
         )
-    return bureau, compile_ruleset(ruleset)
+    return bureau, ruleset
 
 
 @login_required
@@ -164,35 +163,34 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     from xinxuan.accounts.roles import Role, roles_of
     from xinxuan.outcomes import importing
     from xinxuan.outcomes.forms import ImportForm
+    from xinxuan.scoring.ledger import compile_ruleset
 
     if not (request.user.is_superuser or Role.OFFICE in roles_of(request.user)):
         raise PermissionDenied(_("Only the office imports ledgers."))
     context: dict = {"form": ImportForm()}
     try:
-        bureau, ruleset = _import_context(request)
+        bureau, ruleset_row = _import_context(request)
+        ruleset = compile_ruleset(ruleset_row)
         if request.method == "POST" and "cancel" in request.POST:
             importing.discard_stash(request.POST.get("token", ""), request.user)
             messages.success(request, _("Import cancelled; the uploaded file was deleted."))
             return redirect("outcomes:ledger-import")
         if request.method == "POST" and "token" in request.POST:
+            # The confirmed import runs in the background; its page shows the progress
+            # and, at the end, what was imported and what was refused.
+            from xinxuan.outcomes.tasks import start_import
+
             token = request.POST["token"]
-            text = importing.read_stash(token, request.user)
-            skip = request.POST.get("skip") == "1"
-            try:
-                plan = importing.run_import(
-                    text, bureau=bureau, ruleset=ruleset, user=request.user, skip_bad_rows=skip
-                )
-            finally:
-                importing.discard_stash(token, request.user)
-            messages.success(
-                request,
-                _(
-                    "Imported %(new)s outcomes; %(known)s were already in the ledger; "
-                    "%(bad)s rows skipped."
-                )
-                % {"new": len(plan.new), "known": len(plan.known), "bad": len(plan.bad_rows)},
+            importing.read_stash(token, request.user)  # refuses an expired or foreign token
+            job = start_import(
+                user=request.user,
+                token=token,
+                bureau=bureau,
+                ruleset=ruleset_row,
+                skip_bad_rows=request.POST.get("skip") == "1",
+                rows=int(rows) if (rows := request.POST.get("rows", "")).isdigit() else 0,
             )
-            return redirect("outcomes:ledger")
+            return redirect("jobs:job-detail", pk=job.pk)
         if request.method == "POST":
             form = ImportForm(request.POST, request.FILES)
             context["form"] = form

@@ -1,6 +1,7 @@
-"""Rule sets in the workbench: save a version, activate, retire.  Each rescoring
-follows in the same transaction, so the stored lines never disagree with the rule
-set in force."""
+"""Rule sets in the workbench: save a version, activate, retire.  The change commits at
+once; the rescoring it calls for is queued in the same transaction and runs in the
+background worker (``scoring/tasks.py``), the standings saying meanwhile that they are
+being recalculated."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from wagtail.log_actions import log
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.organisation.access import can_see_unit
 from xinxuan.organisation.models import Unit
-from xinxuan.scoring import engine, ledger
+from xinxuan.scoring import engine, tasks
 from xinxuan.scoring.models import RuleSet, RuleSetStatus, RuleSetVersion
 from xinxuan.submissions.actions import ActionRefused
 
@@ -78,13 +79,13 @@ def save_ruleset(
     )
     log(ruleset, "xinxuan.ruleset.save", user=user, data={"version": ruleset.version})
     if ruleset.status == RuleSetStatus.ACTIVE:
-        ledger.rescore_ruleset(ruleset)
+        tasks.schedule_rescoring(ruleset=ruleset, user=user)
     return ruleset
 
 
 def _refuse_overlap(ruleset: RuleSet) -> None:
     # Lock the issuing unit: two activations for one unit run one after the other.
-    Unit.objects.select_for_update().filter(pk=ruleset.unit_id).first()
+    Unit.objects.select_for_update(no_key=True).filter(pk=ruleset.unit_id).first()
     clash = (
         RuleSet.objects.active()
         .filter(
@@ -123,7 +124,7 @@ def activate_ruleset(*, ruleset: RuleSet, user) -> RuleSet:
     ruleset.activated_at = timezone.now()
     ruleset.save(update_fields=["status", "activated_at"])
     log(ruleset, "xinxuan.ruleset.activate", user=user, data={"version": ruleset.version})
-    ledger.rescore_ruleset(ruleset)
+    tasks.schedule_rescoring(ruleset=ruleset, user=user)
     return ruleset
 
 
@@ -136,6 +137,6 @@ def retire_ruleset(*, ruleset: RuleSet, user) -> RuleSet:
         raise ActionRefused(_("Only a rule set in force can be retired."))
     ruleset.status = RuleSetStatus.RETIRED
     ruleset.save(update_fields=["status"])
-    ledger.clear_ruleset(ruleset)
+    tasks.schedule_rescoring(ruleset=ruleset, user=user)
     log(ruleset, "xinxuan.ruleset.retire", user=user)
     return ruleset

@@ -90,16 +90,18 @@ def after_change(outcome: Outcome) -> None:
 
 
 def rescore_outcomes(pks: Iterable[int]) -> None:
-    """Rescore a batch of changed outcomes: each item once, each loose outcome once."""
+    """Rescore a batch of changed outcomes: their items together (``rescore_items``),
+    each loose outcome once, the period stage of each rule set once at the end."""
     if not live_scoring():
         return
-    ctx = Context()
+    ctx = Context(lock=True)
     outcomes = list(Outcome.objects.filter(pk__in=list(pks)))
-    for item_id in sorted({o.item_id for o in outcomes if o.item_id}):
-        rescore_item(item_id, ctx=ctx)
+    periods = rescore_items({o.item_id for o in outcomes if o.item_id}, ctx=ctx, period=False)
     for outcome in outcomes:
         if not outcome.item_id:
-            rescore_outcome(outcome, ctx=ctx)
+            periods.update(rescore_outcome(outcome, ctx=ctx, period=False))
+    for ruleset in sorted(periods.values(), key=lambda rs: rs.pk):
+        rescore_period_stage(ruleset, ctx=ctx)
 
 
 # ------------------------------------------------------------------ rule sets
@@ -158,9 +160,15 @@ class Tree:
 class Context:
     """Rule sets in force and the unit tree, fetched once for one rescoring."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, lock: bool = False) -> None:
         self.tree = Tree.load()
-        self.rulesets = list(RuleSet.objects.active())
+        rulesets = RuleSet.objects.active().order_by("pk")
+        if lock and transaction.get_connection().in_atomic_block:
+            # Whoever writes score lines first takes the rule sets in force, always in
+            # this order (a full rescoring takes its own rule set first and no item):
+            # a rule-set change and an adoption wait for each other, never deadlock.
+            rulesets = rulesets.select_for_update()
+        self.rulesets = list(rulesets)
 
     def rulesets_for(self, unit_id: int, day: datetime.date) -> list[RuleSet]:
         above = set(self.tree.ancestors(unit_id))
@@ -319,7 +327,8 @@ def _stored_sums(queryset) -> dict[Key, tuple[Decimal, int]]:
 
 
 def _move_standings(old: dict[Key, tuple], new: dict[Key, tuple]) -> None:
-    for key in set(old) | set(new):
+    # in one order, so that two writers of the same standings queue rather than deadlock
+    for key in sorted(set(old) | set(new), key=lambda k: (k[0], k[1], k[2] or 0)):
         o_points, o_count = old.get(key, (ZERO, 0))
         n_points, n_count = new.get(key, (ZERO, 0))
         d_points, d_count = n_points - o_points, n_count - o_count
@@ -381,16 +390,17 @@ def _item_route(outcomes: Sequence[Outcome]) -> str | None:
     return reports[-1].route.code if reports else None
 
 
-def rescore_item(item: Item | int, *, ctx: Context | None = None) -> list[ScoreLine]:
-    """Replace the score lines of one item under every rule set in force for its events."""
-    ctx = ctx or Context()
-    item_id = item if isinstance(item, int) else item.pk
-    item = (
-        Item.objects.select_related("kind", "commission")
-        .prefetch_related("unit_shares", "author_shares__person", "topics")
-        .get(pk=item_id)
+def _items_query():
+    return Item.objects.select_related("kind", "commission").prefetch_related(
+        "unit_shares", "author_shares__person", "topics"
     )
-    outcomes = list(_outcomes().filter(item_id=item.pk).order_by("date", "pk"))
+
+
+def _item_rows(
+    item: Item, outcomes: Sequence[Outcome], ctx: Context
+) -> tuple[list[ScoreLine], dict[int, RuleSet]]:
+    """The score lines of one item under every rule set in force for its events, and
+    the rule sets with period rules among them (their period stage follows)."""
     route = _item_route(outcomes)
     groups: dict[int, list[engine.Event]] = defaultdict(list)
     by_pk = {rs.pk: rs for rs in ctx.rulesets}
@@ -409,25 +419,66 @@ def rescore_item(item: Item | int, *, ctx: Context | None = None) -> list[ScoreL
             rows.extend(_to_rows(ruleset, lines))
         except engine.EngineError as error:
             raise _problems_message(error) from None
+    periods = {pk: by_pk[pk] for pk in groups if has_period_rules(compile_ruleset(by_pk[pk]))}
+    return rows, periods
+
+
+def rescore_item(item: Item | int, *, ctx: Context | None = None) -> list[ScoreLine]:
+    """Replace the score lines of one item under every rule set in force for its events."""
+    ctx = ctx or Context(lock=True)
+    item_id = item if isinstance(item, int) else item.pk
+    item = _items_query().get(pk=item_id)
+    outcomes = list(_outcomes().filter(item_id=item.pk).order_by("date", "pk"))
+    rows, periods = _item_rows(item, outcomes, ctx)
     _replace(ScoreLine.objects.filter(item_id=item.pk), rows)
-    for ruleset_pk in groups:
-        if has_period_rules(compile_ruleset(by_pk[ruleset_pk])):
-            rescore_period_stage(by_pk[ruleset_pk], ctx=ctx)
+    for ruleset in periods.values():
+        rescore_period_stage(ruleset, ctx=ctx)
     return rows
 
 
-def rescore_outcome(outcome: Outcome, *, ctx: Context | None = None) -> None:
-    """Rescore what one outcome affects: its item, or, without an item, its own lines."""
-    ctx = ctx or Context()
+RESCORE_BATCH = 500
+
+
+def rescore_items(
+    item_ids: Iterable[int], *, ctx: Context | None = None, period: bool = True
+) -> dict[int, RuleSet]:
+    """``rescore_item`` for many items (an import): a few queries per batch of items
+    instead of several per item, the period stage once per rule set at the end (or left
+    to the caller with ``period=False``: the rule sets needing it are returned)."""
+    ctx = ctx or Context(lock=True)
+    ids = sorted(set(item_ids))
+    periods: dict[int, RuleSet] = {}
+    for start in range(0, len(ids), RESCORE_BATCH):
+        batch = ids[start : start + RESCORE_BATCH]
+        by_item: dict[int, list[Outcome]] = defaultdict(list)
+        for outcome in _outcomes().filter(item_id__in=batch).order_by("date", "pk"):
+            by_item[outcome.item_id].append(outcome)
+        rows: list[ScoreLine] = []
+        for item in _items_query().filter(pk__in=batch):
+            item_rows, item_periods = _item_rows(item, by_item.get(item.pk, []), ctx)
+            rows.extend(item_rows)
+            periods.update(item_periods)
+        _replace(ScoreLine.objects.filter(item_id__in=batch), rows)
+    if period:
+        for ruleset in sorted(periods.values(), key=lambda rs: rs.pk):
+            rescore_period_stage(ruleset, ctx=ctx)
+    return periods
+
+
+def rescore_outcome(
+    outcome: Outcome, *, ctx: Context | None = None, period: bool = True
+) -> dict[int, RuleSet]:
+    """Rescore what one outcome affects: its item, or, without an item, its own lines.
+    Returns the rule sets whose period stage is due (already recomputed if ``period``)."""
+    ctx = ctx or Context(lock=True)
     if outcome.item_id:
-        rescore_item(outcome.item_id, ctx=ctx)
-        return
+        return rescore_items([outcome.item_id], ctx=ctx, period=period)
     rows: list[ScoreLine] = []
-    period_rulesets = []
+    periods: dict[int, RuleSet] = {}
     for ruleset in ctx.rulesets_for(outcome.unit_id, outcome.date):
         compiled = compile_ruleset(ruleset)
         if has_period_rules(compiled):
-            period_rulesets.append(ruleset)
+            periods[ruleset.pk] = ruleset
             continue
         unit = ctx.tree.credited(ruleset.unit_id, outcome.unit_id)
         event = engine_event(outcome, unit)
@@ -437,8 +488,10 @@ def rescore_outcome(outcome: Outcome, *, ctx: Context | None = None) -> None:
             raise _problems_message(error) from None
         rows.extend(_to_rows(ruleset, lines))
     _replace(ScoreLine.objects.filter(outcome=outcome, item__isnull=True), rows)
-    for ruleset in period_rulesets:
-        rescore_period_stage(ruleset, ctx=ctx)
+    if period:
+        for ruleset in periods.values():
+            rescore_period_stage(ruleset, ctx=ctx)
+    return periods
 
 
 def _scope(ruleset: RuleSet, tree: Tree) -> set[int]:
@@ -483,7 +536,7 @@ def _loose_events(ruleset: RuleSet, tree: Tree) -> list[engine.Event]:
 
 def rescore_period_stage(ruleset: RuleSet, *, ctx: Context | None = None) -> None:
     """Recompute the lines of a rule set that do not belong to one item."""
-    ctx = ctx or Context()
+    ctx = ctx or Context(lock=True)
     compiled = compile_ruleset(ruleset)
     stored = ScoreLine.objects.filter(ruleset=ruleset, item__isnull=False, person__isnull=True)
     item_lines = [
@@ -511,8 +564,12 @@ def rescore_period_stage(ruleset: RuleSet, *, ctx: Context | None = None) -> Non
     _replace(ScoreLine.objects.filter(ruleset=ruleset, item__isnull=True), _to_rows(ruleset, lines))
 
 
-def rescore_ruleset(ruleset: RuleSet) -> int:
-    """Score everything a rule set covers from scratch; returns the number of lines."""
+def rescore_ruleset(ruleset: RuleSet, *, progress=None) -> int:
+    """Score everything a rule set covers from scratch; returns the number of lines.
+
+    ``progress(step, 4)`` is called as it loads, scores, stores and sums.
+    """
+    tick = progress or (lambda _done, _total: None)
     tree = Tree.load()
     compiled = compile_ruleset(ruleset)
     scope = _scope(ruleset, tree)
@@ -553,16 +610,20 @@ def rescore_ruleset(ruleset: RuleSet) -> int:
         events.extend(extra)
     events.extend(_loose_events(ruleset, tree))
     events = _fit(compiled, events)
+    tick(1, 4)
     try:
         result = engine.score(compiled, engine_items, events, period_data(ruleset, tree))
     except engine.EngineError as error:
         raise _problems_message(error) from None
+    tick(2, 4)
     with transaction.atomic():
         ScoreLine.objects.filter(ruleset=ruleset).delete()
         Standing.objects.filter(ruleset=ruleset).delete()
         rows = _to_rows(ruleset, result.lines)
         ScoreLine.objects.bulk_create(rows, batch_size=5000)
+        tick(3, 4)
         rebuild_standings(ruleset)
+    tick(4, 4)
     return len(rows)
 
 
@@ -803,7 +864,7 @@ def unknown_routes(outcomes: Iterable[Outcome], unit_id: int) -> list[RouteWarni
     for outcome in outcomes:
         if not outcome.route_id or outcome.revoked_at is not None:
             continue
-        ctx = ctx or Context()
+        ctx = ctx or Context(lock=True)
         for ruleset in ctx.rulesets_for(unit_id, outcome.date):
             compiled = compile_ruleset(ruleset)
             if outcome.route.code not in compiled.routes:

@@ -30,6 +30,7 @@ from xinxuan.scoring import actions, engine, ledger
 from xinxuan.scoring.forms import RuleSetForm, UnitOutcomeForm
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 from xinxuan.scoring.regulation import regulation_of, to_docx
+from xinxuan.scoring.tasks import being_recalculated
 from xinxuan.submissions.actions import ActionRefused, record_missed_commissions
 
 
@@ -122,7 +123,12 @@ def _act(request, pk, fn, done):
 @login_required
 @require_POST
 def ruleset_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, actions.activate_ruleset, _("In force; the period was rescored."))
+    return _act(
+        request,
+        pk,
+        actions.activate_ruleset,
+        _("In force; the standings are being recalculated in the background."),
+    )
 
 
 @login_required
@@ -196,6 +202,7 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
         "has_deductions": can_record and bool(ledger.clauses(ruleset, "deduction")),
         "has_adjustments": can_record and bool(ledger.clauses(ruleset, "manual_adjustment")),
         "revoke_form": RevokeForm(),
+        "recalculating": being_recalculated(ruleset),
     }
     return render(request, "scoring/standings.html", context)
 

@@ -254,7 +254,7 @@ def report_upward(
     from xinxuan.outcomes.actions import record_outcome
 
     _require(user, item.unit_id, (Role.OFFICE,), _("report items upward"))
-    item = Item.objects.select_for_update().get(pk=item.pk)
+    item = Item.objects.select_for_update(no_key=True).get(pk=item.pk)
     if item.status not in APPROVED_STATES:
         raise ActionRefused(
             _("Only an item the office has approved can be reported; this one is “%(s)s”.")
