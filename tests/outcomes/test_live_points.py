@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from tests.submissions.world import DAY, approved_item, make_world, points_of, reported_item
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.models import Person
 from xinxuan.outcomes import actions
 from xinxuan.scoring.models import ScoreLine
-from xinxuan.submissions.actions import ActionRefused
 
 pytestmark = pytest.mark.django_db
 

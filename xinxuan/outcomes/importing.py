@@ -24,11 +24,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.outcomes.models import Carrier, Level, Outcome, Route, Source
 from xinxuan.scoring import engine
 from xinxuan.scoring.engine.events_io import COLUMNS, decode_text, read_events, workbook_csv
-from xinxuan.submissions.actions import ActionRefused
 from xinxuan.submissions.models import Item, ItemAuthor, ItemKind, ItemStatus, ItemUnit
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -370,7 +370,7 @@ def run_import(
 
 
 def _import_row(row, event, plan: Plan, made: dict, names: _Names, bureau: Unit, user) -> None:
-    from xinxuan.outcomes.actions import DuplicateOutcome, record_outcome
+    from xinxuan.outcomes.actions import DuplicateOutcome, record_outcome, revoke_outcome
 
     item = None
     if event.item_id:
@@ -418,10 +418,8 @@ def _import_row(row, event, plan: Plan, made: dict, names: _Names, bureau: Unit,
         raise ImportRefused(
             _("Row %(row)s: %(message)s") % {"row": row, "message": refused.message}
         ) from None
-    if event.revoked:
-        Outcome.objects.filter(pk=outcome.pk).update(
-            revoked_at=timezone.now(), revoked_by=user, revoke_reason=_("Revoked in the sheet")
-        )
+    if event.revoked:  # through the one audited revoke path
+        revoke_outcome(outcome=outcome, user=user, reason=_("Revoked in the sheet"))
 
 
 def _item_for(eitem: engine.Item, bureau: Unit, names: _Names, user, day) -> Item:

@@ -11,11 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.access import filter_by_unit
 from xinxuan.outcomes import actions
 from xinxuan.outcomes.forms import ITEM_FORMS, RevokeForm
 from xinxuan.outcomes.models import Outcome
-from xinxuan.submissions.actions import ActionRefused
 from xinxuan.submissions.views import visible_items
 
 
