@@ -26,6 +26,7 @@ between the old and the new lines, so seeing the standings costs one small query
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xinxuan.lib.exceptions import Unscorable
 from xinxuan.organisation.models import MemberTarget, Person, TeamMembership, Unit, UnitTarget
 from xinxuan.outcomes.models import Outcome
 from xinxuan.scoring import engine
@@ -48,13 +50,12 @@ from xinxuan.submissions.models import Item
 ZERO = Decimal(0)
 
 
-class LedgerError(Exception):
-    """The rule set in force cannot score an outcome; nothing was saved."""
+class LedgerError(Unscorable):
+    """The rule set in force cannot score an outcome or an item; nothing was saved.
 
-    def __init__(self, message: str, problems: Sequence[engine.Problem] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
+    An ``ActionRefused`` (from ``lib.exceptions``), so a view that shows refusals
+    shows this one too.
+    """
 
 
 def live_scoring() -> bool:
@@ -283,12 +284,26 @@ def _outcomes():
     return Outcome.objects.select_related("carrier", "level", "route", "recorded_by")
 
 
-def _problems_message(error: engine.EngineError) -> LedgerError:
-    text = "；".join(p.message_zh for p in error.problems[:5])
-    return LedgerError(
-        _("The rule set in force cannot score this: %(problems)s") % {"problems": text},
-        error.problems,
-    )
+def _problems_message(error: engine.EngineError, ruleset: RuleSet | None = None) -> LedgerError:
+    """The engine's problems in words the office can act on: each names the item (by
+    title) or the outcome it is about, so one bad item is found, not guessed at."""
+    item_ids = {
+        int(p.source[5:]) for p in error.problems[:5] if re.fullmatch(r"item \d+", p.source)
+    }
+    titles = dict(Item.objects.filter(pk__in=item_ids).values_list("pk", "title"))
+    parts = []
+    for p in error.problems[:5]:
+        title = titles.get(int(p.source[5:])) if re.fullmatch(r"item \d+", p.source) else None
+        parts.append(f"《{title}》{p.message_zh}" if title else p.message_zh)
+    text = "；".join(parts)
+    if ruleset is not None:
+        message = _("“%(ruleset)s” cannot score this: %(problems)s") % {
+            "ruleset": ruleset.name,
+            "problems": text,
+        }
+    else:
+        message = _("The rule set in force cannot score this: %(problems)s") % {"problems": text}
+    return LedgerError(message, error.problems)
 
 
 # ------------------------------------------------------------------ storing lines
@@ -408,7 +423,7 @@ def rescore_item(item: Item | int, *, ctx: Context | None = None) -> list[ScoreL
             lines = engine.score_item(compiled, eitem, _fit(compiled, events))
             rows.extend(_to_rows(ruleset, lines))
         except engine.EngineError as error:
-            raise _problems_message(error) from None
+            raise _problems_message(error, ruleset) from None
     _replace(ScoreLine.objects.filter(item_id=item.pk), rows)
     for ruleset_pk in groups:
         if has_period_rules(compile_ruleset(by_pk[ruleset_pk])):
@@ -434,7 +449,7 @@ def rescore_outcome(outcome: Outcome, *, ctx: Context | None = None) -> None:
         try:
             lines = engine.score_period(compiled, [], [event], engine.PeriodData())
         except engine.EngineError as error:
-            raise _problems_message(error) from None
+            raise _problems_message(error, ruleset) from None
         rows.extend(_to_rows(ruleset, lines))
     _replace(ScoreLine.objects.filter(outcome=outcome, item__isnull=True), rows)
     for ruleset in period_rulesets:
@@ -507,7 +522,7 @@ def rescore_period_stage(ruleset: RuleSet, *, ctx: Context | None = None) -> Non
             compiled, item_lines, _loose_events(ruleset, ctx.tree), period_data(ruleset, ctx.tree)
         )
     except engine.EngineError as error:
-        raise _problems_message(error) from None
+        raise _problems_message(error, ruleset) from None
     _replace(ScoreLine.objects.filter(ruleset=ruleset, item__isnull=True), _to_rows(ruleset, lines))
 
 
@@ -556,7 +571,7 @@ def rescore_ruleset(ruleset: RuleSet) -> int:
     try:
         result = engine.score(compiled, engine_items, events, period_data(ruleset, tree))
     except engine.EngineError as error:
-        raise _problems_message(error) from None
+        raise _problems_message(error, ruleset) from None
     with transaction.atomic():
         ScoreLine.objects.filter(ruleset=ruleset).delete()
         Standing.objects.filter(ruleset=ruleset).delete()
@@ -708,6 +723,13 @@ def loose_lines(ruleset: RuleSet):
         .select_related("unit", "outcome__recorded_by")
         .order_by("-date", "-pk")
     )
+
+
+def outcome_points(outcome: Outcome) -> Decimal:
+    """The points an outcome brings now, unit credit over every rule set (what the
+    audit records before and after a change to it)."""
+    lines = ScoreLine.objects.filter(outcome=outcome, person__isnull=True)
+    return lines.aggregate(total=Sum("points"))["total"] or ZERO
 
 
 def item_points(item: Item) -> Decimal:
