@@ -102,9 +102,13 @@ def make_ruleset(
     )
 
 
-def write_item(world: World, *, title="输欧盟中药面临生死考验", kind="zhengwu", unit=None, **extra):
+def write_item(
+    world: World, *, title="输欧盟中药面临生死考验", kind="zhengwu", unit=None, by=None, **extra
+):
+    """An item written by the officer (or ``by``): only the office credits departments
+    other than its writer's own."""
     return actions.create_item(
-        user=world.officer,
+        user=by or world.officer,
         title=title,
         kind=world.kinds[kind],
         unit=unit or world.org.dept,

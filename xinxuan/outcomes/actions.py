@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from xinxuan.accounts.roles import Role
+from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.lib.exceptions import ActionRefused, DuplicateOutcome
 from xinxuan.organisation import access
 from xinxuan.organisation.models import Person, Unit
@@ -185,8 +186,11 @@ def record_outcome(
     return outcome
 
 
-def _points(outcome: Outcome) -> str:
-    """The outcome's points now (its unit credit under every rule set), for the audit."""
+def _points(outcome: Outcome) -> str | None:
+    """The outcome's points now (its unit credit under every rule set), for the audit;
+    None inside an import, which rescores everything once at its end."""
+    if ledger.deferring() or not ledger.live_scoring():
+        return None
     return str(ledger.outcome_points(outcome))
 
 
@@ -380,6 +384,33 @@ def _revoke(outcome: Outcome, *, user, reason: str, automatic: bool = False) -> 
         },
     )
     return outcome
+
+
+@transaction.atomic
+def edit_carrier(*, user, carrier: Carrier) -> Carrier:
+    """Save the changes made to a carrier in memory.  Its code is what the rule sets
+    score by, so a new code rescores every outcome in that carrier, and one the rule
+    set in force does not know is refused with the reason, nothing saved."""
+    if user is not None and not (user.is_superuser or Role.OFFICE in roles_of(user)):
+        raise PermissionDenied(_("Only the office may change carriers."))
+    current = Carrier.objects.select_for_update().get(pk=carrier.pk)
+    carrier.save()
+    changes = {
+        name: [str(getattr(current, name)), str(getattr(carrier, name))]
+        for name in ("name", "code", "kind", "level_id", "carrier_class", "grades", "is_active")
+        if getattr(current, name) != getattr(carrier, name)
+    }
+    if "code" in changes:
+        try:
+            ledger.rescore_outcomes(
+                Outcome.objects.filter(carrier=carrier).values_list("pk", flat=True)
+            )
+        except ledger.LedgerError as error:
+            raise ActionRefused(
+                _("Not saved: %(reason)s Nothing was changed.") % {"reason": error.message}
+            ) from None
+    log(carrier, "wagtail.edit", user=user, data={"changes": changes})
+    return carrier
 
 
 @transaction.atomic

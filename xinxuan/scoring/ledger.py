@@ -81,6 +81,11 @@ def deferred():
         stack.pop()
 
 
+def deferring() -> bool:
+    """Whether changes are being collected for one rescoring at the end (an import)."""
+    return bool(getattr(_pending, "stack", None))
+
+
 def after_change(outcome: Outcome) -> None:
     """Rescore what a changed outcome affects, now or at the end of ``deferred()``."""
     stack = getattr(_pending, "stack", None)
