@@ -11,8 +11,8 @@ from tests.appraisal.world import CEREMONY, set_points, team_with, year_world
 from tests.submissions.world import make_ruleset
 from xinxuan.appraisal import actions, proposal
 from xinxuan.appraisal.models import PlaqueAward
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.models import Person, TeamMembership
-from xinxuan.submissions.actions import ActionRefused
 
 pytestmark = pytest.mark.django_db
 

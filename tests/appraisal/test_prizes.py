@@ -11,9 +11,9 @@ from tests.appraisal.world import field_office, set_person_points, set_points, y
 from tests.submissions.world import DAY, RULESET_2011, reported_item
 from xinxuan.appraisal import actions
 from xinxuan.appraisal.models import Appraisal, AppraisalStatus, Recipient, Track
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.models import Person
 from xinxuan.outcomes import actions as outcome_actions
-from xinxuan.submissions.actions import ActionRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from tests.appraisal.world import CEREMONY, year_world
 from xinxuan.appraisal import actions as appraisal_actions
 from xinxuan.bulletins import actions
 from xinxuan.bulletins.models import Bulletin, BulletinStatus, PeriodKind
-from xinxuan.submissions.actions import ActionRefused
+from xinxuan.lib.exceptions import ActionRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from tests.builders import make_org, make_user
 from xinxuan.accounts.roles import Role
 from xinxuan.comments import actions, filtering
-from xinxuan.comments.actions import ActionRefused
 from xinxuan.comments.lexicon import Action
 from xinxuan.comments.models import LexiconCategory, LexiconWord, WhitelistWord
+from xinxuan.lib.exceptions import ActionRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from wagtail.models import ModelLogEntry
 from tests.builders import make_org, make_user
 from xinxuan.accounts.roles import Role
 from xinxuan.comments import actions
-from xinxuan.comments.actions import ActionRefused
 from xinxuan.comments.models import Comment, CommentReport, CommentStatus, ReportReason
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.portal.models import CounterKind, PageCounter
 
 pytestmark = pytest.mark.django_db

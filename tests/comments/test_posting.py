@@ -9,8 +9,8 @@ from tests.builders import PASSWORD, make_user
 from tests.comments.conftest import captcha
 from xinxuan.accounts.roles import Role
 from xinxuan.comments import actions
-from xinxuan.comments.actions import ActionRefused
 from xinxuan.comments.models import ChannelCommentPolicy, Comment, CommentStatus, Moderation
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.portal.models import CounterKind, PageCounter
 
 pytestmark = pytest.mark.django_db

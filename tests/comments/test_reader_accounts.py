@@ -11,7 +11,7 @@ from tests.builders import PASSWORD, make_user
 from tests.comments.conftest import captcha
 from xinxuan.accounts.roles import Role, has_role
 from xinxuan.comments import actions
-from xinxuan.comments.actions import ActionRefused
+from xinxuan.lib.exceptions import ActionRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ import pytest
 from django.db import connection
 
 from tests.submissions.world import DAY, make_world, points_of, reported_item, write_item
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.outcomes import actions
 from xinxuan.outcomes.models import Outcome
 from xinxuan.submissions import actions as item_actions
-from xinxuan.submissions.actions import ActionRefused
 
 needs_server_db = pytest.mark.skipif(
     connection.vendor == "sqlite", reason="a real race needs PostgreSQL's concurrent writers"

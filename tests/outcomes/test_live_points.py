@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from tests.submissions.world import DAY, approved_item, make_world, points_of, reported_item
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.models import Person
 from xinxuan.outcomes import actions
 from xinxuan.scoring.models import ScoreLine
-from xinxuan.submissions.actions import ActionRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,9 @@ def test_recording_the_same_adoption_twice_is_refused_with_who_was_first(world):
 
 
 def test_shares_split_the_credit_between_units_exactly(world):
-    item = approved_item(world, units=[(world.org.dept, Decimal(2)), (world.org.other_dept, 1)])
+    item = approved_item(
+        world, by=world.office, units=[(world.org.dept, Decimal(2)), (world.org.other_dept, 1)]
+    )
     actions.record_publication(
         item=item, user=world.office, carrier=world.carriers["guomen-shibao"], date=DAY
     )

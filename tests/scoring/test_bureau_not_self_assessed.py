@@ -1,6 +1,6 @@
 """A bureau is assessed by its superior, never by itself: the city office neither
 records nor revokes deductions on its own bureau under the province's rule set, while
-the province office does; and looking at standings records only their own missed
+the province office does; and the sweep of one bureau records only its own missed
 commissions."""
 
 import datetime as dt
@@ -125,15 +125,14 @@ def test_the_city_office_still_records_on_its_own_departments(client, world):
     assert Outcome.objects.get(kind=OutcomeKind.DEDUCTION).unit == world.org.dept
 
 
-def test_viewing_standings_records_only_the_missed_commissions_of_that_rule_sets_units(
-    client, world
-):
+def test_the_sweep_for_one_bureau_records_only_its_own_missed_commissions(world):
     mine = Commission.objects.create(title="本局约稿", unit=world.org.dept, deadline="2011-06-30")
     theirs = Commission.objects.create(
         title="邻市约稿", unit=world.org.other_bureau_dept, deadline="2011-06-30"
     )
-    client.force_login(world.office)
-    client.get(reverse("scoring:standings", args=[world.ruleset.pk]))
+    outcome_actions.record_missed_commissions(
+        today=dt.date(2011, 7, 1), bureau_ids=world.org.bureau.descendant_ids()
+    )
     missed = Outcome.objects.filter(kind=OutcomeKind.COMMISSION_MISSED)
     assert list(missed.values_list("commission_id", flat=True)) == [mine.pk]
     assert not missed.filter(commission=theirs).exists()

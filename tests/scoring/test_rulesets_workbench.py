@@ -13,10 +13,10 @@ from tests.submissions.world import (
     points_of,
     reported_item,
 )
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.scoring import actions
 from xinxuan.scoring.models import RuleSetStatus
-from xinxuan.submissions.actions import ActionRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_a_new_rule_set_starts_as_a_draft_and_scores_nothing(world):
 def test_two_rule_sets_are_never_in_force_for_one_unit_on_one_day(world):
     draft = actions.save_ruleset(user=world.office, unit=world.org.bureau, text=RULESET_2011)
     with pytest.raises(ActionRefused, match=world.org.bureau.name):
-        actions.activate_ruleset(ruleset=draft, user=world.office)
+        actions.activate_ruleset(ruleset=draft, user=world.office, reason="新年度规则")
 
 
 def test_every_version_is_kept_and_editing_the_rule_set_in_force_rescores(world):
@@ -63,14 +63,14 @@ def test_every_version_is_kept_and_editing_the_rule_set_in_force_rescores(world)
 
 def test_retiring_then_activating_another_moves_the_points_to_it(world):
     reported_item(world)
-    actions.retire_ruleset(ruleset=world.ruleset, user=world.office)
+    actions.retire_ruleset(ruleset=world.ruleset, user=world.office, reason="改用新规则")
     assert points_of(world.org.dept) == 0
     other = actions.save_ruleset(
         user=world.office,
         unit=world.org.bureau,
         text=RULESET_2011.replace("[report]\npoints = 0.5", "[report]\npoints = 1"),
     )
-    actions.activate_ruleset(ruleset=other, user=world.office)
+    actions.activate_ruleset(ruleset=other, user=world.office, reason="改用新规则")
     assert points_of(world.org.dept) == Decimal("1")
 
 

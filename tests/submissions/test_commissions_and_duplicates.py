@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from tests.submissions.world import RULESET_2011, make_world, write_item
+from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes.models import Outcome, OutcomeKind
 from xinxuan.scoring.models import ScoreLine
 from xinxuan.submissions import actions
@@ -37,8 +38,8 @@ def unit_points(world):
 
 def test_a_commission_past_its_deadline_becomes_a_missed_event_once(world):
     commission(world)
-    assert len(actions.record_missed_commissions(today=dt.date(2011, 4, 20))) == 1
-    assert actions.record_missed_commissions(today=dt.date(2011, 4, 21)) == []
+    assert len(outcome_actions.record_missed_commissions(today=dt.date(2011, 4, 20))) == 1
+    assert outcome_actions.record_missed_commissions(today=dt.date(2011, 4, 21)) == []
     missed = Outcome.objects.get(kind=OutcomeKind.COMMISSION_MISSED)
     assert missed.recorded_by is None and missed.source == "automatic"
     assert unit_points(world) == Decimal(-10)
@@ -57,21 +58,28 @@ def test_the_daily_command_records_missed_commissions_once_and_says_so(world):
     assert unit_points(world) == Decimal(-10)
 
 
-def test_opening_the_standings_still_records_missed_commissions(client, world):
-    commission(world, deadline=dt.date(2011, 4, 15))
-    client.force_login(world.office)
-    client.get(reverse("scoring:standings", args=[world.ruleset.pk]))
-    assert Outcome.objects.filter(kind=OutcomeKind.COMMISSION_MISSED).count() == 1
+def test_delivering_late_withdraws_the_missed_event_with_an_audited_revocation(world):
+    c = commission(world)
+    (missed,) = outcome_actions.record_missed_commissions(today=dt.date(2011, 4, 20))
+    item = write_item(world, commission=c)
+    actions.submit_item(item=item, user=world.officer)
+    entry = ModelLogEntry.objects.get(
+        content_type__model="outcome", object_id=str(missed.pk), action="xinxuan.outcome.revoke"
+    )
+    assert entry.user == world.officer
+    assert entry.data["automatic"] is True and entry.data["reason"]
+    old, new = entry.data["changes"]["points"]
+    assert (Decimal(old), Decimal(new)) == (Decimal(-10), Decimal(0))
 
 
 def test_a_commission_not_yet_due_produces_nothing(world):
     commission(world)
-    assert actions.record_missed_commissions(today=dt.date(2011, 4, 10)) == []
+    assert outcome_actions.record_missed_commissions(today=dt.date(2011, 4, 10)) == []
 
 
 def test_a_late_delivery_replaces_the_missed_event_with_the_late_penalty(world):
     c = commission(world)
-    actions.record_missed_commissions(today=dt.date(2011, 4, 20))
+    outcome_actions.record_missed_commissions(today=dt.date(2011, 4, 20))
     item = write_item(world, commission=c)
     # delivered three days late (the moment of submission counts as delivery)
     item.submitted_at = dt.datetime(2011, 4, 18, 10, tzinfo=dt.UTC)

@@ -3,52 +3,26 @@ refused with the reason, the item stays as it was, and the item page hides the l
 
 import pytest
 from django.urls import reverse
-from wagtail.admin.rich_text import DraftailRichTextArea
 
-from tests.submissions.world import approved_item, make_world, reported_item, write_item
+from tests.submissions.world import (
+    EDIT,
+    approved_item,
+    edit_data,
+    make_world,
+    reported_item,
+    write_item,
+)
 from xinxuan.submissions import actions
 from xinxuan.submissions.models import Item, ItemStatus
 
 pytestmark = pytest.mark.django_db
 
-EDIT = "wagtailsnippets_submissions_item:edit"
 REFUSAL = "只有办公室可以修改"
 
 
 @pytest.fixture
 def world():
     return make_world()
-
-
-def _value(bound_field):
-    value = bound_field.value()
-    if isinstance(bound_field.field.widget, DraftailRichTextArea):
-        return bound_field.field.widget.format_value(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "on" if value else ""
-    if isinstance(value, list | tuple):
-        return [getattr(v, "pk", v) for v in value]
-    return getattr(value, "pk", value)
-
-
-def edit_data(client, item, **changes):
-    """The edit form as the browser would send it back, with ``changes`` applied."""
-    form = client.get(reverse(EDIT, args=[item.pk])).context["form"]
-    data = {}
-    for field in form:
-        value = _value(field)
-        if value not in ("", []) or field.name == "title":
-            data[field.html_name] = value
-    for formset in form.formsets.values():
-        for field in formset.management_form:
-            data[field.html_name] = field.value()
-        for subform in formset.forms:
-            for field in subform:
-                data[field.html_name] = _value(field)
-    data.update(changes)
-    return data
 
 
 def test_an_officer_editing_a_reported_item_is_refused_and_nothing_changes(client, world):

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from wagtail.models import ModelLogEntry
 
 from tests.submissions.world import DAY, approved_item, make_world, write_item
+from xinxuan.lib.exceptions import ActionRefused
+from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.submissions import actions
 from xinxuan.submissions.models import ItemStatus, NoteKind
 
@@ -25,7 +27,7 @@ def test_an_item_travels_from_draft_to_reported_and_every_step_is_audited(world)
     actions.head_approve_item(item=item, user=world.head)
     actions.approve_item(item=item, user=world.office)
     assert item.is_approved
-    actions.report_upward(
+    outcome_actions.report_upward(
         item=item, user=world.office, superior_body=world.body, route=world.route, date=DAY
     )
     item.refresh_from_db()
@@ -59,7 +61,7 @@ def test_the_office_returns_an_item_with_a_reason_the_author_reads(world):
 def test_returning_without_a_reason_is_refused(world):
     item = write_item(world)
     actions.submit_item(item=item, user=world.officer)
-    with pytest.raises(actions.ActionRefused):
+    with pytest.raises(ActionRefused):
         actions.return_item(item=item, user=world.head, reason="  ")
 
 
@@ -86,15 +88,15 @@ def test_approving_twice_is_refused_with_the_current_state(world):
     actions.head_approve_item(item=item, user=world.head)
     stale = type(item).objects.get(pk=item.pk)
     actions.approve_item(item=item, user=world.office)
-    with pytest.raises(actions.ActionRefused) as refused:
+    with pytest.raises(ActionRefused) as refused:
         actions.approve_item(item=stale, user=world.office)
     assert str(ItemStatus.APPROVED.label) in refused.value.message
 
 
 def test_only_approved_items_can_be_reported(world):
     item = write_item(world)
-    with pytest.raises(actions.ActionRefused):
-        actions.report_upward(
+    with pytest.raises(ActionRefused):
+        outcome_actions.report_upward(
             item=item, user=world.office, superior_body=world.body, route=world.route, date=DAY
         )
 

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.urls import reverse
+from wagtail.admin.rich_text import DraftailRichTextArea
+
 from tests.builders import Org, make_org, make_user
 from xinxuan.accounts.roles import Role
+from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes.models import Carrier, CarrierKind, Level, Route, SuperiorBody
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 from xinxuan.submissions import actions
@@ -98,9 +102,13 @@ def make_ruleset(
     )
 
 
-def write_item(world: World, *, title="输欧盟中药面临生死考验", kind="zhengwu", unit=None, **extra):
+def write_item(
+    world: World, *, title="输欧盟中药面临生死考验", kind="zhengwu", unit=None, by=None, **extra
+):
+    """An item written by the officer (or ``by``): only the office credits departments
+    other than its writer's own."""
     return actions.create_item(
-        user=world.officer,
+        user=by or world.officer,
         title=title,
         kind=world.kinds[kind],
         unit=unit or world.org.dept,
@@ -120,7 +128,7 @@ def approved_item(world: World, **kwargs) -> Item:
 
 def reported_item(world: World, **kwargs) -> Item:
     item = approved_item(world, **kwargs)
-    actions.report_upward(
+    outcome_actions.report_upward(
         item=item, user=world.office, superior_body=world.body, route=world.route, date=DAY
     )
     item.refresh_from_db()
@@ -132,3 +140,50 @@ def points_of(unit) -> Decimal:
 
     row = Standing.objects.filter(unit=unit, person=None).first()
     return row.points if row else Decimal(0)
+
+
+# ------------------------------------------------------------------ the item form
+
+EDIT = "wagtailsnippets_submissions_item:edit"
+
+
+def _value(bound_field):
+    value = bound_field.value()
+    if isinstance(bound_field.field.widget, DraftailRichTextArea):
+        return bound_field.field.widget.format_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if isinstance(value, list | tuple):
+        return [getattr(v, "pk", v) for v in value]
+    return getattr(value, "pk", value)
+
+
+def edit_data(client, item, **changes):
+    """The edit form as the browser would send it back, with ``changes`` applied."""
+    form = client.get(reverse(EDIT, args=[item.pk])).context["form"]
+    data = {}
+    for field in form:
+        value = _value(field)
+        if value not in ("", []) or field.name == "title":
+            data[field.html_name] = value
+    for formset in form.formsets.values():
+        for field in formset.management_form:
+            data[field.html_name] = field.value()
+        for subform in formset.forms:
+            for field in subform:
+                data[field.html_name] = _value(field)
+    data.update(changes)
+    return data
+
+
+def add_row(data: dict, prefix: str, **values) -> dict:
+    """A new row of an inline panel (a unit share, an author) in posted form data."""
+    n = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(n + 1)
+    data.update({f"{prefix}-{n}-{key}": value for key, value in values.items()})
+    data.update(
+        {f"{prefix}-{n}-id": "", f"{prefix}-{n}-ORDER": str(n + 1), f"{prefix}-{n}-DELETE": ""}
+    )
+    return data

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from xinxuan.accounts.roles import Role, roles_of
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.access import can_see_unit
 from xinxuan.organisation.models import Person, TeamMembership, Unit
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
-from xinxuan.submissions.actions import ActionRefused
 
 from . import proposal as proposals
 from .models import Appraisal, AppraisalStatus, Award, Elimination, PlaqueAward, Recipient

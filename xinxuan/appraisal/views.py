@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.accounts.views import forbidden
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.access import can_see_unit, visible_unit_ids, visible_units
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.outcomes.figures import headline_figures
 from xinxuan.outcomes.models import Outcome, OutcomeKind
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
-from xinxuan.submissions.actions import ActionRefused
 
 from . import actions
 from . import certificates as certificate_docs

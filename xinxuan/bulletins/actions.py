@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from xinxuan.accounts.roles import Role, roles_of
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.access import can_see_unit
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
-from xinxuan.submissions.actions import ActionRefused
 
 from .content import period_label, period_range
 from .models import Bulletin, BulletinStatus, PeriodKind

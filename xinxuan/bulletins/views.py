@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.accounts.views import forbidden
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.access import can_see_unit, filter_by_unit
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
-from xinxuan.submissions.actions import ActionRefused
 
 from . import actions
 from .forms import BulletinForm

@@ -32,18 +32,11 @@ from xinxuan.comments.models import (
     ReportReason,
     WhitelistWord,
 )
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.portal.models import ArticlePage, CounterKind, PageCounter
 
 MODERATE = "comments.change_comment"
 EDIT_LEXICON = "comments.change_lexiconword"
-
-
-class ActionRefused(Exception):
-    """The action cannot be done; ``message`` tells the user why, in their language."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def max_length() -> int:

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xinxuan.comments import actions, filtering, lexicon
-from xinxuan.comments.actions import ActionRefused
 from xinxuan.comments.models import (
     Comment,
     CommentStatus,
@@ -24,6 +23,7 @@ from xinxuan.comments.models import (
     ReaderStanding,
     WhitelistWord,
 )
+from xinxuan.lib.exceptions import ActionRefused
 
 MAX_TEST_TEXT = 20_000
 MAX_IMPORT_BYTES = 2 * 1024 * 1024

@@ -25,7 +25,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinxuan.comments import actions, limits
-from xinxuan.comments.actions import ActionRefused
 from xinxuan.comments.forms import (
     AnonymousCommentForm,
     CommentForm,
@@ -36,6 +35,7 @@ from xinxuan.comments.forms import (
 )
 from xinxuan.comments.identity import get_verifier
 from xinxuan.comments.models import Comment, CommentStatus
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.lib.net import client_ip
 from xinxuan.portal.models import ArticlePage, ChannelPage
 

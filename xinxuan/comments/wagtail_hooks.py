@@ -11,7 +11,6 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from xinxuan.comments import actions
-from xinxuan.comments.actions import ActionRefused
 from xinxuan.comments.admin_views import ReasonForm
 from xinxuan.comments.models import (
     ChannelCommentPolicy,
@@ -21,6 +20,7 @@ from xinxuan.comments.models import (
     LexiconWord,
     WhitelistWord,
 )
+from xinxuan.lib.exceptions import ActionRefused
 
 LOG_ACTIONS = [
     ("comments.post", _("Post comment"), _("Comment posted")),

@@ -42,8 +42,8 @@ def start(*, user, kind: str, title: str, task, subject: str = "", params=None) 
 
 def run(job_id: int, work: Callable[[Job, Progress], dict | None]) -> None:
     """Run ``work(job, progress)``; it returns the result for the job's page."""
+    from xinxuan.lib.exceptions import ActionRefused
     from xinxuan.scoring.ledger import LedgerError
-    from xinxuan.submissions.actions import ActionRefused
 
     job = Job.objects.filter(pk=job_id).select_related("user").first()
     if job is None or job.is_finished:

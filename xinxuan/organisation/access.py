@@ -17,6 +17,7 @@ staff flag and no individual permission; nobody else manages accounts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -112,6 +113,78 @@ def require_unit(user, unit: Unit) -> Unit:
     return unit
 
 
+def bureau_of(unit: Unit | int | None) -> Unit | None:
+    """The nearest bureau at or above a unit (given as a unit or its id)."""
+    if unit is None:
+        return None
+    if isinstance(unit, int):
+        unit = Unit.objects.filter(pk=unit).first()
+    return unit.bureau() if unit is not None else None
+
+
+def in_own_bureau(user, unit: Unit | int) -> bool:
+    """Whether the unit belongs to the user's own bureau, not to a bureau below it.
+
+    A province office sees the bureaus below it and reads their work, but their items
+    are reviewed (approved, returned) by each bureau's own office.
+    """
+    if user is None or user.is_superuser:
+        return True
+    mine = bureau_of(home_unit(user))
+    return mine is not None and mine == bureau_of(unit)
+
+
+def require(
+    user,
+    unit: Unit | int,
+    *,
+    roles: Iterable[Role],
+    denied: str | None = None,
+    assessing: bool = False,
+    own_bureau: bool = False,
+) -> None:
+    """The one access check of every action: raise ``PermissionDenied`` with the reason
+    unless ``user`` holds one of ``roles`` and may see ``unit``.
+
+    ``user=None`` is the system itself (a management command, the daily sweep), which
+    the caller has already vouched for; superusers pass.  ``denied`` is the message
+    when the role or the scope is missing.
+
+    ``assessing``: the user assesses the unit (records or revokes its outcomes, manages
+    its rule sets).  A bureau is assessed by its superior, never by itself, so the root
+    of what the user sees — their own bureau — is refused.
+
+    ``own_bureau``: the unit must belong to the user's own bureau; a superior office
+    reads the work of the bureaus below it but does not review it.
+    """
+    if user is None or user.is_superuser:
+        return
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    if not (roles_of(user) & set(roles)) or not can_see_unit(user, unit_id):
+        raise PermissionDenied(denied or _("You may not do this for this unit."))
+    if assessing:
+        root = scope_root(user)
+        if root is not None and unit_id == root.pk:
+            raise PermissionDenied(
+                _(
+                    "%(unit)s is assessed by its superior, not by itself: its deductions, "
+                    "adjustments and other outcomes are recorded and revoked by the "
+                    "superior's office."
+                )
+                % {"unit": root}
+            )
+    if own_bureau and not in_own_bureau(user, unit_id):
+        bureau = bureau_of(unit_id)
+        raise PermissionDenied(
+            _(
+                "This item belongs to %(bureau)s: it is approved or returned by the office "
+                "of %(bureau)s. Your office reads it, and may record its outcomes, but does "
+                "not review it."
+            )
+            % {"bureau": bureau.label if bureau else "—"}
+        )
+
+
 def visible_people(user) -> QuerySet[Person]:
     ids = visible_unit_ids(user)
     return Person.objects.all() if ids is ALL else Person.objects.filter(unit_id__in=ids)
@@ -148,12 +221,31 @@ def linkable_users(user, *, keep=None) -> QuerySet:
     return users
 
 
+def _multi_valued(model, path: str) -> bool:
+    """Whether a lookup path crosses a many-valued relation (and so may repeat rows)."""
+    for name in path.split("__"):
+        if name == "pk":
+            return False
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if field.related_model is None:
+            return False
+        model = field.related_model
+    return False
+
+
 def filter_by_unit(queryset: QuerySet, user, unit_field: str) -> QuerySet:
-    """Keep the rows whose ``unit_field`` (a lookup path to a Unit) the user may see."""
+    """Keep the rows whose ``unit_field`` (a lookup path to a Unit) the user may see.
+
+    ``distinct()`` only where the path can repeat a row: a distinct queryset cannot be
+    searched, exported or ordered by an annotation everywhere (PostgreSQL).
+    """
     ids = visible_unit_ids(user)
     if ids is ALL:
         return queryset
-    return queryset.filter(**{f"{unit_field}__in": ids}).distinct()
+    scoped = queryset.filter(**{f"{unit_field}__in": ids})
+    return scoped.distinct() if _multi_valued(queryset.model, unit_field) else scoped
 
 
 def visible_files(user, queryset: QuerySet) -> QuerySet:

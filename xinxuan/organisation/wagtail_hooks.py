@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
@@ -7,6 +8,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from xinxuan.accounts.views import forbidden
 from xinxuan.organisation.access import UnitScopedPermissionPolicy, filter_by_unit
 from xinxuan.organisation.forms import UnitScopedAdminForm
 from xinxuan.organisation.models import (
@@ -45,6 +47,11 @@ class UnitScopedViewSet(SnippetViewSet):
     """A snippet viewset that only lists and opens rows of units the user may see."""
 
     unit_field = "unit"
+    # Search with the database's own LIKE over the viewset's ``search_fields``, not the
+    # search index: the index refuses every filter it was not told of (the unit scope,
+    # the list filters), so a scoped list answered every search with a server error;
+    # and LIKE finds a Chinese word inside a title, which the index's tokens do not.
+    search_backend_name = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -177,3 +184,36 @@ def keep_help_offline(request, menu_items):
     menu_items[:] = [
         item for item in menu_items if not str(getattr(item, "url", "")).startswith("http")
     ]
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_what_records_still_use(request, instances):
+    """A record that others still refer to under ``PROTECT`` (a carrier or a commission
+    named by outcomes in the ledger, a unit with items …) is not deleted: the user is
+    told what still uses it, on the confirmation page already, instead of the server
+    error the database's refusal would give."""
+    collector = Collector(using="default")
+    try:
+        collector.collect(list(instances))
+    except (ProtectedError, RestrictedError) as error:
+        users = list(
+            error.protected_objects
+            if isinstance(error, ProtectedError)
+            else error.restricted_objects
+        )
+        kinds = sorted({str(obj._meta.verbose_name) for obj in users})
+        return forbidden(
+            request,
+            PermissionDenied(
+                _(
+                    "Not deleted: %(what)s is still used by %(n)s records (%(kinds)s). "
+                    "Records in the ledger are kept; retire or deactivate it instead."
+                )
+                % {
+                    "what": "、".join(str(i) for i in instances),
+                    "n": len(users),
+                    "kinds": "、".join(kinds),
+                }
+            ),
+        )
+    return None

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from xinxuan.accounts.roles import Role, roles_of
-from xinxuan.organisation.access import can_see_unit, scope_root
+from xinxuan.lib.exceptions import ActionRefused, DuplicateOutcome
+from xinxuan.organisation import access
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.outcomes.models import (
     ITEM_KINDS,
@@ -28,12 +29,8 @@ from xinxuan.outcomes.models import (
     Source,
 )
 from xinxuan.scoring import ledger
-from xinxuan.submissions.actions import ActionRefused
-from xinxuan.submissions.models import APPROVED_STATES, Item
-
-
-class DuplicateOutcome(ActionRefused):
-    """The same outcome is already in the ledger (or the same sheet row was imported)."""
+from xinxuan.submissions import actions as item_actions
+from xinxuan.submissions.models import APPROVED_STATES, Commission, Item
 
 
 def fingerprint(kind: str, *, item: Item | None, **parts) -> str:
@@ -57,27 +54,30 @@ def fingerprint(kind: str, *, item: Item | None, **parts) -> str:
     return ""
 
 
-def _check_office(user, unit_id: int) -> None:
-    """The office records and revokes outcomes of the units it assesses.
+def check_office(user, unit_id: int) -> None:
+    """The office records and revokes outcomes of the units it assesses; a bureau is
+    assessed by its superior, never by itself (``access.require(assessing=True)``)."""
+    access.require(
+        user,
+        unit_id,
+        roles=(Role.OFFICE,),
+        denied=_("Only the office may record outcomes for this unit."),
+        assessing=True,
+    )
 
-    A bureau is assessed by its superior, never by itself: its own office may not
-    record or revoke outcomes on the bureau itself (the root of what it sees), such as
-    the deductions and adjustments the province's rule set gives it.
-    """
-    if user is None or user.is_superuser:
-        return
-    if Role.OFFICE not in roles_of(user) or not can_see_unit(user, unit_id):
-        raise PermissionDenied(_("Only the office may record outcomes for this unit."))
-    root = scope_root(user)
-    if root is not None and unit_id == root.pk:
-        raise PermissionDenied(
-            _(
-                "%(unit)s is assessed by its superior, not by itself: its deductions, "
-                "adjustments and other outcomes are recorded and revoked by the superior's "
-                "office."
-            )
-            % {"unit": root}
-        )
+
+def describe(outcome: Outcome) -> dict[str, str]:
+    """Which outcome, as the audit names it: kind, carrier (or clause), date, item."""
+    return {
+        "outcome": str(outcome.pk),
+        "kind": outcome.kind,
+        "kind_label": str(outcome.get_kind_display()),
+        "carrier": str(outcome.carrier) if outcome.carrier_id else "",
+        "rule": outcome.rule,
+        "date": str(outcome.date),
+        "item": outcome.item.title if outcome.item_id else "",
+        "unit": outcome.unit.label,
+    }
 
 
 def _duplicate_message(fp: str) -> str:
@@ -124,7 +124,7 @@ def record_outcome(
             )
     if unit is None:
         raise ActionRefused(_("Say which unit the outcome concerns."))
-    _check_office(user, unit.pk)
+    check_office(user, unit.pk)
     low, high, points = fields.get("range_min"), fields.get("range_max"), fields.get("points")
     if (low is not None and high is not None) and (
         points is None or not (min(low, high) <= points <= max(low, high))
@@ -168,12 +168,30 @@ def record_outcome(
         if import_key and Outcome.objects.filter(import_key=import_key).exists():
             raise DuplicateOutcome(_("This row was imported before.")) from None
         raise DuplicateOutcome(_duplicate_message(fp)) from None
-    log(outcome, "xinxuan.outcome.record", user=user, data={"kind": kind, "date": str(date)})
     try:
         ledger.after_change(outcome)
     except ledger.LedgerError as error:
         raise ActionRefused(error.message) from None
+    log(
+        outcome,
+        "xinxuan.outcome.record",
+        user=user,
+        data={
+            **describe(outcome),
+            "reason": fields.get("reason", ""),
+            "points": _points(outcome),
+            "source": source,
+        },
+    )
     return outcome
+
+
+def _points(outcome: Outcome) -> str | None:
+    """The outcome's points now (its unit credit under every rule set), for the audit;
+    None inside an import, which rescores everything once at its end."""
+    if ledger.deferring() or not ledger.live_scoring():
+        return None
+    return str(ledger.outcome_points(outcome))
 
 
 def record_adoption(
@@ -323,13 +341,21 @@ def record_adjustment(
 
 @transaction.atomic
 def revoke_outcome(*, outcome: Outcome, user, reason: str) -> Outcome:
-    """Take an outcome out of the count, keeping it in the ledger with the reason."""
+    """Take an outcome out of the count, keeping it in the ledger with the reason.
+
+    The one way an outcome leaves the count: outcomes are never deleted.
+    """
     reason = reason.strip()
     if not reason:
         raise ActionRefused(_("Say why the outcome is revoked."))
-    _check_office(user, outcome.unit_id)
+    check_office(user, outcome.unit_id)
+    return _revoke(outcome, user=user, reason=reason)
+
+
+def _revoke(outcome: Outcome, *, user, reason: str, automatic: bool = False) -> Outcome:
     if outcome.item_id:
         Item.objects.select_for_update(no_key=True).filter(pk=outcome.item_id).first()
+    before = _points(outcome)
     changed = Outcome.objects.filter(pk=outcome.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=user, revoke_reason=reason
     )
@@ -345,6 +371,133 @@ def revoke_outcome(*, outcome: Outcome, user, reason: str) -> Outcome:
             }
         )
     outcome.refresh_from_db()
-    log(outcome, "xinxuan.outcome.revoke", user=user, data={"reason": reason})
     ledger.after_change(outcome)
+    log(
+        outcome,
+        "xinxuan.outcome.revoke",
+        user=user,
+        data={
+            **describe(outcome),
+            "reason": reason,
+            "automatic": automatic,
+            "changes": {"revoked": [False, True], "points": [before, _points(outcome)]},
+        },
+    )
     return outcome
+
+
+@transaction.atomic
+def edit_carrier(*, user, carrier: Carrier) -> Carrier:
+    """Save the changes made to a carrier in memory.  Its code is what the rule sets
+    score by, so a new code rescores every outcome in that carrier, and one the rule
+    set in force does not know is refused with the reason, nothing saved."""
+    if user is not None and not (user.is_superuser or Role.OFFICE in roles_of(user)):
+        raise PermissionDenied(_("Only the office may change carriers."))
+    current = Carrier.objects.select_for_update().get(pk=carrier.pk)
+    carrier.save()
+    changes = {
+        name: [str(getattr(current, name)), str(getattr(carrier, name))]
+        for name in ("name", "code", "kind", "level_id", "carrier_class", "grades", "is_active")
+        if getattr(current, name) != getattr(carrier, name)
+    }
+    if "code" in changes:
+        try:
+            ledger.rescore_outcomes(
+                Outcome.objects.filter(carrier=carrier).values_list("pk", flat=True)
+            )
+        except ledger.LedgerError as error:
+            raise ActionRefused(
+                _("Not saved: %(reason)s Nothing was changed.") % {"reason": error.message}
+            ) from None
+    log(carrier, "wagtail.edit", user=user, data={"changes": changes})
+    return carrier
+
+
+@transaction.atomic
+def withdraw_missed_commission(*, commission_id: int, user) -> list[Outcome]:
+    """A commissioned item was delivered: the missed event recorded for it no longer
+    stands (the engine scores the late delivery instead).  Revoked through the same
+    audited path as any revocation, on behalf of whoever delivered the item."""
+    missed = Outcome.objects.active().filter(
+        kind=OutcomeKind.COMMISSION_MISSED, commission_id=commission_id
+    )
+    return [
+        _revoke(
+            outcome,
+            user=user,
+            reason=_("The commissioned item was delivered after the deadline."),
+            automatic=True,
+        )
+        for outcome in missed.select_for_update()
+    ]
+
+
+@transaction.atomic
+def report_upward(
+    *,
+    item: Item,
+    user,
+    superior_body,
+    route,
+    date: datetime.date,
+    note: str = "",
+    source: str = Source.WORKBENCH,
+    import_key: str = "",
+) -> Outcome:
+    """Record that the office reported an approved item to a superior body (上报)."""
+    access.require(
+        user,
+        item.unit_id,
+        roles=(Role.OFFICE,),
+        denied=_("You may not report items upward for this unit."),
+    )
+    item = Item.objects.select_for_update(no_key=True).get(pk=item.pk)
+    if item.status not in APPROVED_STATES:
+        raise ActionRefused(
+            _("Only an item the office has approved can be reported; this one is “%(s)s”.")
+            % {"s": item.get_status_display()}
+        )
+    outcome = record_outcome(
+        kind=OutcomeKind.REPORT,
+        item=item,
+        user=user,
+        date=date,
+        superior_body=superior_body,
+        route=route,
+        reason=note,
+        source=source,
+        import_key=import_key,
+    )
+    item_actions.mark_reported(item=item, user=user, to=str(superior_body))
+    return outcome
+
+
+@transaction.atomic
+def record_missed_commissions(*, today: datetime.date, bureau_ids: set[int] | None = None) -> list:
+    """Turn every commission past its deadline with nothing delivered into a missed
+    event (约稿未完成), once; returns the outcomes recorded now.  Runs daily from
+    ``manage.py record_missed_commissions`` — never when a page is read."""
+    overdue = Commission.objects.filter(deadline__lt=today, cancelled=False).exclude(
+        items__submitted_at__isnull=False
+    )
+    overdue = overdue.exclude(outcomes__kind=OutcomeKind.COMMISSION_MISSED)
+    if bureau_ids is not None:
+        overdue = overdue.filter(unit_id__in=bureau_ids)
+    recorded = []
+    for commission in overdue.select_related("unit").order_by("deadline", "pk"):
+        try:
+            with transaction.atomic():
+                outcome = record_outcome(
+                    kind=OutcomeKind.COMMISSION_MISSED,
+                    unit=commission.unit,
+                    commission=commission,
+                    user=None,
+                    date=commission.deadline,
+                    reason=_("Nothing was delivered by the deadline %(d)s.")
+                    % {"d": commission.deadline},
+                    source=Source.AUTOMATIC,
+                )
+        except (ActionRefused, IntegrityError):
+            continue  # recorded meanwhile by another run
+        recorded.append(outcome)
+    return recorded

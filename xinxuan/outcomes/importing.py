@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.outcomes.models import Carrier, Level, Outcome, Route, Source
 from xinxuan.scoring import engine
@@ -36,7 +37,6 @@ from xinxuan.scoring.engine.events_io import (
     read_events,
     workbook_csv,
 )
-from xinxuan.submissions.actions import ActionRefused
 from xinxuan.submissions.models import Item, ItemAuthor, ItemKind, ItemStatus, ItemUnit
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -760,16 +760,15 @@ class _Writer:
 
 
 def _office_refusal(user, unit_id: int) -> str | None:
-    """Why the user may not record outcomes of the unit — the rule ``record_outcome``
-    applies: the office records for the units it assesses, never for its own bureau."""
-    from xinxuan.accounts.roles import Role, roles_of
-    from xinxuan.organisation.access import can_see_unit, scope_root
+    """Why the user may not record outcomes of the unit: the very check
+    ``record_outcome`` makes (the office records for the units it assesses, never for
+    its own bureau), asked once per unit of the sheet."""
+    from django.core.exceptions import PermissionDenied
 
-    if user is None or user.is_superuser:
-        return None
-    if Role.OFFICE not in roles_of(user) or not can_see_unit(user, unit_id):
-        return _("Only the office may record outcomes for this unit.")
-    root = scope_root(user)
-    if root is not None and unit_id == root.pk:
-        return _("%(unit)s is assessed by its superior, not by itself.") % {"unit": root}
+    from xinxuan.outcomes.actions import check_office
+
+    try:
+        check_office(user, unit_id)
+    except PermissionDenied as denied:
+        return str(denied)
     return None

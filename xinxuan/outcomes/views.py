@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from xinxuan.files.views import file_response
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.access import filter_by_unit
 from xinxuan.outcomes import actions
 from xinxuan.outcomes.forms import ITEM_FORMS, RevokeForm
 from xinxuan.outcomes.models import Outcome
-from xinxuan.submissions.actions import ActionRefused
 from xinxuan.submissions.views import visible_items
 
 

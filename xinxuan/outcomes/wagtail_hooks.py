@@ -6,9 +6,10 @@ from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from xinxuan.outcomes import urls
+from xinxuan.lib.exceptions import ActionRefused
+from xinxuan.outcomes import actions, urls
 from xinxuan.outcomes.models import Carrier, Level, Outcome, Route, SuperiorBody
 
 log_registry.register_model(Outcome, ModelLogEntry)
@@ -21,8 +22,25 @@ class LevelViewSet(SnippetViewSet):
     list_display = ["name", "code", "rank"]
 
 
+class CarrierEditView(EditView):
+    """Wagtail's edit screen for carriers, through ``actions.edit_carrier``: a new code
+    the rule set in force does not know is refused with the reason."""
+
+    def save_instance(self):
+        return actions.edit_carrier(user=self.request.user, carrier=self.form.save(commit=False))
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
 class CarrierViewSet(SnippetViewSet):
     model = Carrier
+    edit_view_class = CarrierEditView
     icon = "doc-empty"
     menu_label = _("Carriers")
     list_display = [

@@ -5,33 +5,40 @@ being recalculated."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from xinxuan.accounts.roles import Role, roles_of
-from xinxuan.organisation.access import can_see_unit
+from xinxuan.accounts.roles import Role
+from xinxuan.lib.exceptions import ActionRefused, InvalidRuleSet
+from xinxuan.organisation import access
 from xinxuan.organisation.models import Unit
-from xinxuan.scoring import engine, tasks
+from xinxuan.scoring import engine, ledger, tasks
 from xinxuan.scoring.models import RuleSet, RuleSetStatus, RuleSetVersion
-from xinxuan.submissions.actions import ActionRefused
-
-
-class InvalidRuleSet(ActionRefused):
-    """The text does not load; ``problems`` point at the offending lines."""
-
-    def __init__(self, problems: list[engine.Problem]) -> None:
-        super().__init__(_("The rule set has errors; nothing was saved."))
-        self.problems = problems
 
 
 def _check(user, unit: Unit) -> None:
-    if user is None or user.is_superuser:
-        return
-    if Role.OFFICE not in roles_of(user) or not can_see_unit(user, unit):
-        raise PermissionDenied(_("Only the office may manage this unit's rule sets."))
+    access.require(
+        user,
+        unit,
+        roles=(Role.OFFICE,),
+        denied=_("Only the office may manage this unit's rule sets."),
+    )
+
+
+def _reason(user, reason: str) -> str:
+    """Putting a rule set in force or out of it moves every standing: say why."""
+    reason = reason.strip()
+    if user is not None and not reason:
+        raise ActionRefused(
+            _("Say why the rule set is put in force or retired: every standing moves.")
+        )
+    return reason
+
+
+def _standing_totals(ruleset: RuleSet) -> dict[str, str]:
+    return ledger.unit_totals(ruleset)
 
 
 def validate(text: str) -> engine.RuleSet:
@@ -39,7 +46,9 @@ def validate(text: str) -> engine.RuleSet:
     try:
         return engine.load_ruleset(text, source="rules.toml")
     except engine.RuleSetError as error:
-        raise InvalidRuleSet(error.problems) from None
+        raise InvalidRuleSet(
+            _("The rule set has errors; nothing was saved."), error.problems
+        ) from None
 
 
 @transaction.atomic
@@ -77,8 +86,15 @@ def save_ruleset(
         saved_by=user,
         note=note,
     )
-    log(ruleset, "xinxuan.ruleset.save", user=user, data={"version": ruleset.version})
+    before = _standing_totals(ruleset)
+    log(
+        ruleset,
+        "xinxuan.ruleset.save",
+        user=user,
+        data={"version": ruleset.version, "reason": note, "standings_before": before},
+    )
     if ruleset.status == RuleSetStatus.ACTIVE:
+        # The new standings follow from the background rescoring, which logs them.
         tasks.schedule_rescoring(ruleset=ruleset, user=user)
     return ruleset
 
@@ -112,31 +128,56 @@ def _refuse_overlap(ruleset: RuleSet) -> None:
 
 
 @transaction.atomic
-def activate_ruleset(*, ruleset: RuleSet, user) -> RuleSet:
-    """Put a draft in force (the office's decision) and score its period under it."""
+def activate_ruleset(*, ruleset: RuleSet, user, reason: str = "") -> RuleSet:
+    """Put a draft in force (the office's decision, with its reason) and score its
+    period under it."""
     _check(user, ruleset.unit)
+    reason = _reason(user, reason)
     ruleset = RuleSet.objects.select_for_update().get(pk=ruleset.pk)
     if ruleset.status == RuleSetStatus.ACTIVE:
         raise ActionRefused(_("This rule set is already in force."))
     _refuse_overlap(ruleset)
     validate(ruleset.text)
+    was = str(ruleset.status)
     ruleset.status = RuleSetStatus.ACTIVE
     ruleset.activated_at = timezone.now()
     ruleset.save(update_fields=["status", "activated_at"])
-    log(ruleset, "xinxuan.ruleset.activate", user=user, data={"version": ruleset.version})
+    log(
+        ruleset,
+        "xinxuan.ruleset.activate",
+        user=user,
+        data={
+            "version": ruleset.version,
+            "reason": reason,
+            "changes": {"status": [was, str(RuleSetStatus.ACTIVE)]},
+            "standings_before": {},
+        },
+    )
     tasks.schedule_rescoring(ruleset=ruleset, user=user)
     return ruleset
 
 
 @transaction.atomic
-def retire_ruleset(*, ruleset: RuleSet, user) -> RuleSet:
-    """Take a rule set out of force; the lines it produced go with it."""
+def retire_ruleset(*, ruleset: RuleSet, user, reason: str = "") -> RuleSet:
+    """Take a rule set out of force (with the reason); the lines it produced go with it."""
     _check(user, ruleset.unit)
+    reason = _reason(user, reason)
     ruleset = RuleSet.objects.select_for_update().get(pk=ruleset.pk)
     if ruleset.status != RuleSetStatus.ACTIVE:
         raise ActionRefused(_("Only a rule set in force can be retired."))
+    before = _standing_totals(ruleset)
     ruleset.status = RuleSetStatus.RETIRED
     ruleset.save(update_fields=["status"])
+    log(
+        ruleset,
+        "xinxuan.ruleset.retire",
+        user=user,
+        data={
+            "version": ruleset.version,
+            "reason": reason,
+            "changes": {"status": [str(RuleSetStatus.ACTIVE), str(RuleSetStatus.RETIRED)]},
+            "standings_before": before,
+        },
+    )
     tasks.schedule_rescoring(ruleset=ruleset, user=user)
-    log(ruleset, "xinxuan.ruleset.retire", user=user)
     return ruleset

@@ -31,6 +31,18 @@ class RuleSetForm(forms.Form):
         return data
 
 
+class RuleSetDecisionForm(forms.Form):
+    """Putting a rule set in force, or retiring it, moves every standing: say why."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        error_messages={
+            "required": _("Say why the rule set is put in force or retired: every standing moves.")
+        },
+    )
+
+
 class UnitOutcomeForm(forms.Form):
     """A deduction or a manual adjustment for one unit, under one rule set in force.
 

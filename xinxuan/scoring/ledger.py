@@ -26,6 +26,7 @@ between the old and the new lines, so seeing the standings costs one small query
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xinxuan.lib.exceptions import Unscorable
 from xinxuan.organisation.models import MemberTarget, Person, TeamMembership, Unit, UnitTarget
 from xinxuan.outcomes.models import Outcome
 from xinxuan.scoring import engine
@@ -48,13 +50,12 @@ from xinxuan.submissions.models import Item
 ZERO = Decimal(0)
 
 
-class LedgerError(Exception):
-    """The rule set in force cannot score an outcome; nothing was saved."""
+class LedgerError(Unscorable):
+    """The rule set in force cannot score an outcome or an item; nothing was saved.
 
-    def __init__(self, message: str, problems: Sequence[engine.Problem] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
+    An ``ActionRefused`` (from ``lib.exceptions``), so a view that shows refusals
+    shows this one too.
+    """
 
 
 def live_scoring() -> bool:
@@ -78,6 +79,11 @@ def deferred():
         yield collected
     finally:
         stack.pop()
+
+
+def deferring() -> bool:
+    """Whether changes are being collected for one rescoring at the end (an import)."""
+    return bool(getattr(_pending, "stack", None))
 
 
 def after_change(outcome: Outcome) -> None:
@@ -291,12 +297,26 @@ def _outcomes():
     return Outcome.objects.select_related("carrier", "level", "route", "recorded_by")
 
 
-def _problems_message(error: engine.EngineError) -> LedgerError:
-    text = "；".join(p.message_zh for p in error.problems[:5])
-    return LedgerError(
-        _("The rule set in force cannot score this: %(problems)s") % {"problems": text},
-        error.problems,
-    )
+def _problems_message(error: engine.EngineError, ruleset: RuleSet | None = None) -> LedgerError:
+    """The engine's problems in words the office can act on: each names the item (by
+    title) or the outcome it is about, so one bad item is found, not guessed at."""
+    item_ids = {
+        int(p.source[5:]) for p in error.problems[:5] if re.fullmatch(r"item \d+", p.source)
+    }
+    titles = dict(Item.objects.filter(pk__in=item_ids).values_list("pk", "title"))
+    parts = []
+    for p in error.problems[:5]:
+        title = titles.get(int(p.source[5:])) if re.fullmatch(r"item \d+", p.source) else None
+        parts.append(f"《{title}》{p.message_zh}" if title else p.message_zh)
+    text = "；".join(parts)
+    if ruleset is not None:
+        message = _("“%(ruleset)s” cannot score this: %(problems)s") % {
+            "ruleset": ruleset.name,
+            "problems": text,
+        }
+    else:
+        message = _("The rule set in force cannot score this: %(problems)s") % {"problems": text}
+    return LedgerError(message, error.problems)
 
 
 # ------------------------------------------------------------------ storing lines
@@ -418,7 +438,7 @@ def _item_rows(
             lines = engine.score_item(compiled, eitem, _fit(compiled, events))
             rows.extend(_to_rows(ruleset, lines))
         except engine.EngineError as error:
-            raise _problems_message(error) from None
+            raise _problems_message(error, ruleset) from None
     periods = {pk: by_pk[pk] for pk in groups if has_period_rules(compile_ruleset(by_pk[pk]))}
     return rows, periods
 
@@ -485,7 +505,7 @@ def rescore_outcome(
         try:
             lines = engine.score_period(compiled, [], [event], engine.PeriodData())
         except engine.EngineError as error:
-            raise _problems_message(error) from None
+            raise _problems_message(error, ruleset) from None
         rows.extend(_to_rows(ruleset, lines))
     _replace(ScoreLine.objects.filter(outcome=outcome, item__isnull=True), rows)
     if period:
@@ -560,7 +580,7 @@ def rescore_period_stage(ruleset: RuleSet, *, ctx: Context | None = None) -> Non
             compiled, item_lines, _loose_events(ruleset, ctx.tree), period_data(ruleset, ctx.tree)
         )
     except engine.EngineError as error:
-        raise _problems_message(error) from None
+        raise _problems_message(error, ruleset) from None
     _replace(ScoreLine.objects.filter(ruleset=ruleset, item__isnull=True), _to_rows(ruleset, lines))
 
 
@@ -614,7 +634,7 @@ def rescore_ruleset(ruleset: RuleSet, *, progress=None) -> int:
     try:
         result = engine.score(compiled, engine_items, events, period_data(ruleset, tree))
     except engine.EngineError as error:
-        raise _problems_message(error) from None
+        raise _problems_message(error, ruleset) from None
     tick(2, 4)
     with transaction.atomic():
         ScoreLine.objects.filter(ruleset=ruleset).delete()
@@ -769,6 +789,21 @@ def loose_lines(ruleset: RuleSet):
         .select_related("unit", "outcome__recorded_by")
         .order_by("-date", "-pk")
     )
+
+
+def unit_totals(ruleset: RuleSet) -> dict[str, str]:
+    """Each unit's points under the rule set (unit pk → points), for audit entries."""
+    return {
+        str(s.unit_id): str(s.points)
+        for s in ruleset.standings.filter(person__isnull=True).order_by("unit_id")
+    }
+
+
+def outcome_points(outcome: Outcome) -> Decimal:
+    """The points an outcome brings now, unit credit over every rule set (what the
+    audit records before and after a change to it)."""
+    lines = ScoreLine.objects.filter(outcome=outcome, person__isnull=True)
+    return lines.aggregate(total=Sum("points"))["total"] or ZERO
 
 
 def item_points(item: Item) -> Decimal:

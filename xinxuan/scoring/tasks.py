@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
+from wagtail.log_actions import log
 
 from xinxuan.jobs import running
 from xinxuan.jobs.models import Job, JobKind
@@ -58,5 +59,12 @@ def _rescore(job: Job, progress: running.Progress) -> dict:
         else:
             ledger.clear_ruleset(ruleset)
             lines = 0
+        # The decision's own entry has the standings before; this one has them after.
+        log(
+            ruleset,
+            "xinxuan.ruleset.rescore",
+            user=job.user,
+            data={"lines": lines, "standings": ledger.unit_totals(ruleset)},
+        )
     progress(4, 4)
     return {"lines": lines, "back": reverse("scoring:standings", args=[pk])}

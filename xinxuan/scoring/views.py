@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.accounts.views import forbidden
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.access import (
     can_see_unit,
     filter_by_unit,
@@ -27,11 +28,10 @@ from xinxuan.organisation.access import (
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes.forms import RevokeForm
 from xinxuan.scoring import actions, engine, ledger
-from xinxuan.scoring.forms import RuleSetForm, UnitOutcomeForm
+from xinxuan.scoring.forms import RuleSetDecisionForm, RuleSetForm, UnitOutcomeForm
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 from xinxuan.scoring.regulation import regulation_of, to_docx
 from xinxuan.scoring.tasks import being_recalculated
-from xinxuan.submissions.actions import ActionRefused, record_missed_commissions
 
 
 def _visible(user):
@@ -96,7 +96,7 @@ def ruleset_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             context["problems"] = invalid.problems
             context["lines"] = numbered(form.cleaned_data["text"], invalid.problems)
             messages.error(request, invalid.message)
-        except (ActionRefused, ledger.LedgerError) as refused:
+        except ActionRefused as refused:  # a ledger.LedgerError is one too
             messages.error(request, refused.message)
         else:
             messages.success(request, _("Saved as version %(v)s.") % {"v": ruleset.version})
@@ -104,14 +104,19 @@ def ruleset_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if ruleset is not None:
         context["versions"] = ruleset.versions.select_related("saved_by")
     context["is_office"] = may_edit
+    context["decision_form"] = RuleSetDecisionForm()
     return render(request, "scoring/ruleset_edit.html", context)
 
 
 def _act(request, pk, fn, done):
     ruleset = get_object_or_404(_visible(request.user), pk=pk)
+    form = RuleSetDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(form.errors["reason"]))
+        return redirect("scoring:ruleset-edit", pk=pk)
     try:
-        fn(ruleset=ruleset, user=request.user)
-    except (ActionRefused, ledger.LedgerError) as refused:
+        fn(ruleset=ruleset, user=request.user, reason=form.cleaned_data["reason"])
+    except ActionRefused as refused:
         messages.error(request, refused.message)
     except PermissionDenied as denied:
         messages.error(request, str(denied))
@@ -187,10 +192,8 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
     """Units under a rule set: points, target completion, rank, gaps; and the points
     that belong to no item (deductions, adjustments, missed commissions)."""
     ruleset = _standings_ruleset(request, pk)
-    # Missed commissions become events when the standings are looked at as well as by
-    # the daily ``manage.py record_missed_commissions``: nobody enters them.
-    # Only the commissions of the units this rule set covers, not every bureau's.
-    record_missed_commissions(today=timezone.localdate(), bureau_ids=ruleset.unit.descendant_ids())
+    # Reading never writes: missed commissions are recorded by the daily
+    # ``manage.py record_missed_commissions``, not when somebody looks.
     in_force = ruleset.status == RuleSetStatus.ACTIVE
     can_record = in_force and _may_assess(request.user, ruleset)
     context = {

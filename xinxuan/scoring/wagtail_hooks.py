@@ -33,3 +33,6 @@ def register_ruleset_log_actions(registry):
     registry.register_action("xinxuan.ruleset.save", _("Save rule set"), _("Rule set saved"))
     registry.register_action("xinxuan.ruleset.activate", _("Activate"), _("Rule set put in force"))
     registry.register_action("xinxuan.ruleset.retire", _("Retire"), _("Rule set retired"))
+    registry.register_action(
+        "xinxuan.ruleset.rescore", _("Recalculate"), _("Standings recalculated")
+    )

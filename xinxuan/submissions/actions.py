@@ -9,20 +9,22 @@ people act on the same item at once, exactly one succeeds and the other gets an
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from xinxuan.accounts.roles import Role, roles_of
-from xinxuan.organisation.access import can_see_unit
+from xinxuan.lib.exceptions import ActionRefused
+from xinxuan.organisation import access
 from xinxuan.organisation.models import Person, Unit
+from xinxuan.scoring import ledger
 from xinxuan.submissions.models import (
-    APPROVED_STATES,
     Commission,
     Item,
     ItemAuthor,
@@ -34,20 +36,7 @@ from xinxuan.submissions.models import (
     Topic,
 )
 
-
-class ActionRefused(Exception):
-    """The action cannot be done now; ``message`` tells the user why (translated)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _require(user, unit_id: int, roles: Iterable[Role], what: str) -> None:
-    if user.is_superuser:
-        return
-    if not (roles_of(user) & set(roles)) or not can_see_unit(user, unit_id):
-        raise PermissionDenied(_("You may not %(what)s for this unit.") % {"what": what})
+WRITERS = (Role.OFFICER, Role.HEAD, Role.OFFICE)
 
 
 def _transition(
@@ -79,7 +68,96 @@ def _count_chars(item: Item) -> None:
     item.char_count = item.count_chars()
 
 
+def _facts(item_id: int) -> dict[str, str]:
+    """What the item says now, as the audit shows it: every field a change is
+    recorded for (old → new), the scored ones among them."""
+    item = Item.objects.select_related("kind", "unit", "commission").get(pk=item_id)
+    units = item.unit_shares.select_related("unit").order_by("sort_order", "pk")
+    authors = item.author_shares.select_related("person").order_by("sort_order", "pk")
+    return {
+        "title": item.title,
+        "kind": f"{item.kind.name} ({item.kind.code})",
+        "unit": item.unit.label,
+        "char_count": str(item.char_count),
+        "units": "、".join(f"{s.unit.label} {s.share.normalize()}" for s in units),
+        "authors": "、".join(f"{a.person.name} {a.share.normalize()}" for a in authors),
+        "topics": "、".join(sorted(t.code for t in item.topics.all())),
+        "commission": str(item.commission_id or ""),
+        "is_urgent": str(item.is_urgent),
+        "deadline": str(item.deadline or ""),
+    }
+
+
+# What the rule sets read of an item: a change to any of these rescores it.
+SCORED_FACTS = ("kind", "unit", "char_count", "units", "authors", "topics", "commission")
+
+
+def _changes(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    return {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+
+
+def _rescore(item: Item) -> None:
+    """Rescore the item in the caller's transaction; a change the rule set in force
+    cannot score is refused with its reason (the transaction rolls back)."""
+    if not ledger.live_scoring():
+        return
+    try:
+        ledger.rescore_item(item.pk)
+    except ledger.LedgerError as error:
+        raise ActionRefused(
+            _("Not saved: %(reason)s Nothing was changed.") % {"reason": error.message}
+        ) from None
+
+
+def _ensure_unit_share(item: Item) -> None:
+    """An item without listed units counts fully for its own unit."""
+    if not item.unit_shares.exists():
+        ItemUnit.objects.create(item=item, unit=item.unit, share=Decimal(1))
+
+
+def _require_writer(user, item: Item) -> None:
+    """The writer may credit only units and people they may see."""
+    access.require(
+        user, item.unit_id, roles=WRITERS, denied=_("You may not write items for this unit.")
+    )
+    for share in item.unit_shares.all():
+        access.require(
+            user, share.unit_id, roles=WRITERS, denied=_("You may not write items for this unit.")
+        )
+
+
 @transaction.atomic
+def save_new_item(*, user, item: Item, token: str = "") -> Item:
+    """Save a new item prepared in memory (by the workbench's form, or by
+    ``create_item``) with its shares, authors and topics, as a draft.
+
+    ``token`` is the form's one-time key: a second post of the same form (a double
+    click, a reload) finds the item the first one made instead of making another.
+    """
+    if token:
+        existing = Item.objects.filter(create_token=token).first()
+        if existing is not None:
+            return existing
+    if user is not None:
+        _require_writer(user, item)
+    if item.created_by_id is None and user is not None:
+        item.created_by = user
+    item.create_token = token
+    _count_chars(item)
+    try:
+        with transaction.atomic():
+            item.save()  # a cluster item writes its shares, authors and topics too
+    except IntegrityError:
+        existing = Item.objects.filter(create_token=token).first() if token else None
+        if existing is None:
+            raise
+        return existing  # the other post of the same form won the race
+    _ensure_unit_share(item)
+    item.save_revision(user=user, log_action=False)
+    log(item, "wagtail.create", user=user, data={"facts": _facts(item.pk)})
+    return item
+
+
 def create_item(
     *,
     user,
@@ -97,8 +175,6 @@ def create_item(
     created_at: datetime.datetime | None = None,
 ) -> Item:
     """Write a new item as a draft of ``unit`` (the workbench form does the same)."""
-    if user is not None:
-        _require(user, unit.pk, (Role.OFFICER, Role.HEAD, Role.OFFICE), _("write items"))
     item = Item(
         title=title,
         kind=kind,
@@ -107,22 +183,20 @@ def create_item(
         is_urgent=is_urgent,
         deadline=deadline,
         commission=commission,
-        created_by=user,
         source_key=source_key,
         created_at=created_at or timezone.now(),
         status_since=created_at or timezone.now(),
     )
-    _count_chars(item)
-    item.save()
-    for order, (share_unit, share) in enumerate(units or [(unit, Decimal(1))]):
-        ItemUnit.objects.create(item=item, unit=share_unit, share=share, sort_order=order)
-    for order, (person, share) in enumerate(authors):
-        ItemAuthor.objects.create(item=item, person=person, share=share, sort_order=order)
-    if topics:
-        item.topics.set(topics)
-    item.save_revision(user=user, log_action=False)
-    log(item, "wagtail.create", user=user)
-    return item
+    item.unit_shares = [
+        ItemUnit(unit=share_unit, share=share, sort_order=order)
+        for order, (share_unit, share) in enumerate(units or [(unit, Decimal(1))])
+    ]
+    item.author_shares = [
+        ItemAuthor(person=person, share=share, sort_order=order)
+        for order, (person, share) in enumerate(authors)
+    ]
+    item.topics = list(topics)
+    return save_new_item(user=user, item=item)
 
 
 EDITABLE_BY_AUTHORS = (ItemStatus.DRAFT, ItemStatus.RETURNED)
@@ -149,23 +223,126 @@ def may_edit_item(user, item: Item) -> bool:
     return edit_refusal(user, item) is None
 
 
-def prepare_item_for_save(item: Item, *, user) -> None:
-    """What the workbench's create and edit forms set before saving an item."""
+def is_scored(item: Item) -> bool:
+    """Whether the item has outcomes in the ledger (its edits then need a reason)."""
+    return item.pk is not None and item.outcomes.exists()
+
+
+@transaction.atomic
+def edit_item(*, user, item: Item, reason: str = "") -> Item:
+    """Save the changes made to ``item`` in memory (fields, shares, authors, topics)
+    and rescore it in the same transaction, so the standings move at once.
+
+    Refused, with nothing saved, when the item has been sent onward past the user,
+    when a scored item is changed without a reason, and when the rule set in force
+    cannot score the item as changed (a kind it does not know …).
+    """
+    current = Item.objects.select_for_update(no_key=True).get(pk=item.pk)
+    refusal = edit_refusal(user, current)
+    if refusal:  # sent onward between opening the form and saving it
+        raise PermissionDenied(refusal)
+    access.require(
+        user, current.unit_id, roles=WRITERS, denied=_("You may not write items for this unit.")
+    )
+    reason = reason.strip()
+    if is_scored(current) and not reason:
+        raise ActionRefused(_("This item has outcomes in the ledger: say why it is changed."))
+    _require_writer(user, item)
+    before = _facts(item.pk)
     _count_chars(item)
-    if item.pk is None:
-        item.created_by = user
+    item.save()  # a cluster item writes its shares, authors and topics too
+    _ensure_unit_share(item)
+    after = _facts(item.pk)
+    changes = _changes(before, after)
+    if any(name in changes for name in SCORED_FACTS):
+        _rescore(item)
+    revision = item.save_revision(user=user, log_action=False)
+    log(
+        item,
+        "wagtail.edit",
+        user=user,
+        revision=revision,
+        data={"changes": changes, "reason": reason},
+    )
+    return item
 
 
-def ensure_unit_share(item: Item) -> None:
-    """An item without listed units counts fully for its own unit."""
-    if not item.unit_shares.exists():
-        ItemUnit.objects.create(item=item, unit=item.unit, share=Decimal(1))
+def delete_refusal(item: Item) -> str | None:
+    """Why the item may not be deleted, or None if it may."""
+    count = item.outcomes.count()
+    if not count:
+        return None
+    return _(
+        "“%(title)s” has %(n)s outcomes in the ledger, so it cannot be deleted: its "
+        "points are part of the record. Revoke the outcomes with a reason if they were "
+        "recorded by mistake."
+    ) % {"title": item.title, "n": count}
+
+
+@transaction.atomic
+def edit_item_kind(*, user, kind: ItemKind) -> ItemKind:
+    """Save the changes made to an item kind in memory.  Its code is what the rule sets
+    score by, so a new code rescores every scored item of the kind, and one the rule
+    set in force does not know is refused like an item edited to an unknown kind."""
+    if user is not None and not (user.is_superuser or Role.OFFICE in roles_of(user)):
+        raise PermissionDenied(_("Only the office may change item kinds."))
+    current = ItemKind.objects.select_for_update().get(pk=kind.pk)
+    kind.save()
+    changes = {
+        name: [str(getattr(current, name)), str(getattr(kind, name))]
+        for name in ("name", "code", "is_press", "is_active")
+        if getattr(current, name) != getattr(kind, name)
+    }
+    if "code" in changes:
+        scored = Item.objects.filter(kind=kind).filter(
+            Q(outcomes__isnull=False) | Q(commission__isnull=False, submitted_at__isnull=False)
+        )
+        for item in scored.distinct().order_by("pk"):
+            _rescore(item)
+    log(kind, "wagtail.edit", user=user, data={"changes": changes})
+    return kind
+
+
+@transaction.atomic
+def delete_item(*, user, item: Item) -> None:
+    """Delete an item that has nothing in the ledger; one with outcomes is refused
+    (its points are history: revoke the outcomes instead)."""
+    access.require(
+        user, item.unit_id, roles=(Role.OFFICE,), denied=_("Only the office may delete items.")
+    )
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    refusal = delete_refusal(item)
+    if refusal:
+        raise ActionRefused(refusal)
+    log(item, "wagtail.delete", user=user, deleted=True, data={"facts": _facts(item.pk)})
+    item.delete()
+
+
+def _wrote(user, item: Item) -> bool:
+    """Whether the user wrote the item: created it, or is one of its listed authors."""
+    if user is None:
+        return False
+    if item.created_by_id == user.pk:
+        return True
+    return item.author_shares.filter(person__user=user).exists()
+
+
+def approval_refusal(user, item: Item) -> str | None:
+    """Why the user may not approve the item as department head, or None."""
+    if _wrote(user, item):
+        return _(
+            "You wrote this item, so you cannot approve it yourself: another head of the "
+            "department, or the office, reviews it."
+        )
+    return None
 
 
 @transaction.atomic
 def submit_item(*, item: Item, user) -> Item:
     """The author sends a draft (or a returned item) to the department head."""
-    _require(user, item.unit_id, (Role.OFFICER, Role.HEAD, Role.OFFICE), _("submit items"))
+    access.require(
+        user, item.unit_id, roles=WRITERS, denied=_("You may not submit items for this unit.")
+    )
     now = timezone.now()
     item = _transition(
         item,
@@ -183,7 +360,15 @@ def submit_item(*, item: Item, user) -> Item:
 @transaction.atomic
 def head_approve_item(*, item: Item, user) -> Item:
     """The department head approves the item and passes it to the office."""
-    _require(user, item.unit_id, (Role.HEAD,), _("approve items as department head"))
+    access.require(
+        user,
+        item.unit_id,
+        roles=(Role.HEAD,),
+        denied=_("You may not approve items as department head for this unit."),
+    )
+    refusal = approval_refusal(user, item)
+    if refusal:
+        raise PermissionDenied(refusal)
     return _transition(
         item,
         user=user,
@@ -195,7 +380,8 @@ def head_approve_item(*, item: Item, user) -> Item:
 
 @transaction.atomic
 def return_item(*, item: Item, user, reason: str) -> Item:
-    """The head or the office sends the item back to its author, saying why."""
+    """The head or the office of the item's own bureau sends the item back to its
+    author, saying why."""
     reason = reason.strip()
     if not reason:
         raise ActionRefused(_("Say why the item goes back: the author will read it."))
@@ -205,7 +391,13 @@ def return_item(*, item: Item, user, reason: str) -> Item:
         allowed.append(ItemStatus.SUBMITTED)
     if Role.OFFICE in roles or user.is_superuser:
         allowed += [ItemStatus.SUBMITTED, ItemStatus.HEAD_APPROVED]
-    _require(user, item.unit_id, (Role.HEAD, Role.OFFICE), _("return items"))
+    access.require(
+        user,
+        item.unit_id,
+        roles=(Role.HEAD, Role.OFFICE),
+        denied=_("You may not return items for this unit."),
+        own_bureau=True,
+    )
     item = _transition(
         item, user=user, allowed=allowed, to=ItemStatus.RETURNED, action="xinxuan.item.return"
     )
@@ -215,8 +407,15 @@ def return_item(*, item: Item, user, reason: str) -> Item:
 
 @transaction.atomic
 def approve_item(*, item: Item, user) -> Item:
-    """The office approves the item (审定): it may now be reported or go to the portal."""
-    _require(user, item.unit_id, (Role.OFFICE,), _("approve items for the office"))
+    """The office of the item's own bureau approves it (审定): it may now be reported
+    or go to the portal."""
+    access.require(
+        user,
+        item.unit_id,
+        roles=(Role.OFFICE,),
+        denied=_("You may not approve items for the office for this unit."),
+        own_bureau=True,
+    )
     return _transition(
         item,
         user=user,
@@ -232,52 +431,24 @@ def comment_item(*, item: Item, user, text: str) -> ReviewNote:
     """A reviewer's comment on an item, kept with it."""
     if not text.strip():
         raise ActionRefused(_("The comment is empty."))
-    _require(user, item.unit_id, (Role.OFFICER, Role.HEAD, Role.OFFICE), _("comment on items"))
+    access.require(
+        user, item.unit_id, roles=WRITERS, denied=_("You may not comment on items for this unit.")
+    )
     note = ReviewNote.objects.create(item=item, kind=NoteKind.COMMENT, text=text, author=user)
     log(item, "xinxuan.item.comment", user=user, data={"text": text[:200]})
     return note
 
 
-@transaction.atomic
-def report_upward(
-    *,
-    item: Item,
-    user,
-    superior_body,
-    route,
-    date: datetime.date,
-    note: str = "",
-    source: str = "workbench",
-    import_key: str = "",
-):
-    """Record that the office reported an approved item to a superior body (上报)."""
-    from xinxuan.outcomes.actions import record_outcome
-
-    _require(user, item.unit_id, (Role.OFFICE,), _("report items upward"))
-    item = Item.objects.select_for_update(no_key=True).get(pk=item.pk)
-    if item.status not in APPROVED_STATES:
-        raise ActionRefused(
-            _("Only an item the office has approved can be reported; this one is “%(s)s”.")
-            % {"s": item.get_status_display()}
-        )
-    outcome = record_outcome(
-        kind="report",
-        item=item,
-        user=user,
-        date=date,
-        superior_body=superior_body,
-        route=route,
-        reason=note,
-        source=source,
-        import_key=import_key,
-    )
+def mark_reported(*, item: Item, user, to: str) -> Item:
+    """The item has been reported upward (``outcomes.actions.report_upward`` records
+    the report in the ledger and calls this in its transaction)."""
     if item.status != ItemStatus.REPORTED:
         Item.objects.filter(pk=item.pk).update(
             status=ItemStatus.REPORTED, status_since=timezone.now()
         )
         item.refresh_from_db()
-        log(item, "xinxuan.item.report", user=user, data={"to": str(superior_body)})
-    return outcome
+        log(item, "xinxuan.item.report", user=user, data={"to": to})
+    return item
 
 
 # ------------------------------------------------------------------ commissions
@@ -294,7 +465,9 @@ def commission_item(
     topic: Topic | None = None,
 ) -> Commission:
     """The office commissions a piece (约稿) from a unit, due by ``deadline``."""
-    _require(user, unit.pk, (Role.OFFICE,), _("commission items"))
+    access.require(
+        user, unit, roles=(Role.OFFICE,), denied=_("You may not commission items for this unit.")
+    )
     commission = Commission.objects.create(
         unit=unit, title=title, deadline=deadline, brief=brief, topic=topic, created_by=user
     )
@@ -302,60 +475,44 @@ def commission_item(
     return commission
 
 
+@transaction.atomic
+def edit_commission(*, user, commission: Commission, reason: str = "") -> Commission:
+    """Save the changes made to a commission in memory (its subject, unit, deadline,
+    brief); its delivered items are rescored, since the deadline decides whether they
+    came late."""
+    current = Commission.objects.select_for_update().get(pk=commission.pk)
+    for unit_id in {current.unit_id, commission.unit_id}:
+        access.require(
+            user,
+            unit_id,
+            roles=(Role.OFFICE,),
+            denied=_("You may not commission items for this unit."),
+        )
+    fields = ("title", "unit_id", "deadline", "brief", "topic_id", "cancelled")
+    changes = {
+        name: [str(getattr(current, name)), str(getattr(commission, name))]
+        for name in fields
+        if getattr(current, name) != getattr(commission, name)
+    }
+    commission.save()
+    for item in commission.items.exclude(submitted_at=None):
+        _rescore(item)
+    log(
+        commission,
+        "wagtail.edit",
+        user=user,
+        data={"changes": changes, "reason": reason.strip()},
+    )
+    return commission
+
+
 def _delivered(item: Item, *, user) -> None:
     """A commissioned item came in: a missed-commission event made earlier no longer
     stands (the engine scores the late delivery instead); rescore both."""
-    from xinxuan.outcomes.models import Outcome, OutcomeKind
-    from xinxuan.scoring import ledger
+    # Against the direction of the apps, listed in tests/test_layers.py: the delivery
+    # and the withdrawal of the missed event are one transaction, through the one
+    # audited revoke path of the outcomes.
+    from xinxuan.outcomes.actions import withdraw_missed_commission
 
-    missed = Outcome.objects.active().filter(
-        kind=OutcomeKind.COMMISSION_MISSED, commission_id=item.commission_id
-    )
-    for outcome in missed.select_for_update():
-        Outcome.objects.filter(pk=outcome.pk).update(
-            revoked_at=timezone.now(),
-            revoked_by=user,
-            revoke_reason=_("The commissioned item was delivered after the deadline."),
-        )
-        outcome.refresh_from_db()
-        log(outcome, "xinxuan.outcome.revoke", user=user, data={"automatic": True})
-        if ledger.live_scoring():
-            ledger.rescore_outcome(outcome)
-    if ledger.live_scoring():
-        ledger.rescore_item(item.pk)
-
-
-@transaction.atomic
-def record_missed_commissions(*, today: datetime.date, bureau_ids: set[int] | None = None) -> list:
-    """Turn every commission past its deadline with nothing delivered into a missed
-    event (约稿未完成), once; returns the outcomes recorded now.  Runs daily
-    (``manage.py record_missed_commissions``) and when the standings are looked at."""
-    from xinxuan.outcomes.actions import record_outcome
-    from xinxuan.outcomes.models import OutcomeKind
-
-    overdue = Commission.objects.filter(deadline__lt=today, cancelled=False).exclude(
-        items__submitted_at__isnull=False
-    )
-    overdue = overdue.exclude(outcomes__kind=OutcomeKind.COMMISSION_MISSED)
-    if bureau_ids is not None:
-        overdue = overdue.filter(unit_id__in=bureau_ids)
-    recorded = []
-    for commission in overdue.select_related("unit").order_by("deadline", "pk"):
-        if bureau_ids is not None and commission.unit_id not in bureau_ids:
-            continue
-        try:
-            with transaction.atomic():
-                outcome = record_outcome(
-                    kind=OutcomeKind.COMMISSION_MISSED,
-                    unit=commission.unit,
-                    commission=commission,
-                    user=None,
-                    date=commission.deadline,
-                    reason=_("Nothing was delivered by the deadline %(d)s.")
-                    % {"d": commission.deadline},
-                    source="automatic",
-                )
-        except (ActionRefused, IntegrityError):
-            continue  # recorded meanwhile by another request
-        recorded.append(outcome)
-    return recorded
+    withdraw_missed_commission(commission_id=item.commission_id, user=user)
+    _rescore(item)

@@ -1,7 +1,10 @@
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xinxuan.organisation.forms import UnitScopedAdminForm
 from xinxuan.outcomes.models import Route, SuperiorBody
 
 
@@ -24,3 +27,31 @@ class ReportForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=_("Note"), required=False)
+
+
+class ItemForm(UnitScopedAdminForm):
+    """The workbench's item form: the unit-scoped choices, a one-time key against a
+    double click on create, and the reason an item with outcomes is changed."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        help_text=_(
+            "This item has outcomes in the ledger: the change rescores it, and the reason "
+            "is kept in its history."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("Say why this item is changed: it has outcomes in the ledger.")
+        },
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["change_reason"]
+            self.fields["form_token"].initial = uuid.uuid4().hex
+        else:
+            del self.fields["form_token"]
+            if not self.instance.outcomes.exists():
+                del self.fields["change_reason"]

@@ -195,6 +195,8 @@ class Item(LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
     # Natural key of an item brought in by a spreadsheet import ("<bureau code>:<稿件编号>").
     source_key = models.CharField(_("import key"), max_length=120, blank=True, editable=False)
+    # The create form's one-time key: a second post of the same form finds this item.
+    create_token = models.CharField(max_length=40, blank=True, editable=False)
 
     objects = ItemQuerySet.as_manager()
 
@@ -228,6 +230,11 @@ class Item(LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["source_key"], condition=~Q(source_key=""), name="item_source_key_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["create_token"],
+                condition=~Q(create_token=""),
+                name="item_create_token_unique",
             ),
         ]
 

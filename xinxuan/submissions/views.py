@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
 
 from xinxuan.accounts.roles import Role, roles_of
-from xinxuan.organisation.access import filter_by_unit, visible_unit_ids
+from xinxuan.lib.exceptions import ActionRefused
+from xinxuan.organisation.access import filter_by_unit, in_own_bureau, visible_unit_ids
+from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes import forms as outcome_forms
 from xinxuan.outcomes.models import Outcome
 from xinxuan.portal.forms import PublishItemForm
@@ -34,16 +36,22 @@ def visible_items(user):
 
 
 def _buttons(user, item: Item) -> set[str]:
+    """The steps the user is offered; the actions check them again."""
     roles = roles_of(user) if not user.is_superuser else set(Role)
     status = item.status
+    # A superior office reads its bureaus' items but does not review them.
+    reviews = in_own_bureau(user, item.unit_id)
     verbs = set()
     if status in (ItemStatus.DRAFT, ItemStatus.RETURNED):
         verbs.add("submit")
     if status == ItemStatus.SUBMITTED and Role.HEAD in roles:
-        verbs |= {"head-approve", "return"}
-    if status in (ItemStatus.SUBMITTED, ItemStatus.HEAD_APPROVED) and Role.OFFICE in roles:
         verbs.add("return")
-    if status == ItemStatus.HEAD_APPROVED and Role.OFFICE in roles:
+        if actions.approval_refusal(user, item) is None:
+            verbs.add("head-approve")
+    office_reviews = Role.OFFICE in roles and reviews
+    if status in (ItemStatus.SUBMITTED, ItemStatus.HEAD_APPROVED) and office_reviews:
+        verbs.add("return")
+    if status == ItemStatus.HEAD_APPROVED and office_reviews:
         verbs.add("approve")
     if item.is_approved and Role.OFFICE in roles:
         verbs |= {"report", "outcomes"}
@@ -73,10 +81,20 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     totals: dict[str, object] = defaultdict(int)
     for line in unit_lines:
         totals[line.unit.label] += line.points
-    history = ModelLogEntry.objects.filter(
-        Q(content_type__model="item", object_id=str(item.pk))
-        | Q(content_type__model="outcome", object_id__in=[str(o.pk) for o in outcomes])
-    ).order_by("-timestamp")[:50]
+    history = list(
+        ModelLogEntry.objects.filter(
+            Q(content_type__model="item", object_id=str(item.pk))
+            | Q(content_type__model="outcome", object_id__in=[str(o.pk) for o in outcomes])
+        )
+        .select_related("content_type", "user")
+        .order_by("-timestamp")[:50]
+    )
+    by_pk = {str(o.pk): o for o in outcomes}
+    for entry in history:
+        entry.outcome = (
+            by_pk.get(entry.object_id) if entry.content_type.model == "outcome" else None
+        )
+        entry.reason = (entry.data or {}).get("reason", "")
     context = {
         "item": item,
         "verbs": verbs,
@@ -119,7 +137,7 @@ def _approve(request, item):
 def _return(request, item):
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        raise actions.ActionRefused(_("Say why the item goes back: the author will read it."))
+        raise ActionRefused(_("Say why the item goes back: the author will read it."))
     actions.return_item(item=item, user=request.user, reason=form.cleaned_data["reason"])
     return item, _("Returned to the author.")
 
@@ -127,7 +145,7 @@ def _return(request, item):
 def _comment(request, item):
     form = CommentForm(request.POST)
     if not form.is_valid():
-        raise actions.ActionRefused(_("The comment is empty."))
+        raise ActionRefused(_("The comment is empty."))
     actions.comment_item(item=item, user=request.user, text=form.cleaned_data["text"])
     return item, _("Comment added.")
 
@@ -135,11 +153,9 @@ def _comment(request, item):
 def _report(request, item):
     form = ReportForm(request.POST)
     if not form.is_valid():
-        raise actions.ActionRefused(
-            _("Check the report: %(errors)s") % {"errors": form.errors.as_text()}
-        )
+        raise ActionRefused(_("Check the report: %(errors)s") % {"errors": form.errors.as_text()})
     data = form.cleaned_data
-    actions.report_upward(
+    outcome_actions.report_upward(
         item=item,
         user=request.user,
         superior_body=data["superior_body"],
@@ -169,7 +185,7 @@ def item_act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         return redirect("submissions:item-detail", pk=pk)
     try:
         _item, message = handler(request, item)
-    except actions.ActionRefused as refused:
+    except ActionRefused as refused:
         messages.error(request, refused.message)
     except PermissionDenied as denied:
         messages.error(request, str(denied))

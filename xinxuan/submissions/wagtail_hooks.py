@@ -1,9 +1,15 @@
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
@@ -13,23 +19,39 @@ from wagtail.snippets.views.snippets import (
 )
 
 from xinxuan.accounts.views import forbidden
+from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.wagtail_hooks import UnitScopedViewSet
 from xinxuan.submissions import actions, urls
+from xinxuan.submissions.forms import ItemForm
 from xinxuan.submissions.models import Commission, Item, ItemKind, Topic
 
 
 class ItemCreateView(CreateView):
+    """Wagtail's create screen, saving through ``actions.save_new_item``."""
+
     def save_instance(self):
-        actions.prepare_item_for_save(self.form.instance, user=self.request.user)
-        instance = super().save_instance()
-        actions.ensure_unit_share(instance)
-        return instance
+        item = self.form.save(commit=False)  # shares, authors, topics kept in memory
+        return actions.save_new_item(
+            user=self.request.user, item=item, token=self.form.cleaned_data.get("form_token", "")
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        except PermissionDenied as denied:
+            return forbidden(self.request, denied)
 
     def get_success_url(self):
         return urls.item_url(self.object)
 
 
 class ItemEditView(EditView):
+    """Wagtail's edit screen, saving through ``actions.edit_item`` (which rescores)."""
+
     def dispatch(self, request, *args, **kwargs):
         item = getattr(self, "object", None)
         refusal = actions.edit_refusal(request.user, item) if item is not None else None
@@ -40,14 +62,24 @@ class ItemEditView(EditView):
         return super().dispatch(request, *args, **kwargs)
 
     def save_instance(self):
-        current = Item.objects.select_for_update().get(pk=self.form.instance.pk)
-        refusal = actions.edit_refusal(self.request.user, current)
-        if refusal:  # sent onward between opening the form and saving it
-            raise PermissionDenied(refusal)
-        actions.prepare_item_for_save(self.form.instance, user=self.request.user)
-        instance = super().save_instance()
-        actions.ensure_unit_share(instance)
-        return instance
+        item = self.form.save(commit=False)  # shares, authors, topics kept in memory
+        return actions.edit_item(
+            user=self.request.user,
+            item=item,
+            reason=self.form.cleaned_data.get("change_reason", ""),
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ActionRefused as refused:
+            # Nothing was saved (the transaction rolled back): the form comes back with
+            # the reason, as the user filled it in.
+            form.add_error(None, refused.message)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        except PermissionDenied as denied:
+            return forbidden(self.request, denied)
 
     def get_success_url(self):
         return urls.item_url(self.object)
@@ -66,9 +98,34 @@ class ItemViewSet(UnitScopedViewSet):
     list_export = ["title", "kind", "unit", "status", "status_since", "char_count", "is_urgent"]
     export_filename = "items"
 
+    def get_edit_handler(self):
+        panels = [
+            *Item.panels,
+            FieldPanel("change_reason"),
+            FieldPanel("form_token", widget=forms.HiddenInput),
+        ]
+        return ObjectList(panels, base_form_class=ItemForm).bind_to_model(Item)
+
+
+class ItemKindEditView(EditView):
+    """Wagtail's edit screen for item kinds, through ``actions.edit_item_kind``: a new
+    code the rule set in force does not know is refused with the reason."""
+
+    def save_instance(self):
+        return actions.edit_item_kind(user=self.request.user, kind=self.form.save(commit=False))
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
 
 class ItemKindViewSet(SnippetViewSet):
     model = ItemKind
+    edit_view_class = ItemKindEditView
     icon = "tag"
     menu_label = _("Item kinds")
     list_display = [
@@ -87,8 +144,50 @@ class TopicViewSet(SnippetViewSet):
     list_filter = ["year"]
 
 
+class CommissionCreateView(CreateView):
+    """Wagtail's create screen for commissions, through ``actions.commission_item``."""
+
+    def save_instance(self):
+        commission = self.form.save(commit=False)
+        return actions.commission_item(
+            user=self.request.user,
+            unit=commission.unit,
+            title=commission.title,
+            deadline=commission.deadline,
+            brief=commission.brief,
+            topic=commission.topic,
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except PermissionDenied as denied:
+            return forbidden(self.request, denied)
+
+
+class CommissionEditView(EditView):
+    """Wagtail's edit screen for commissions, through ``actions.edit_commission``."""
+
+    def save_instance(self):
+        return actions.edit_commission(
+            user=self.request.user, commission=self.form.save(commit=False)
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        except PermissionDenied as denied:
+            return forbidden(self.request, denied)
+
+
 class CommissionViewSet(UnitScopedViewSet):
     model = Commission
+    add_view_class = CommissionCreateView
+    edit_view_class = CommissionEditView
     icon = "calendar-alt"
     menu_label = _("Commissions")
     list_display = [
@@ -132,3 +231,34 @@ def register_item_log_actions(registry):
         ("xinxuan.commission.create", _("Commission"), _("Commissioned from a unit")),
     ):
         registry.register_action(name, label, message)
+
+
+@hooks.register("before_delete_snippet", order=-10)
+def delete_items_through_the_action(request, instances):
+    """Wagtail's delete screen and its bulk delete both end here for items: an item
+    with outcomes is refused with the reason (on the confirmation page already), and
+    the others are deleted by ``actions.delete_item``, audited, never by a bare
+    ``DELETE`` that the ledger's protection would turn into a server error."""
+    items = [i for i in instances if isinstance(i, Item)]
+    if not items:
+        return None
+    for item in items:
+        refusal = actions.delete_refusal(item)
+        if refusal:
+            return forbidden(request, PermissionDenied(refusal))
+    if request.method != "POST":
+        return None
+    try:
+        with transaction.atomic():
+            for item in items:
+                actions.delete_item(user=request.user, item=item)
+    except ActionRefused as refused:
+        return forbidden(request, PermissionDenied(refused.message))
+    except PermissionDenied as denied:
+        return forbidden(request, denied)
+    messages.success(
+        request, _("Deleted: %(titles)s") % {"titles": "、".join(i.title for i in items)}
+    )
+    return redirect(
+        get_valid_next_url_from_request(request) or "wagtailsnippets_submissions_item:list"
+    )

@@ -2,7 +2,8 @@
 past its deadline with nothing delivered into a missed event (约稿未完成).
 
 Idempotent: a commission already recorded as missed is left alone, so the command can
-run as often as cron likes.  The standings page runs the same action when it is opened.
+run as often as cron likes.  It is the only place the sweep runs: reading the standings
+never writes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinxuan.submissions.actions import record_missed_commissions
+from xinxuan.outcomes.actions import record_missed_commissions
 
 
 class Command(BaseCommand):
