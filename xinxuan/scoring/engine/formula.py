@@ -57,8 +57,8 @@ class Formula:
             number = Decimal(str(node.value))
             if not number.is_finite() or abs(number) > MAX_CONSTANT:
                 raise FormulaError(
-                    f"公式中的数 {node.value} 超出范围（绝对值至多 {MAX_CONSTANT}）",
-                    f"the number {node.value} is out of range (at most {MAX_CONSTANT} either way)",
+                    f"公式中的数 {number} 超出范围（绝对值至多 {MAX_CONSTANT}）",
+                    f"the number {number} is out of range (at most {MAX_CONSTANT} either way)",
                 )
         elif isinstance(node, ast.Name):
             if node.id not in variables:
