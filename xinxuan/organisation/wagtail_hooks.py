@@ -88,6 +88,9 @@ class UnitViewSet(UnitScopedViewSet):
     ]
     list_filter = ["kind", "unit_class", "is_active"]
     search_fields = ["name", "short_name", "code"]
+    # the list searches these columns in the database (the search index holds only the
+    # name, and would refuse the others with a server error)
+    search_backend_name = None
     ordering = ["sort_order", "name"]
 
 
@@ -111,6 +114,7 @@ class PersonViewSet(UnitScopedViewSet):
     ]
     list_filter = ["unit", "is_active"]
     search_fields = ["name", "position"]
+    search_backend_name = None  # as for units: the index holds only the name
 
 
 class TeamViewSet(UnitScopedViewSet):
