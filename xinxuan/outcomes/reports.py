@@ -15,6 +15,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 
+from xinxuan.lib.spreadsheets import SpreadsheetSafeExportMixin
 from xinxuan.organisation.access import filter_by_unit, visible_units
 from xinxuan.outcomes.models import Outcome, OutcomeKind
 
@@ -131,7 +132,7 @@ class LedgerFilterSet(WagtailFilterSet):
         fields = ["kind", "date", "unit"]
 
 
-class LedgerView(ReportView):
+class LedgerView(SpreadsheetSafeExportMixin, ReportView):
     page_title = _("Outcome ledger")
     header_icon = "list-ul"
     index_url_name = "outcomes:ledger"

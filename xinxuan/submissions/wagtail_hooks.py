@@ -8,11 +8,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
+    IndexView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
 
 from xinxuan.accounts.views import forbidden
+from xinxuan.lib.spreadsheets import SpreadsheetSafeExportMixin
 from xinxuan.organisation import access
 from xinxuan.organisation.wagtail_hooks import UnitScopedViewSet
 from xinxuan.submissions import actions, urls
@@ -54,10 +56,15 @@ class ItemEditView(EditView):
         return urls.item_url(self.object)
 
 
+class ItemIndexView(SpreadsheetSafeExportMixin, IndexView):
+    pass
+
+
 class ItemViewSet(UnitScopedViewSet):
     model = Item
     icon = "doc-full"
     menu_label = _("Items")
+    index_view_class = ItemIndexView
     add_view_class = ItemCreateView
     edit_view_class = ItemEditView
     list_display = ["title", "kind", "unit", "status", "status_since", "char_count"]

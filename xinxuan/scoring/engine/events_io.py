@@ -512,7 +512,18 @@ def _csv_rows(
         if len(values) > len(headers):
             errors.append(Problem(source, number, "", "列数多于表头", "more fields than headers"))
             continue
-        yield number, {mapping[h]: v for h, v in zip(headers, values, strict=False)}
+        yield number, {mapping[h]: _cell_text(v) for h, v in zip(headers, values, strict=False)}
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell_text(value: str) -> str:
+    """A cell as written before an export escaped it: exports write text that a
+    spreadsheet would run as a formula (``=…``) with a leading apostrophe."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
 
 
 def _guarded(
