@@ -1,10 +1,19 @@
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from xinxuan.organisation.access import UnitScopedPermissionPolicy, filter_by_unit
@@ -41,10 +50,40 @@ class InstanceScopeMixin:
 UNSCOPED_VIEWS = {"index_view_class", "add_view_class", "reorder_view_class"}
 
 
+class ScopedChooserMixin:
+    """The chooser's lists and answers hold only rows of units the user may see: a
+    guessed ``chosen/<id>/`` of another unit's row answers 404, not its title."""
+
+    def get_object_list(self):
+        return self._scoped(super().get_object_list())
+
+    def get_object(self, pk):
+        return self._scoped(self.model_class.objects.all()).get(pk=pk)
+
+    def get_objects(self, pks):
+        return self._scoped(super().get_objects(pks))
+
+    def _scoped(self, queryset):
+        policy = policy_registry.get_by_type(self.model_class)
+        return filter_by_unit(queryset, self.request.user, policy.unit_field)
+
+
+class UnitScopedChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = type("ChooseView", (ScopedChooserMixin, ChooseView), {})
+    choose_results_view_class = type(
+        "ChooseResultsView", (ScopedChooserMixin, ChooseResultsView), {}
+    )
+    chosen_view_class = type("SnippetChosenView", (ScopedChooserMixin, SnippetChosenView), {})
+    chosen_multiple_view_class = type(
+        "SnippetChosenMultipleView", (ScopedChooserMixin, SnippetChosenMultipleView), {}
+    )
+
+
 class UnitScopedViewSet(SnippetViewSet):
     """A snippet viewset that only lists and opens rows of units the user may see."""
 
     unit_field = "unit"
+    chooser_viewset_class = UnitScopedChooserViewSet
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -125,13 +164,34 @@ class TeamViewSet(UnitScopedViewSet):
     list_display = ["name", "kind", "bureau"]
 
 
+def _visible_teams(request):
+    return filter_by_unit(Team.objects.all(), request.user, "bureau")
+
+
+class TeamMembershipFilterSet(WagtailFilterSet):
+    # the team choices of the filter are only the user's teams, not every bureau's
+    team = django_filters.ModelChoiceFilter(label=_("team"), queryset=_visible_teams)
+
+    class Meta:
+        model = TeamMembership
+        fields = ["team", "left"]
+
+
+class MemberTargetFilterSet(WagtailFilterSet):
+    team = django_filters.ModelChoiceFilter(label=_("team"), queryset=_visible_teams)
+
+    class Meta:
+        model = MemberTarget
+        fields = ["year", "team"]
+
+
 class TeamMembershipViewSet(UnitScopedViewSet):
     model = TeamMembership
     unit_field = "person__unit"
     icon = "list-ul"
     menu_label = _("Team memberships")
     list_display = ["person", "team", "joined", "left", "leave_reason"]
-    list_filter = ["team", "left"]
+    filterset_class = TeamMembershipFilterSet
 
 
 class UnitTargetViewSet(UnitScopedViewSet):
@@ -148,7 +208,7 @@ class MemberTargetViewSet(UnitScopedViewSet):
     icon = "crosshairs"
     menu_label = _("Member targets")
     list_display = ["person", "team", "year", "points"]
-    list_filter = ["year", "team"]
+    filterset_class = MemberTargetFilterSet
 
 
 class OrganisationViewSetGroup(SnippetViewSetGroup):
