@@ -25,6 +25,9 @@ CASES = [
     pytest.param("[kinds.x]\nfactor = 1" + "0" * 60, "factor = 1000", id="huge-integer"),
     pytest.param("[kinds.x]\nfactor = 0.0000000001", "factor = 0.0000000001", id="tiny"),
     pytest.param(
+        "[kinds.x]\nfactor = 1e" + "9" * 40, "factor = 1e999", id="exponent-beyond-decimal"
+    ),
+    pytest.param(
         "[kinds.x]\nreclassify_at_chars = 9" + "9" * 30, "reclassify_at_chars = 99", id="huge-count"
     ),
     pytest.param(

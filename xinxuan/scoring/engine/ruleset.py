@@ -685,13 +685,40 @@ def _toml_error_zh(message: str, text: str) -> tuple[int, str]:
     return line, core + where
 
 
+class _BadNumber(ValueError):
+    def __init__(self, literal: str) -> None:
+        super().__init__(literal)
+        self.literal = literal
+
+
+def _toml_decimal(literal: str) -> Decimal:
+    """TOML floats as Decimal; an exponent beyond what Decimal holds is refused."""
+    try:
+        return Decimal(literal)
+    except InvalidOperation:
+        raise _BadNumber(literal) from None
+
+
 def load_ruleset(text: str, source: str = "<string>") -> RuleSet:
     """Parse and validate rule-set TOML text; raise ``RuleSetError`` listing all problems."""
     c = _Checker(text, source)
     if problems := _check_size(text, source):
         raise RuleSetError(problems)
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
+        data = tomllib.loads(text, parse_float=_toml_decimal)
+    except _BadNumber as bad:
+        line = next((n for n, raw in enumerate(text.splitlines(), 1) if bad.literal in raw), 0)
+        raise RuleSetError(
+            [
+                Problem(
+                    source,
+                    line,
+                    "",
+                    f"数 {bad.literal[:40]} 无效：超出范围",
+                    f"the number {bad.literal[:40]} is out of range",
+                )
+            ]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         line, zh = _toml_error_zh(str(exc), text)
         raise RuleSetError(
