@@ -58,7 +58,7 @@ def test_activation_queues_the_rescoring_and_the_standings_say_so(client, world,
     adopted(world)
     draft = draft_of_2011(world)
     settings.TASKS = QUEUED
-    actions.activate_ruleset(ruleset=draft, user=world.office)
+    actions.activate_ruleset(ruleset=draft, user=world.office, reason="测试")
     draft.refresh_from_db()
     assert draft.status == RuleSetStatus.ACTIVE  # the office's decision is in force at once
     job = Job.objects.get(kind=JobKind.RESCORE)
@@ -82,7 +82,7 @@ def test_activation_queues_the_rescoring_and_the_standings_say_so(client, world,
 def test_retiring_clears_the_lines_once_the_job_has_run(world, settings):
     adopted(world)
     settings.TASKS = QUEUED
-    actions.retire_ruleset(ruleset=world.ruleset, user=world.office)
+    actions.retire_ruleset(ruleset=world.ruleset, user=world.office, reason="测试")
     assert world.ruleset.lines.exists()  # nothing waits on the request
     from xinxuan.scoring.tasks import rescore_ruleset
 
@@ -96,8 +96,8 @@ def test_jobs_queued_in_either_order_agree_with_the_rule_sets_status(world, sett
     status the rule set has when it runs."""
     adopted(world)
     settings.TASKS = QUEUED
-    actions.retire_ruleset(ruleset=world.ruleset, user=world.office)
-    actions.activate_ruleset(ruleset=world.ruleset, user=world.office)
+    actions.retire_ruleset(ruleset=world.ruleset, user=world.office, reason="测试")
+    actions.activate_ruleset(ruleset=world.ruleset, user=world.office, reason="测试")
     from xinxuan.scoring.tasks import rescore_ruleset
 
     first, second = Job.objects.order_by("pk")
@@ -111,7 +111,7 @@ def test_the_database_worker_runs_the_queued_rescoring(world, settings):
     adopted(world)
     draft = draft_of_2011(world)
     settings.TASKS = WORKER
-    actions.activate_ruleset(ruleset=draft, user=world.office)
+    actions.activate_ruleset(ruleset=draft, user=world.office, reason="测试")
     assert Job.objects.get().status == JobStatus.QUEUED
     call_command(
         "db_worker",

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -20,3 +21,17 @@ def client_ip(request: HttpRequest) -> str:
         if hops:
             address = hops[-min(proxies, len(hops))]
     return address
+
+
+def same_site_path(value: str) -> str | None:
+    """``value`` if it is a path on this site (``/admin/…``), else None.
+
+    For ``next`` parameters: only a relative path starting with one slash is followed,
+    never an address with a host (``https://evil.example/``, ``//evil.example``,
+    ``/\\evil.example``, ``javascript:…``), so a link cannot send the user elsewhere.
+    """
+    if not value.startswith("/") or value.startswith(("//", "/\\")) or "\x00" in value:
+        return None
+    if not url_has_allowed_host_and_scheme(value, allowed_hosts=None):
+        return None
+    return value

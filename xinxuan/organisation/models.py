@@ -87,7 +87,12 @@ class Unit(index.Indexed, models.Model):
         FieldRowPanel([FieldPanel("unit_class"), FieldPanel("sort_order")]),
         FieldPanel("is_active"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # FilterField: a chooser searches only the units the user may see
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("id"),
+    ]
 
     class Meta:
         verbose_name = _("unit")
@@ -173,7 +178,12 @@ class Person(index.Indexed, models.Model):
         FieldRowPanel([FieldPanel("user"), FieldPanel("phone")]),
         FieldPanel("is_active"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # FilterField: a chooser searches only the people of units the user may see
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("unit"),
+    ]
 
     class Meta:
         verbose_name = _("person")

@@ -1,11 +1,20 @@
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from xinxuan.accounts.views import forbidden
@@ -43,6 +52,35 @@ class InstanceScopeMixin:
 UNSCOPED_VIEWS = {"index_view_class", "add_view_class", "reorder_view_class"}
 
 
+class ScopedChooserMixin:
+    """The chooser's lists and answers hold only rows of units the user may see: a
+    guessed ``chosen/<id>/`` of another unit's row answers 404, not its title."""
+
+    def get_object_list(self):
+        return self._scoped(super().get_object_list())
+
+    def get_object(self, pk):
+        return self._scoped(self.model_class.objects.all()).get(pk=pk)
+
+    def get_objects(self, pks):
+        return self._scoped(super().get_objects(pks))
+
+    def _scoped(self, queryset):
+        policy = policy_registry.get_by_type(self.model_class)
+        return filter_by_unit(queryset, self.request.user, policy.unit_field)
+
+
+class UnitScopedChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = type("ChooseView", (ScopedChooserMixin, ChooseView), {})
+    choose_results_view_class = type(
+        "ChooseResultsView", (ScopedChooserMixin, ChooseResultsView), {}
+    )
+    chosen_view_class = type("SnippetChosenView", (ScopedChooserMixin, SnippetChosenView), {})
+    chosen_multiple_view_class = type(
+        "SnippetChosenMultipleView", (ScopedChooserMixin, SnippetChosenMultipleView), {}
+    )
+
+
 class UnitScopedViewSet(SnippetViewSet):
     """A snippet viewset that only lists and opens rows of units the user may see."""
 
@@ -52,6 +90,7 @@ class UnitScopedViewSet(SnippetViewSet):
     # the list filters), so a scoped list answered every search with a server error;
     # and LIKE finds a Chinese word inside a title, which the index's tokens do not.
     search_backend_name = None
+    chooser_viewset_class = UnitScopedChooserViewSet
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -95,6 +134,9 @@ class UnitViewSet(UnitScopedViewSet):
     ]
     list_filter = ["kind", "unit_class", "is_active"]
     search_fields = ["name", "short_name", "code"]
+    # the list searches these columns in the database (the search index holds only the
+    # name, and would refuse the others with a server error)
+    search_backend_name = None
     ordering = ["sort_order", "name"]
 
 
@@ -118,6 +160,7 @@ class PersonViewSet(UnitScopedViewSet):
     ]
     list_filter = ["unit", "is_active"]
     search_fields = ["name", "position"]
+    search_backend_name = None  # as for units: the index holds only the name
 
 
 class TeamViewSet(UnitScopedViewSet):
@@ -128,13 +171,34 @@ class TeamViewSet(UnitScopedViewSet):
     list_display = ["name", "kind", "bureau"]
 
 
+def _visible_teams(request):
+    return filter_by_unit(Team.objects.all(), request.user, "bureau")
+
+
+class TeamMembershipFilterSet(WagtailFilterSet):
+    # the team choices of the filter are only the user's teams, not every bureau's
+    team = django_filters.ModelChoiceFilter(label=_("team"), queryset=_visible_teams)
+
+    class Meta:
+        model = TeamMembership
+        fields = ["team", "left"]
+
+
+class MemberTargetFilterSet(WagtailFilterSet):
+    team = django_filters.ModelChoiceFilter(label=_("team"), queryset=_visible_teams)
+
+    class Meta:
+        model = MemberTarget
+        fields = ["year", "team"]
+
+
 class TeamMembershipViewSet(UnitScopedViewSet):
     model = TeamMembership
     unit_field = "person__unit"
     icon = "list-ul"
     menu_label = _("Team memberships")
     list_display = ["person", "team", "joined", "left", "leave_reason"]
-    list_filter = ["team", "left"]
+    filterset_class = TeamMembershipFilterSet
 
 
 class UnitTargetViewSet(UnitScopedViewSet):
@@ -151,7 +215,7 @@ class MemberTargetViewSet(UnitScopedViewSet):
     icon = "crosshairs"
     menu_label = _("Member targets")
     list_display = ["person", "team", "year", "points"]
-    list_filter = ["year", "team"]
+    filterset_class = MemberTargetFilterSet
 
 
 class OrganisationViewSetGroup(SnippetViewSetGroup):

@@ -95,12 +95,36 @@ def read_upload(name: str, data: bytes) -> str:
         )
     if lower.endswith(".csv"):
         try:
-            return decode_text(data, name)
+            return _readable_csv(decode_text(data, name))
         except engine.EventsFileError:
             raise ImportRefused(_("The CSV file is neither UTF-8 nor GB18030 text.")) from None
     if lower.endswith(".xlsx"):
-        return _xlsx_to_csv(data)
+        return _readable_csv(_xlsx_to_csv(data))
     raise ImportRefused(_("Only .xlsx and .csv files can be imported."))
+
+
+def _readable_csv(text: str) -> str:
+    """The text, if every row can be read and no cell is absurdly long; the later passes
+    over the sheet (routes, kinds, row numbers) then read it without surprises."""
+    from xinxuan.scoring.engine.events_io import MAX_CELL_CHARS
+
+    number = 0
+    try:
+        for number, values in enumerate(csv.reader(io.StringIO(text)), 1):  # noqa: B007
+            if any(len(v) > MAX_CELL_CHARS for v in values):
+                raise ImportRefused(
+                    _("Row %(row)s has a cell longer than %(max)s characters; nothing was read.")
+                    % {"row": number, "max": MAX_CELL_CHARS}
+                )
+    except csv.Error:
+        raise ImportRefused(
+            _(
+                "Row %(row)s cannot be read: a cell is too long or its quotes do not match; "
+                "nothing was read."
+            )
+            % {"row": number + 1}
+        ) from None
+    return text
 
 
 def _xlsx_to_csv(data: bytes) -> str:
@@ -117,6 +141,13 @@ def _xlsx_to_csv(data: bytes) -> str:
         )
     if reason == "unreadable":
         raise ImportRefused(_("The workbook cannot be read; save it again as .xlsx."))
+    if reason == "too_big":
+        raise ImportRefused(
+            _(
+                "The workbook would unpack to far more than a ledger holds, so it was not "
+                "opened. Save the sheet again as .xlsx or .csv and import that."
+            )
+        )
     raise ImportRefused(_("This is not an Excel workbook (.xlsx), whatever its name says."))
 
 
@@ -435,10 +466,30 @@ def _check_item_state(event: engine.Event, item: Item) -> list[tuple[str, str]]:
     ]
 
 
+def _too_long(event: engine.Event, item: engine.Item | None) -> list[tuple[str, str]]:
+    """Values longer than the ledger's fields hold (PostgreSQL would refuse the row)."""
+    values = [(Item, "title", "标题", item.title if item else "")]
+    values += [
+        (Outcome, name, COLUMNS[name][0], getattr(event, name) or "")
+        for name in ("grade", "issue", "leader", "rule", "reason")
+    ]
+    problems = []
+    for model, name, column, value in values:
+        limit = model._meta.get_field(name).max_length
+        if limit and len(value) > limit:
+            problems.append((column, f"{column}过长：至多 {limit} 个字符"))
+    # stored as "<bureau code>:<id>" in a field of 120 characters
+    if len(event.id) > 60:
+        problems.append(("事件编号", "事件编号过长：至多 60 个字符"))
+    if item is not None and (len(item.id) > 60 or re.fullmatch(r"I\d{10,}", item.id)):
+        problems.append(("稿件编号", f"稿件编号“{item.id[:20]}…”无效：过长"))
+    return problems
+
+
 def _check_event(
     event: engine.Event, item: engine.Item | None, names: _Names, *, unit_needed: bool = True
 ):
-    problems: list[tuple[str, str]] = []
+    problems = _too_long(event, item)
     if item is not None:
         for share in item.units:
             if share.id not in names.units:

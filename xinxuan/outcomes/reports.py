@@ -15,6 +15,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 
+from xinxuan.lib.spreadsheets import SpreadsheetSafeExportMixin
 from xinxuan.organisation.access import filter_by_unit, visible_units
 from xinxuan.outcomes.models import Outcome, OutcomeKind
 
@@ -141,7 +142,7 @@ class EvidenceColumn(TitleColumn):
     empty_value_display = ""
 
 
-class LedgerView(ReportView):
+class LedgerView(SpreadsheetSafeExportMixin, ReportView):
     page_title = _("Outcome ledger")
     header_icon = "list-ul"
     index_url_name = "outcomes:ledger"

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from xinxuan.files.views import file_response
 from xinxuan.lib.exceptions import ActionRefused
+from xinxuan.lib.net import same_site_path
 from xinxuan.organisation.access import filter_by_unit
 from xinxuan.outcomes import actions
 from xinxuan.outcomes.forms import ITEM_FORMS, RevokeForm
@@ -100,10 +100,8 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
         if outcome.item_id
         else redirect("outcomes:ledger")
     )
-    following = request.POST.get("next", "")
-    if following and url_has_allowed_host_and_scheme(
-        following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    following = same_site_path(request.POST.get("next", ""))
+    if following:
         back = redirect(following)
     if not form.is_valid():
         messages.error(request, _("Say why the outcome is revoked."))

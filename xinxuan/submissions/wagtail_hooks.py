@@ -14,12 +14,14 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
+    IndexView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
 
 from xinxuan.accounts.views import forbidden
 from xinxuan.lib.exceptions import ActionRefused
+from xinxuan.lib.spreadsheets import SpreadsheetSafeExportMixin
 from xinxuan.organisation.wagtail_hooks import UnitScopedViewSet
 from xinxuan.submissions import actions, urls
 from xinxuan.submissions.forms import ItemForm
@@ -85,10 +87,15 @@ class ItemEditView(EditView):
         return urls.item_url(self.object)
 
 
+class ItemIndexView(SpreadsheetSafeExportMixin, IndexView):
+    pass
+
+
 class ItemViewSet(UnitScopedViewSet):
     model = Item
     icon = "doc-full"
     menu_label = _("Items")
+    index_view_class = ItemIndexView
     add_view_class = ItemCreateView
     edit_view_class = ItemEditView
     list_display = ["title", "kind", "unit", "status", "status_since", "char_count"]

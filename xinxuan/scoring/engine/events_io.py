@@ -53,6 +53,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 ITEM_COLUMNS = ("title", "kind", "chars", "units", "persons", "topics")
 
+# Bounds of what an events file may hold: a ledger is rows of short text and small
+# numbers. A workbook is a zip archive: its members' sizes are read from the archive's
+# directory before anything is unpacked, so a small file that would unpack to gigabytes
+# (a "zip bomb") is refused instead of exhausting the memory.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_PACKING_RATIO = 200  # a sheet's XML packs 10-30 times; a bomb, thousands of times
+MAX_CELL_CHARS = 10_000
+MAX_CHARS = 9_999_999
+MAX_POINTS = Decimal(10_000)
+MAX_WEIGHT = Decimal(10_000)
+
 EVENT_ALIASES: dict[str, str] = {
     "上报": "report",
     "报送": "submission",
@@ -122,7 +133,12 @@ def parse_shares(text: str, column: str, allow_zero: bool) -> tuple[Share, ...]:
             raise _RowError(
                 column, f"份额 {weight_text!r} 不是数", f"share {weight_text!r} is not a number"
             ) from None
-        if not weight.is_finite() or weight < 0 or (weight == 0 and not allow_zero):
+        if (
+            not weight.is_finite()
+            or weight < 0
+            or weight > MAX_WEIGHT
+            or (weight == 0 and not allow_zero)
+        ):
             raise _RowError(column, f"份额 {weight_text!r} 无效", f"invalid share {weight_text!r}")
         person, _at, unit = name.partition("@")
         person = person.strip()
@@ -284,14 +300,19 @@ class _Reader:
         if get("points"):
             try:
                 points = Decimal(get("points"))
-                if not points.is_finite():
+                if not points.is_finite() or abs(points) > MAX_POINTS:
+                    raise InvalidOperation
+                exponent = points.as_tuple().exponent
+                if isinstance(exponent, int) and exponent < -2:
                     raise InvalidOperation
             except InvalidOperation:
                 problems.append(
                     _RowError(
                         "points",
-                        f"分值 {get('points')!r} 不是数",
-                        f"points {get('points')!r} is not a number",
+                        f"分值 {get('points')[:40]!r} 无效：应为 -{MAX_POINTS} 到 {MAX_POINTS} "
+                        "之间的数，至多两位小数",
+                        f"points {get('points')[:40]!r} must be a number between "
+                        f"-{MAX_POINTS} and {MAX_POINTS} with at most two decimal places",
                     )
                 )
         revoked_text = get("revoked").lower()
@@ -348,9 +369,12 @@ class _Reader:
             raise _RowError("kind", "缺少稿件类别", "missing the item's kind")
         kind = self.vocab("kind", kind_text, "kind")
         chars_text = get("chars") or "0"
-        if not chars_text.isdigit():
+        # str.isdigit() takes "²" and "١٢٣" too, which int() does not all read
+        if not re.fullmatch(r"[0-9]{1,7}", chars_text):
             raise _RowError(
-                "chars", f"字数 {chars_text!r} 无效", f"bad character count {chars_text!r}"
+                "chars",
+                f"字数 {chars_text[:40]!r} 无效（0 到 {MAX_CHARS} 的整数）",
+                f"bad character count {chars_text[:40]!r} (a whole number up to {MAX_CHARS})",
             )
         units = parse_shares(get("units"), "units", False)
         if not units:
@@ -417,7 +441,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.m
 def workbook_csv(data: bytes, source: str) -> str:
     """The first sheet of an Excel workbook (.xlsx) as CSV text: dates as 2011-03-02,
     whole numbers without a decimal point. Workbooks with macros are refused; the
-    ``key`` of the problem says why (``format``, ``macros`` or ``unreadable``)."""
+    ``key`` of the problem says why (``format``, ``macros``, ``too_big``, ``unreadable``)."""
     import zipfile
 
     def refuse(key: str, zh: str, en: str) -> EventsFileError:
@@ -426,6 +450,22 @@ def workbook_csv(data: bytes, source: str) -> str:
     not_xlsx = ("format", "这不是 Excel 工作簿（.xlsx）", "this is not an Excel workbook (.xlsx)")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except Exception:  # noqa: BLE001 — a damaged archive fails in many ways (zlib, encryption …)
+        raise refuse(*not_xlsx) from None
+    # the sizes are the archive directory's word: zipfile stops reading a member at its
+    # stated size (and fails its checksum), so a member cannot unpack to more than this
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES or any(
+        m.file_size > 1024 * 1024 and m.file_size > MAX_PACKING_RATIO * max(m.compress_size, 1)
+        for m in members
+    ):
+        raise refuse(
+            "too_big",
+            f"工作簿解压后过大（{unpacked // (1024 * 1024)} MB），不予读取",
+            f"the workbook unpacks to too much ({unpacked // (1024 * 1024)} MB)",
+        )
+    try:
         names = set(archive.namelist())
         types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
     except Exception:  # noqa: BLE001 — a damaged archive fails in many ways (zlib, encryption …)
@@ -462,7 +502,11 @@ def _csv_rows(
     text: str, source: str, errors: list[Problem]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text))
-    headers = next(reader, None)
+    try:
+        headers = next(reader, None)
+    except csv.Error as exc:
+        errors.append(Problem(source, 1, "", f"表头无法读取：{exc}", f"unreadable header: {exc}"))
+        return
     if headers is None:
         errors.append(Problem(source, 1, "", "文件为空", "empty file"))
         return
@@ -476,13 +520,62 @@ def _csv_rows(
             )
     if errors:
         return
-    for number, values in enumerate(reader, 2):
+    for number, values in _guarded(reader, source, errors):
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(headers):
             errors.append(Problem(source, number, "", "列数多于表头", "more fields than headers"))
             continue
-        yield number, {mapping[h]: v for h, v in zip(headers, values, strict=False)}
+        yield number, {mapping[h]: _cell_text(v) for h, v in zip(headers, values, strict=False)}
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell_text(value: str) -> str:
+    """A cell as written before an export escaped it: exports write text that a
+    spreadsheet would run as a formula (``=…``) with a leading apostrophe."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def _guarded(
+    reader: Iterator[list[str]], source: str, errors: list[Problem]
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows after the header, numbered; a row with a cell longer than
+    ``MAX_CELL_CHARS`` is a problem, and a file the CSV reader cannot go on reading
+    ends with a problem at the row where it stopped."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append(
+                Problem(
+                    source,
+                    number,
+                    "",
+                    f"无法继续读取 CSV：{exc}（字段过长或引号不配对）",
+                    f"cannot read on: {exc} (a field too long, or unmatched quotes)",
+                )
+            )
+            return
+        if any(len(v) > MAX_CELL_CHARS for v in values):
+            errors.append(
+                Problem(
+                    source,
+                    number,
+                    "",
+                    f"单元格过长：至多 {MAX_CELL_CHARS} 个字符",
+                    f"a cell is too long: at most {MAX_CELL_CHARS} characters",
+                )
+            )
+            continue
+        yield number, values
 
 
 def _jsonl_rows(
@@ -577,9 +670,14 @@ def read_units(path_or_text: str | Path) -> PeriodData:
     """
     text, source = _text_of(path_or_text)
     reader = csv.reader(io.StringIO(text))
-    headers = next(reader, None) or []
-    lookup = {alias: key for key, aliases in UNIT_COLUMNS.items() for alias in (key, *aliases)}
     errors: list[Problem] = []
+    try:
+        headers = next(reader, None) or []
+    except csv.Error as exc:
+        raise EventsFileError(
+            [Problem(source, 1, "", f"表头无法读取：{exc}", f"unreadable header: {exc}")]
+        ) from None
+    lookup = {alias: key for key, aliases in UNIT_COLUMNS.items() for alias in (key, *aliases)}
     columns = []
     for header in headers:
         key = lookup.get(header.strip().lstrip("\ufeff"))
@@ -590,7 +688,7 @@ def read_units(path_or_text: str | Path) -> PeriodData:
         columns.append(key or "")
     units: list[UnitInfo] = []
     persons: list[PersonInfo] = []
-    for number, values in enumerate(reader, 2):
+    for number, values in _guarded(reader, source, errors):
         row = {c: v.strip() for c, v in zip(columns, values, strict=False)}
         if not any(row.values()):
             continue

@@ -7,6 +7,7 @@ Allowed: decimal numbers, named variables, ``+ - * /``, unary minus, parentheses
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
@@ -19,6 +20,10 @@ class FormulaError(ValueError):
 
 
 _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+# A conversion formula is a line; a longer one could only be meant to exhaust the
+# parser (each nested operator is a level of recursion).
+MAX_LENGTH = 500
+MAX_CONSTANT = Decimal(1_000_000)
 
 
 class Formula:
@@ -26,12 +31,19 @@ class Formula:
 
     def __init__(self, source: str, variables: frozenset[str]) -> None:
         self.source = source
-        try:
-            tree = ast.parse(source.strip(), mode="eval")
-        except SyntaxError as exc:
+        if len(source) > MAX_LENGTH:
             raise FormulaError(
-                f"公式语法错误：{exc.msg}", f"formula syntax error: {exc.msg}"
-            ) from None
+                f"公式过长：至多 {MAX_LENGTH} 个字符",
+                f"formula too long: at most {MAX_LENGTH} characters",
+            )
+        try:
+            with warnings.catch_warnings():  # "invalid decimal literal" is refused below
+                warnings.simplefilter("ignore", SyntaxWarning)
+                tree = ast.parse(source.strip(), mode="eval")
+        except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+            # a NUL byte is a ValueError, not a SyntaxError, before Python 3.12
+            msg = getattr(exc, "msg", None) or str(exc)
+            raise FormulaError(f"公式语法错误：{msg}", f"formula syntax error: {msg}") from None
         self._check(tree.body, variables)
         self._tree = tree.body
 
@@ -42,7 +54,12 @@ class Formula:
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             self._check(node.operand, variables)
         elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return
+            number = Decimal(str(node.value))
+            if not number.is_finite() or abs(number) > MAX_CONSTANT:
+                raise FormulaError(
+                    f"公式中的数 {number} 超出范围（绝对值至多 {MAX_CONSTANT}）",
+                    f"the number {number} is out of range (at most {MAX_CONSTANT} either way)",
+                )
         elif isinstance(node, ast.Name):
             if node.id not in variables:
                 known = "、".join(sorted(variables))

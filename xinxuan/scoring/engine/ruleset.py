@@ -16,6 +16,15 @@ from .model import EVENT_TYPES
 from .problems import Problem, RuleSetError
 from .schema import PERIODS, SETTINGS, TABLES, TIER_KEYS
 
+# Bounds of what a rule set may hold.  A regulation is a few kilobytes of small
+# numbers; anything far beyond is a mistake or an attack, refused at its line before
+# it can exhaust the reader (nesting) or overflow the stored points (magnitude).
+MAX_TEXT_CHARS = 200_000
+MAX_NESTING = 16
+MAX_NUMBER = Decimal(10_000)
+MAX_INTEGER = 1_000_000
+MAX_DECIMAL_PLACES = 6
+
 CONVERSION_VARIABLES = frozenset(
     {"score", "target", "completion", "rank", "units", "adopted", "best"}
 )
@@ -307,8 +316,9 @@ class _Checker:
             ok = isinstance(value, str)
             want_zh, want_en = "文字", "a string"
         elif kind == "int":
-            ok = isinstance(value, int) and not isinstance(value, bool)
-            want_zh, want_en = "整数", "an integer"
+            ok = _is_integer(value)
+            want_zh = f"整数（绝对值不超过 {MAX_INTEGER}）"
+            want_en = f"an integer (at most {MAX_INTEGER} either way)"
         elif kind == "bool":
             ok = isinstance(value, bool)
             want_zh, want_en = "true 或 false", "true or false"
@@ -317,7 +327,11 @@ class _Checker:
             ok = isinstance(value, datetime.date) or _is_iso(value)
         elif kind == "decimal":
             ok = _is_decimal(value)
-            want_zh, want_en = "数值（如 2.5）", "a number (e.g. 2.5)"
+            want_zh = f"数值（如 2.5；绝对值不超过 {MAX_NUMBER}，至多 {MAX_DECIMAL_PLACES} 位小数）"
+            want_en = (
+                f"a number (e.g. 2.5; at most {MAX_NUMBER} either way, "
+                f"{MAX_DECIMAL_PLACES} decimal places)"
+            )
         elif kind == "period":
             ok = value in PERIODS
             want_zh = want_en = " | ".join(PERIODS)
@@ -330,9 +344,7 @@ class _Checker:
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
             want_zh, want_en = "文字列表", "a list of strings"
         elif kind == "list_int":
-            ok = isinstance(value, list) and all(
-                isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value
-            )
+            ok = isinstance(value, list) and all(_is_integer(v) and v > 0 for v in value)
             want_zh, want_en = "正整数列表", "a list of positive integers"
         elif kind == "list_decimal":
             ok = isinstance(value, list) and all(_is_decimal(v) for v in value)
@@ -350,7 +362,7 @@ class _Checker:
             ok = isinstance(value, list) and all(
                 isinstance(step, list)
                 and len(step) == 2
-                and isinstance(step[0], int)
+                and _is_integer(step[0])
                 and _is_decimal(step[1])
                 for step in value
             )
@@ -362,10 +374,12 @@ class _Checker:
                 for index, tier in enumerate(value):
                     self.tier(path, index, tier)
         if not ok:
+            shown = repr(value)
+            shown = shown if len(shown) <= 60 else shown[:57] + "…"
             self.add(
                 path,
-                f"值 {value!r} 无效，应为{want_zh}",
-                f"invalid value {value!r}, expected {want_en}",
+                f"值 {shown} 无效，应为{want_zh}",
+                f"invalid value {shown}, expected {want_en}",
             )
 
     def tier(self, path: tuple[str, ...], index: int, tier: dict[str, Any]) -> None:
@@ -405,17 +419,69 @@ def _is_iso(value: Any) -> bool:
     return True
 
 
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_INTEGER
+
+
 def _is_decimal(value: Any) -> bool:
+    """A finite number of sensible size: nan, inf, 1e999 and 0.0000001 are refused."""
     if isinstance(value, bool):
         return False
-    if isinstance(value, int | Decimal):
-        return True
+    if isinstance(value, int):
+        return abs(value) <= MAX_NUMBER
     if isinstance(value, str):
         try:
-            return Decimal(value).is_finite()
+            value = Decimal(value)
         except InvalidOperation:
             return False
-    return False
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return False
+    exponent = value.as_tuple().exponent
+    return (
+        abs(value) <= MAX_NUMBER and isinstance(exponent, int) and exponent >= -MAX_DECIMAL_PLACES
+    )
+
+
+def _check_size(text: str, source: str) -> list[Problem]:
+    """Refuse a text too long, or nested too deeply for the TOML reader, at its line."""
+    if len(text) > MAX_TEXT_CHARS:
+        line = text.count("\n", 0, MAX_TEXT_CHARS) + 1
+        return [
+            Problem(
+                source,
+                line,
+                "",
+                f"规则文本过长：超过 {MAX_TEXT_CHARS} 个字符",
+                f"the rule set is too long: more than {MAX_TEXT_CHARS} characters",
+            )
+        ]
+    depth, line, quote = 0, 1, ""
+    for char in text:
+        if char == "\n":
+            line += 1
+            quote = ""  # a single-line string ends with its line (or is an error anyway)
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return [
+                    Problem(
+                        source,
+                        line,
+                        "",
+                        f"数组或表嵌套过深（超过 {MAX_NESTING} 层）",
+                        f"arrays or tables nested too deeply (more than {MAX_NESTING} levels)",
+                    )
+                ]
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "#":
+            quote = "\n"  # a comment runs to the end of its line
+    return []
 
 
 def _check_range(c: _Checker, path: tuple[str, ...], rule: dict[str, Any]) -> None:
@@ -714,11 +780,40 @@ def _toml_error_zh(message: str, text: str) -> tuple[int, str]:
     return line, core + where
 
 
+class _BadNumber(ValueError):
+    def __init__(self, literal: str) -> None:
+        super().__init__(literal)
+        self.literal = literal
+
+
+def _toml_decimal(literal: str) -> Decimal:
+    """TOML floats as Decimal; an exponent beyond what Decimal holds is refused."""
+    try:
+        return Decimal(literal)
+    except InvalidOperation:
+        raise _BadNumber(literal) from None
+
+
 def load_ruleset(text: str, source: str = "<string>") -> RuleSet:
     """Parse and validate rule-set TOML text; raise ``RuleSetError`` listing all problems."""
     c = _Checker(text, source)
+    if problems := _check_size(text, source):
+        raise RuleSetError(problems)
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
+        data = tomllib.loads(text, parse_float=_toml_decimal)
+    except _BadNumber as bad:
+        line = next((n for n, raw in enumerate(text.splitlines(), 1) if bad.literal in raw), 0)
+        raise RuleSetError(
+            [
+                Problem(
+                    source,
+                    line,
+                    "",
+                    f"数 {bad.literal[:40]} 无效：超出范围",
+                    f"the number {bad.literal[:40]} is out of range",
+                )
+            ]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         line, zh = _toml_error_zh(str(exc), text)
         raise RuleSetError(
