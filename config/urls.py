@@ -4,10 +4,19 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from xinxuan.accounts import views as account_views
+from xinxuan.portal import admin_views as portal_admin_views
 
 urlpatterns = [
     # Before Wagtail's admin URLs, which hold a logout that a GET can trigger.
     path("admin/logout/", account_views.LogoutView.as_view(), name="wagtailadmin_logout"),
+    # Before Wagtail's too: its sign-in page would hand any ?next= to redirect().
+    path("admin/login/", account_views.LoginView.as_view(), name="wagtailadmin_login"),
+    # Before Wagtail's too: its redirect import trusts the posted form to name a sheet.
+    path(
+        "admin/redirects/import/process/",
+        portal_admin_views.process_redirect_import,
+        name="process_redirect_import",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Uploaded images and documents, each served after the unit check (xinxuan/files).

@@ -38,20 +38,8 @@ SKIPPED = {
 # Server errors found by this suite in code owned by another helper of issue 9, open
 # until their fixes are merged: (URL name, what fails) -> owner.  Remove an entry when
 # its fix lands.
-ITEM_SEARCH = "owner: actions (item-list search 500)"
-KNOWN_OPEN: dict[tuple[str, str], str] = {
-    ("wagtailsnippets_submissions_item:list", "FilterFieldError"): ITEM_SEARCH,
-    ("wagtailsnippets_submissions_item:list", "OrderByFieldError"): ITEM_SEARCH,
-    ("wagtailsnippets_submissions_item:list_results", "FilterFieldError"): ITEM_SEARCH,
-    ("wagtailsnippets_submissions_item:list_results", "OrderByFieldError"): ITEM_SEARCH,
-    ("wagtailsnippetchoosers_submissions_item:choose", "FilterFieldError"): ITEM_SEARCH,
-    ("wagtailsnippetchoosers_submissions_item:choose_results", "FilterFieldError"): ITEM_SEARCH,
-    # Wagtail's own screens, not fixed yet (no owner in issue 9; found by this suite):
-    ("wagtailredirects:process_import", "KeyError"): "open, unassigned: Wagtail's redirect "
-    "import reads its uploaded file's name from the session without checking",
-    ("wagtailadmin_login", "NoReverseMatch"): "open, unassigned (accounts?): a signed-in "
-    "user's login page redirects to any ?next= and reverses a non-path value",
-}
+# (URL name, exception) pairs tolerated while a fix is pending; none today.
+KNOWN_OPEN: dict[tuple[str, str], str] = {}
 
 TEXT = [
     "",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from wagtail.documents.models import Document
+from wagtail.documents import get_document_model
 
 from tests.builders import make_unit, make_user
 from tests.submissions.world import DAY, World, make_ruleset, make_world
@@ -72,7 +72,7 @@ class Place:
     secret: str
     item: Item
     outcome: Outcome
-    document: Document
+    document: object  # the configured document model (xinxuan.files)
     ruleset: RuleSet | None
     commission: Commission
     person: Person
@@ -112,13 +112,13 @@ def _place(base: World, admin, *, name: str, unit: Unit, bureau: Unit, ruleset: 
         authors=[(person, Decimal(1))],
     )
     item = _approved(item, admin)
-    actions.report_upward(
+    outcome_actions.report_upward(
         item=item, user=admin, superior_body=base.body, route=base.route, date=DAY
     )
     outcome = outcome_actions.record_adoption(
         item=item, user=admin, carrier=base.carriers["zongju-zhuanbao"], date=DAY
     )
-    document = Document(title=f"{secret}附件")
+    document = get_document_model()(title=f"{secret}附件", unit=unit)
     document.file.save(f"{name}.pdf", ContentFile(b"%PDF-1.4 " + secret.encode()), save=True)
     ItemAttachment.objects.create(item=item, document=document)
     commission = Commission.objects.create(

@@ -4,7 +4,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from wagtail.admin.views.account import LoginView as WagtailLoginView
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
+
+from xinxuan.lib.net import same_site_path
 
 
 @require_GET
@@ -41,3 +44,14 @@ class LogoutView(WagtailLogoutView):
         if request.method != "POST":
             return self.http_method_not_allowed(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+
+class LoginView(WagtailLoginView):
+    """Wagtail's sign-in page, following ``next`` only to a path on this site.
+
+    Wagtail hands a signed-in user's ``?next=`` to ``redirect()``, which reads a value
+    without a slash as a URL name and fails; an address with a host is never followed.
+    """
+
+    def get_redirect_url(self) -> str:
+        return same_site_path(super().get_redirect_url() or "") or ""

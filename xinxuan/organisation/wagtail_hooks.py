@@ -1,12 +1,15 @@
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms.choosers import SearchFilterMixin
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -68,6 +71,34 @@ class ScopedChooserMixin:
     def _scoped(self, queryset):
         policy = policy_registry.get_by_type(self.model_class)
         return filter_by_unit(queryset, self.request.user, policy.unit_field)
+
+    def get_filter_form_class(self):
+        form_class = super().get_filter_form_class()
+        if not issubclass(form_class, SearchFilterMixin):
+            return form_class
+        return type("FilterForm", (LikeSearchMixin, form_class), {})
+
+
+class LikeSearchMixin(SearchFilterMixin):
+    """The chooser's search box as the database's LIKE over the model's search fields,
+    as the scoped lists search (the index refuses the unit scope's filter)."""
+
+    def filter(self, objects):
+        query = self.cleaned_data.get("q")
+        if not query:
+            return super().filter(objects)
+        self.cleaned_data["q"] = ""  # the index search of the base form is skipped
+        objects = super().filter(objects)
+        self.cleaned_data["q"] = query
+        names = [
+            f.field_name for f in objects.model.search_fields if isinstance(f, index.SearchField)
+        ]
+        condition = Q()
+        for name in dict.fromkeys(names):
+            condition |= Q(**{f"{name}__icontains": query})
+        self.is_searching = True
+        self.search_query = query
+        return objects.filter(condition) if names else objects.none()
 
 
 class UnitScopedChooserViewSet(SnippetChooserViewSet):

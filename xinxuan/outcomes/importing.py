@@ -568,7 +568,9 @@ def _existing_items(item_ids: Iterable[str], bureau: Unit) -> dict[str, Item]:
     for keys in _batches(sorted(prefix + i for i in ids)):
         for item in Item.objects.filter(source_key__in=keys):
             found[item.source_key.removeprefix(prefix)] = item
-    by_pk = {int(m.group(1)): i for i in ids - found.keys() if (m := re.fullmatch(r"I(\d+)", i))}
+    by_pk = {
+        int(m.group(1)): i for i in ids - found.keys() if (m := re.fullmatch(r"I(\d{1,18})", i))
+    }
     units = bureau.descendant_ids()
     for pks in _batches(sorted(by_pk)):
         for item in Item.objects.filter(pk__in=pks, unit_id__in=units):

@@ -52,3 +52,19 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Published on the portal: %(title)s") % {"title": article.title}
         )
     return back
+
+
+@login_required
+@require_POST
+def process_redirect_import(request: HttpRequest) -> HttpResponse:
+    """Wagtail's confirmation step of a redirect import, refusing a posted form that
+    names no waiting sheet (Wagtail reads it without checking and fails)."""
+    from wagtail.contrib.redirects import views as redirect_views
+
+    try:
+        return redirect_views.process_import(request)
+    except (KeyError, IndexError, ValueError, OSError):
+        messages.error(
+            request, _("The uploaded sheet of redirects was not found; upload it again.")
+        )
+        return redirect("wagtailredirects:start_import")
