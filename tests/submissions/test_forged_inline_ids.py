@@ -52,12 +52,7 @@ def test_a_forged_unit_share_id_of_another_bureau_changes_nothing_of_it():
     assert (share.item_id, share.unit_id) == (theirs.pk, world.org.other_bureau_dept.pk)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the forged row is saved as a new share of the same unit and the "
-    "database's unique (item, unit) answers 500 (ItemEditView should refuse it as a "
-    "form error); remove this mark with the fix",
-)
-def test_a_forged_unit_share_id_is_answered_without_a_server_error():
+def test_a_forged_unit_share_id_is_refused_with_a_message():
     _world, _theirs, _share, response = post_forged_share()
-    assert response.status_code < 500
+    assert response.status_code == 200  # the form again, with the reason
+    assert "不属于此记录" in response.content.decode()

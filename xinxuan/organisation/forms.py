@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -82,4 +83,20 @@ class UnitScopedAdminForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         refuse_unseen_files(self, self.for_user)
+        self._refuse_foreign_rows()
         return cleaned
+
+    def _refuse_foreign_rows(self) -> None:
+        """A posted inline row whose id is not one of this record's rows (another
+        record's share, a made-up number) is refused: saved as a new row it would
+        duplicate a share and fail in the database."""
+        for formset in getattr(self, "formsets", {}).values():
+            for form in formset.forms:
+                posted = form.data.get(form.add_prefix("id")) if form.is_bound else None
+                if posted and form.instance.pk is None:
+                    raise forms.ValidationError(
+                        _(
+                            "A row of this form does not belong to this record; reload "
+                            "the page and make the change again."
+                        )
+                    )
