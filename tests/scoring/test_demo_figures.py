@@ -19,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lines():
+def lines(settings):
+    # As `make demo` loads it: no worker runs the queued background jobs meanwhile.
+    settings.TASKS = {
+        **settings.TASKS,
+        "background": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
+    }
     for module in (organisation_demo, submissions_demo, outcomes_demo, scoring_demo):
         module.load(log=lambda _message: None)
     ruleset = RuleSet.objects.get(code="changzhou-2011")

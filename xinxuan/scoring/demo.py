@@ -35,8 +35,10 @@ def load(*, log: Callable[[str], object]) -> None:
         current = actions.save_ruleset(user=None, unit=city, text=text, note="2011 年度办法")
     if current.status != RuleSetStatus.ACTIVE:
         actions.activate_ruleset(ruleset=current, user=None)
-    else:
-        ledger.rescore_ruleset(current)
+    # The activation queues the rescoring for the background worker, which is not
+    # running while the demo loads; the appraisal and the bulletin that follow need the
+    # standings now, so the loader (a command, not a request) scores the year itself.
+    ledger.rescore_ruleset(current)
     if not RuleSet.objects.filter(unit=city, code="changzhou-2012").exists():
         actions.save_ruleset(user=None, unit=city, text=draft_2012(text), note="征求意见稿")
     log(f"scoring: {current.lines.count()} score lines under {current.name}")
