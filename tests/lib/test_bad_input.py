@@ -2,6 +2,7 @@
 404/409) and a message in the user's language; nothing is saved; real errors stay 500."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -119,8 +120,12 @@ CASES = [
 def test_bad_input_is_answered_with_a_message(admin, world, method, url, data, status, zh):
     items, people, topics = Item.objects.count(), Person.objects.count(), Topic.objects.count()
     response = getattr(admin, method)(url(world), data(world))
-    assert response.status_code == status
-    assert zh in response.content.decode()
+    if "DROP" in str(data(world)) and connection.vendor != "sqlite":
+        # Only SQLite's full-text index refuses the quote; PostgreSQL searches the text.
+        assert response.status_code == 200
+    else:
+        assert response.status_code == status
+        assert zh in response.content.decode()
     assert (Item.objects.count(), Person.objects.count(), Topic.objects.count()) == (
         items,
         people,

@@ -60,11 +60,18 @@ def process_redirect_import(request: HttpRequest) -> HttpResponse:
     """Wagtail's confirmation step of a redirect import, refusing a posted form that
     names no waiting sheet (Wagtail reads it without checking and fails)."""
     from wagtail.contrib.redirects import views as redirect_views
+    from wagtail.contrib.redirects.forms import ConfirmImportManagementForm
 
     try:
-        return redirect_views.process_import(request)
-    except (KeyError, IndexError, ValueError, OSError):
-        messages.error(
-            request, _("The uploaded sheet of redirects was not found; upload it again.")
-        )
-        return redirect("wagtailredirects:start_import")
+        # Wagtail's form fails on a forged signature (it reads a message BadSignature
+        # does not have): checked here first.
+        signed = ConfirmImportManagementForm(request.POST).is_valid()
+    except AttributeError:
+        signed = False
+    if signed:
+        try:
+            return redirect_views.process_import(request)
+        except (KeyError, IndexError, ValueError, OSError):
+            pass
+    messages.error(request, _("The uploaded sheet of redirects was not found; upload it again."))
+    return redirect("wagtailredirects:start_import")
