@@ -8,7 +8,7 @@ from wagtail.models import ModelLogEntry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from xinxuan.lib.exceptions import ActionRefused
+from xinxuan.lib.action_views import ActionFormMixin
 from xinxuan.outcomes import actions, urls
 from xinxuan.outcomes.models import Carrier, Level, Outcome, Route, SuperiorBody
 
@@ -22,20 +22,12 @@ class LevelViewSet(SnippetViewSet):
     list_display = ["name", "code", "rank"]
 
 
-class CarrierEditView(EditView):
+class CarrierEditView(ActionFormMixin, EditView):
     """Wagtail's edit screen for carriers, through ``actions.edit_carrier``: a new code
     the rule set in force does not know is refused with the reason."""
 
     def save_instance(self):
         return actions.edit_carrier(user=self.request.user, carrier=self.form.save(commit=False))
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
 
 
 class CarrierViewSet(SnippetViewSet):

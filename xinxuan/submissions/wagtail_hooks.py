@@ -20,6 +20,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from xinxuan.accounts.views import forbidden
+from xinxuan.lib.action_views import ActionFormMixin
 from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.lib.spreadsheets import SpreadsheetSafeExportMixin
 from xinxuan.organisation.wagtail_hooks import UnitScopedViewSet
@@ -28,7 +29,7 @@ from xinxuan.submissions.forms import ItemForm
 from xinxuan.submissions.models import Commission, Item, ItemKind, Topic
 
 
-class ItemCreateView(CreateView):
+class ItemCreateView(ActionFormMixin, CreateView):
     """Wagtail's create screen, saving through ``actions.save_new_item``."""
 
     def save_instance(self):
@@ -37,21 +38,11 @@ class ItemCreateView(CreateView):
             user=self.request.user, item=item, token=self.form.cleaned_data.get("form_token", "")
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-        except PermissionDenied as denied:
-            return forbidden(self.request, denied)
-
     def get_success_url(self):
         return urls.item_url(self.object)
 
 
-class ItemEditView(EditView):
+class ItemEditView(ActionFormMixin, EditView):
     """Wagtail's edit screen, saving through ``actions.edit_item`` (which rescores)."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -70,18 +61,6 @@ class ItemEditView(EditView):
             item=item,
             reason=self.form.cleaned_data.get("change_reason", ""),
         )
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ActionRefused as refused:
-            # Nothing was saved (the transaction rolled back): the form comes back with
-            # the reason, as the user filled it in.
-            form.add_error(None, refused.message)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-        except PermissionDenied as denied:
-            return forbidden(self.request, denied)
 
     def get_success_url(self):
         return urls.item_url(self.object)
@@ -114,20 +93,12 @@ class ItemViewSet(UnitScopedViewSet):
         return ObjectList(panels, base_form_class=ItemForm).bind_to_model(Item)
 
 
-class ItemKindEditView(EditView):
+class ItemKindEditView(ActionFormMixin, EditView):
     """Wagtail's edit screen for item kinds, through ``actions.edit_item_kind``: a new
     code the rule set in force does not know is refused with the reason."""
 
     def save_instance(self):
         return actions.edit_item_kind(user=self.request.user, kind=self.form.save(commit=False))
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
 
 
 class ItemKindViewSet(SnippetViewSet):
@@ -151,7 +122,7 @@ class TopicViewSet(SnippetViewSet):
     list_filter = ["year"]
 
 
-class CommissionCreateView(CreateView):
+class CommissionCreateView(ActionFormMixin, CreateView):
     """Wagtail's create screen for commissions, through ``actions.commission_item``."""
 
     def save_instance(self):
@@ -165,30 +136,14 @@ class CommissionCreateView(CreateView):
             topic=commission.topic,
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except PermissionDenied as denied:
-            return forbidden(self.request, denied)
 
-
-class CommissionEditView(EditView):
+class CommissionEditView(ActionFormMixin, EditView):
     """Wagtail's edit screen for commissions, through ``actions.edit_commission``."""
 
     def save_instance(self):
         return actions.edit_commission(
             user=self.request.user, commission=self.form.save(commit=False)
         )
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-        except PermissionDenied as denied:
-            return forbidden(self.request, denied)
 
 
 class CommissionViewSet(UnitScopedViewSet):
