@@ -64,9 +64,9 @@ def process_redirect_import(request: HttpRequest) -> HttpResponse:
 
     try:
         # Wagtail's form fails on a forged signature (it reads a message BadSignature
-        # does not have): checked here first.
+        # does not have) and on a signed value without its parts: checked here first.
         signed = ConfirmImportManagementForm(request.POST).is_valid()
-    except AttributeError:
+    except (AttributeError, KeyError, TypeError, ValueError):
         signed = False
     if signed:
         try:
