@@ -159,7 +159,12 @@ class PortalPage(Page):
 
     def get_context(self, request: HttpRequest, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(self.shared_context())
+        # A preview shows the editor's unsaved fields: build it fresh, and keep it out of
+        # the cache readers are served from.
+        if getattr(request, "is_preview", False):
+            context.update(self.build_shared_context())
+        else:
+            context.update(self.shared_context())
         return context
 
 
@@ -372,8 +377,12 @@ class ArticlePage(PortalPage):
         return self.get_parent().specific
 
     def build_shared_context(self) -> dict:
+        # The ids, not the relation's queryset: in a preview the relation is held in
+        # memory (a modelcluster FakeQuerySet), which cannot filter by live.
+        related_ids = [article.pk for article in self.related_articles.all()]
         related = list(
-            self.related_articles.live()
+            ArticlePage.objects.live()
+            .filter(pk__in=related_ids)
             .order_by("-date")
             .only("title", "url_path", "date", "path", "depth")[:6]
         )
