@@ -93,3 +93,9 @@ def test_pinning_requires_recommendation(portal):
     article = ArticlePage(title="x", slug="x", pinned=True, recommended=False)
     with pytest.raises(ValidationError):
         article.clean()
+
+
+def test_favicon_is_served_from_the_project(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("portal/favicon.svg")

@@ -5,8 +5,14 @@ from __future__ import annotations
 from django.core import signing
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -114,6 +120,12 @@ def sponsor_click(request: HttpRequest, token: str) -> HttpResponse:
     ):
         Sponsor.objects.filter(pk=sponsor.pk).update(clicks=F("clicks") + 1)
     return HttpResponseRedirect(sponsor.url)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page's head says."""
+    return HttpResponsePermanentRedirect(static("portal/favicon.svg"))
 
 
 @require_GET
