@@ -33,6 +33,10 @@ from xinxuan.submissions import actions as item_actions
 from xinxuan.submissions.models import APPROVED_STATES, Commission, Item
 
 
+# 报送 reaches the office before it approves; 上报 is recorded while the item is reported.
+NOT_YET_APPROVED = (OutcomeKind.SUBMISSION, OutcomeKind.REPORT)
+
+
 def fingerprint(kind: str, *, item: Item | None, **parts) -> str:
     """What makes two live outcomes "the same one"; empty when repeats are legitimate."""
     pk = item.pk if item is not None else ""
@@ -43,6 +47,8 @@ def fingerprint(kind: str, *, item: Item | None, **parts) -> str:
 
     if kind == OutcomeKind.REPORT:
         return f"report:{pk}:{key('superior_body')}:{key('date')}"
+    if kind == OutcomeKind.SUBMISSION:
+        return f"submission:{pk}:{key('date')}"
     if kind == OutcomeKind.ADOPTION:
         return f"adoption:{pk}:{key('carrier')}:{key('issue') or key('date')}"
     if kind == OutcomeKind.PUBLICATION:
@@ -117,7 +123,7 @@ def record_outcome(
     if item is not None:
         item = Item.objects.select_for_update(no_key=True).get(pk=item.pk)
         unit = item.unit
-        if kind != OutcomeKind.REPORT and item.status not in APPROVED_STATES:
+        if kind not in NOT_YET_APPROVED and item.status not in APPROVED_STATES:
             raise ActionRefused(
                 _("Outcomes are recorded for approved items; this one is “%(s)s”.")
                 % {"s": item.get_status_display()}
@@ -192,6 +198,21 @@ def _points(outcome: Outcome) -> str | None:
     if ledger.deferring() or not ledger.live_scoring():
         return None
     return str(ledger.outcome_points(outcome))
+
+
+def record_submission(
+    *,
+    item: Item,
+    user,
+    date: datetime.date,
+    due: datetime.date | None = None,
+    note: str = "",
+) -> Outcome:
+    """The item was submitted to the own office (报送) on ``date``; with ``due``, the day
+    it was due, the rule set's lateness deduction follows from the two dates."""
+    return record_outcome(
+        kind=OutcomeKind.SUBMISSION, item=item, user=user, date=date, due=due, reason=note
+    )
 
 
 def record_adoption(
@@ -441,10 +462,12 @@ def report_upward(
     route,
     date: datetime.date,
     note: str = "",
+    due: datetime.date | None = None,
     source: str = Source.WORKBENCH,
     import_key: str = "",
 ) -> Outcome:
-    """Record that the office reported an approved item to a superior body (上报)."""
+    """Record that the office reported an approved item to a superior body (上报); with
+    ``due``, the day the report was due (the rule set's ``late`` deduction follows)."""
     access.require(
         user,
         item.unit_id,
@@ -465,6 +488,7 @@ def report_upward(
         superior_body=superior_body,
         route=route,
         reason=note,
+        due=due,
         source=source,
         import_key=import_key,
     )

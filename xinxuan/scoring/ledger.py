@@ -266,6 +266,7 @@ def engine_event(outcome: Outcome, credited_unit: int | None = None) -> engine.E
         assessor=str(outcome.recorded_by) if outcome.recorded_by_id else None,
         reason=outcome.reason or None,
         revoked=outcome.revoked_at is not None,
+        due=outcome.due,
     )
 
 
