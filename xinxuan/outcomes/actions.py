@@ -29,9 +29,9 @@ from xinxuan.outcomes.models import (
     Source,
 )
 from xinxuan.scoring import ledger
+from xinxuan.scoring.vocabulary import range_text
 from xinxuan.submissions import actions as item_actions
 from xinxuan.submissions.models import APPROVED_STATES, Commission, Item
-
 
 # 报送 reaches the office before it approves; 上报 is recorded while the item is reported.
 NOT_YET_APPROVED = (OutcomeKind.SUBMISSION, OutcomeKind.REPORT)
@@ -132,12 +132,12 @@ def record_outcome(
         raise ActionRefused(_("Say which unit the outcome concerns."))
     check_office(user, unit.pk)
     low, high, points = fields.get("range_min"), fields.get("range_max"), fields.get("points")
-    if (low is not None and high is not None) and (
-        points is None or not (min(low, high) <= points <= max(low, high))
+    if (low is not None or high is not None) and (
+        points is None or (low is not None and points < low) or (high is not None and points > high)
     ):
         raise ActionRefused(
-            _("The chosen points must lie between %(low)s and %(high)s.")
-            % {"low": low, "high": high}
+            _("The chosen points must lie in the range %(range)s.")
+            % {"range": range_text(low, high)}
         )
     if kind in (OutcomeKind.DEDUCTION, OutcomeKind.MANUAL_ADJUSTMENT) and not fields.get(
         "reason", ""
@@ -227,8 +227,12 @@ def record_adoption(
     issue: str = "",
     evidence=None,
     link: str = "",
+    points: Decimal | None = None,
+    range_min: Decimal | None = None,
+    range_max: Decimal | None = None,
 ) -> Outcome:
-    """A superior body adopted the item into one of its publications (采用)."""
+    """A superior body adopted the item into one of its publications (采用); for a
+    carrier whose value the assessor chooses, ``points`` inside its range."""
     return record_outcome(
         kind=OutcomeKind.ADOPTION,
         item=item,
@@ -241,6 +245,9 @@ def record_adoption(
         issue=issue,
         evidence=evidence or "",
         link=link,
+        points=points,
+        range_min=range_min,
+        range_max=range_max,
     )
 
 
@@ -279,8 +286,11 @@ def record_publication(
     date: datetime.date,
     placement: str = "",
     link: str = "",
+    points: Decimal | None = None,
+    range_min: Decimal | None = None,
+    range_max: Decimal | None = None,
 ) -> Outcome:
-    """A media outlet published the article (媒体发表)."""
+    """A media outlet published the article (媒体发表); ``points`` as for an adoption."""
     return record_outcome(
         kind=OutcomeKind.PUBLICATION,
         item=item,
@@ -289,6 +299,9 @@ def record_publication(
         carrier=carrier,
         placement=placement,
         link=link,
+        points=points,
+        range_min=range_min,
+        range_max=range_max,
     )
 
 

@@ -306,8 +306,11 @@ class Outcome(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
-    def summary(self) -> str:
-        """The outcome's particulars in one line: carrier, grade, leader, issue …"""
+    def summary(self, labels: dict[str, str] | None = None) -> str:
+        """The outcome's particulars in one line: carrier, grade, leader, issue …;
+        ``labels`` gives the Chinese names of the rule set's keys it stores (a prize's
+        ``haoxinwen`` is 好新闻奖), so that no key is shown."""
+        labels = labels or {}
         parts = [
             str(x)
             for x in (
@@ -316,13 +319,13 @@ class Outcome(models.Model):
                 self.route,
                 self.grade,
                 self.get_use_display() if self.use else "",
-                self.placement,
+                labels.get(self.placement, self.placement),
                 self.issue and f"第{self.issue}期",
                 self.due and _("due %(day)s") % {"day": self.due.isoformat()},
                 self.leader,
                 self.level if self.kind == OutcomeKind.ENDORSEMENT else "",
                 self.get_leader_rank_display() if self.leader_rank else "",
-                self.rule,
+                labels.get(self.rule, self.rule),
                 self.points,
             )
             if x not in (None, "")

@@ -166,13 +166,32 @@ class Offer:
                 groups.append(
                     (
                         str(carrier),
-                        [
-                            (g.name, f"{g.name} · {engine.fmt(g.points)}")
-                            for g in grades
-                        ],
+                        [(g.name, f"{g.name} · {engine.fmt(g.points)}") for g in grades],
                     )
                 )
         return groups
+
+    def endorsement_label(self, level) -> str:
+        """市级 · 5 points (principal leader 10), as the rule set values an endorsement."""
+        rs = self.compiled
+        if rs is None:
+            return str(level)
+        if rs.endorsement_value is not None:
+            points, main = rs.endorsement_value, None
+        else:
+            points, main = (
+                rs.endorsement_points.get(level.code),
+                rs.endorsement_main.get(level.code),
+            )
+        if points is None and main is None:
+            return _("%(name)s · counts nothing") % {"name": level.name}
+        text = _("%(name)s · %(points)s points") % {
+            "name": level.name,
+            "points": engine.fmt(points if points is not None else Decimal(0)),
+        }
+        if main is not None:
+            text += _(" (principal leader %(points)s)") % {"points": engine.fmt(main)}
+        return text
 
     # ---------------------------------------------------------------- placements, uses
 
@@ -206,7 +225,9 @@ class Offer:
                     "value": value,
                 }
             else:
-                shown = f"{rule.label[0]} · ×{engine.fmt(Decimal(str(rule.params.get('factor', 1))))}"
+                shown = (
+                    f"{rule.label[0]} · ×{engine.fmt(Decimal(str(rule.params.get('factor', 1))))}"
+                )
             choices.append((key, shown))
         return choices
 
@@ -280,16 +301,35 @@ def offer_on(unit_id: int, kind: str, day: datetime.date) -> Offer:
     return Offer(found[0] if found else None, kind)
 
 
+# ---------------------------------------------------------------- the item page
+
+
+def annotate(outcomes, unit_id: int) -> None:
+    """Give each outcome of an item ``shown`` (its particulars, keys in words) and
+    ``why_nothing`` (why it scores nothing, or "")."""
+    tree = Tree.load()
+    by_day: dict[datetime.date, list[RuleSet]] = {}
+    latest = issued_by(tree.ancestors(unit_id), datetime.date.max)
+    for outcome in outcomes:
+        found = by_day.get(outcome.date)
+        if found is None:
+            found = by_day[outcome.date] = rulesets_in_force(unit_id, outcome.date, tree)
+        labels: dict[str, str] = {}
+        for ruleset in [latest, *found][::-1]:
+            if ruleset is not None:
+                labels.update(Offer(ruleset).labels())
+        outcome.shown = outcome.summary(labels)
+        outcome.why_nothing = why_nothing(outcome, found)
+
+
 # ---------------------------------------------------------------- why nothing scores
 
 
-def why_nothing(outcome: Outcome, unit_id: int, tree: Tree | None = None) -> str:
-    """Why a live outcome of an item brings no points, in words; "" if it does."""
+def why_nothing(outcome: Outcome, found: list[RuleSet]) -> str:
+    """Why an outcome brings no points under ``found``, the rule sets in force on its
+    date, in words; "" if it brings some."""
     if outcome.revoked_at is not None:
-        return _("Revoked (%(reason)s): it is kept in the ledger but scores nothing.") % {
-            "reason": outcome.revoke_reason
-        }
-    found = rulesets_in_force(unit_id, outcome.date, tree)
+        return _("Revoked: it is kept in the ledger but scores nothing.")
     if not found:
         return _("No rule set in force covers %(day)s, so this outcome scores nothing.") % {
             "day": outcome.date.isoformat()
@@ -297,12 +337,11 @@ def why_nothing(outcome: Outcome, unit_id: int, tree: Tree | None = None) -> str
     lines = ScoreLine.objects.filter(outcome=outcome, person__isnull=True)
     if any(line.points != 0 for line in lines):
         return ""
-    reasons = []
-    for ruleset in found:
-        compiled = compile_ruleset(ruleset)
-        reason = _zero_reason(outcome, compiled)
-        if reason:
-            reasons.append(f"“{ruleset.name}”{reason}")
+    reasons = [
+        reason
+        for ruleset in found
+        if (reason := _zero_reason(outcome, ruleset, compile_ruleset(ruleset)))
+    ]
     if reasons:
         return "；".join(reasons)
     explained = [line.explanation for line in lines if line.explanation]
@@ -311,28 +350,41 @@ def why_nothing(outcome: Outcome, unit_id: int, tree: Tree | None = None) -> str
     return _("The rule sets in force give this outcome no points.")
 
 
-def _zero_reason(outcome: Outcome, rs: engine.RuleSet) -> str:
+def _zero_reason(outcome: Outcome, ruleset: RuleSet, rs: engine.RuleSet) -> str:
+    """The reason, in words, that the rule set gives the outcome nothing; "" if none of
+    the usual ones (the score lines' own explanations then say why)."""
     kind = outcome.kind
+    named = {"ruleset": ruleset.name}
     if kind == OutcomeKind.SUBMISSION and rs.submission_points is None:
-        return _(" gives no points for submitting to the office.")
+        return _("“%(ruleset)s” gives no points for submitting to the office.") % named
     if kind == OutcomeKind.REPORT and rs.report_points is None and not rs.report_levels:
-        return _(" gives no points for reporting upward.")
-    if outcome.route_id and outcome.route.code not in rs.routes and rs.routes:
-        return _(" does not count the route “%(route)s”.") % {"route": outcome.route}
+        return _("“%(ruleset)s” gives no points for reporting upward.") % named
+    if outcome.route_id and rs.routes and outcome.route.code not in rs.routes:
+        return _("“%(ruleset)s” does not count the route “%(route)s”.") % {
+            **named,
+            "route": outcome.route,
+        }
     if outcome.carrier_id and kind in POINTS_OF:
         rule = rs.carriers.get(outcome.carrier.code)
         if rule is None:
-            return _(" does not name the carrier “%(carrier)s”.") % {"carrier": outcome.carrier}
+            return _("“%(ruleset)s” does not name the carrier “%(carrier)s”.") % {
+                **named,
+                "carrier": outcome.carrier,
+            }
         if not rule.counts:
-            return _(" counts nothing in “%(carrier)s”.") % {"carrier": rule.label[0]}
+            return _("“%(ruleset)s” counts nothing in “%(carrier)s”.") % {
+                **named,
+                "carrier": rule.label[0],
+            }
         if rule.requires_route and (
             not outcome.route_id or outcome.route.code not in rule.requires_route
         ):
             names = "、".join(rs.routes[r].label[0] for r in rule.requires_route)
-            return _(" counts “%(carrier)s” only when forwarded via %(routes)s.") % {
+            return _("“%(ruleset)s” counts “%(carrier)s” only when forwarded via %(routes)s.") % {
+                **named,
                 "carrier": rule.label[0],
                 "routes": names,
             }
     if kind == OutcomeKind.PRIZE and outcome.rule not in rs.prizes:
-        return _(" names no prize “%(prize)s”.") % {"prize": outcome.rule}
+        return _("“%(ruleset)s” names no prize “%(prize)s”.") % {**named, "prize": outcome.rule}
     return ""

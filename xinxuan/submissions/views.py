@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
@@ -22,7 +23,7 @@ from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes import forms as outcome_forms
 from xinxuan.outcomes.models import Outcome
 from xinxuan.portal.forms import PublishItemForm
-from xinxuan.scoring import ledger
+from xinxuan.scoring import ledger, vocabulary
 from xinxuan.scoring.engine import fmt
 from xinxuan.scoring.models import ScoreLine
 from xinxuan.submissions import actions
@@ -75,6 +76,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("ruleset", "person", "date", "pk")
     )
     lines = list(lines)
+    outcomes = list(outcomes)
+    vocabulary.annotate(outcomes, item.unit_id)
     for line in lines:
         line.shown = fmt(line.points)
     unit_lines = [line for line in lines if line.person_id is None]
@@ -110,7 +113,11 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_form": ReasonForm(),
         "comment_form": CommentForm(),
         "report_form": ReportForm(),
-        "outcome_forms": outcome_forms.item_forms() if "outcomes" in verbs else {},
+        "outcome_forms": outcome_forms.item_forms(
+            vocabulary.offer_for(item.unit_id, item.kind.code, timezone.localdate())
+        )
+        if "outcomes" in verbs
+        else {},
         "revoke_form": outcome_forms.RevokeForm(),
         "articles": [(a, a.get_url(request)) for a in item.portal_articles.all()],
         "route_warnings": ledger.unknown_routes(outcomes, item.unit_id),
@@ -162,6 +169,7 @@ def _report(request, item):
         route=data["route"],
         date=data["date"],
         note=data["note"],
+        due=data["due"],
     )
     return item, _("Reported to %(body)s.") % {"body": data["superior_body"]}
 

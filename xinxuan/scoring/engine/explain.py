@@ -24,7 +24,10 @@ SETTING_NAMES: dict[str, tuple[str, str]] = {
     "commission_adoption": ("约稿被采用时的计分方式", "how an adopted commissioned item counts"),
     "multi_endorsement": ("多次批示的计分方式", "how several endorsements of one item count"),
     "endorsement_mode": ("批示计分的前提", "when an endorsement counts"),
-    "report_and_adoption": ("上报与采用是否分别计分", "whether a report and its adoption both count"),
+    "report_and_adoption": (
+        "上报与采用是否分别计分",
+        "whether a report and its adoption both count",
+    ),
     "floor_applies_to": ("保底分的适用范围", "what the floor applies to"),
     "voided_period_counts_as_shortfall": (
         "作废时段是否仍计任务差额",
