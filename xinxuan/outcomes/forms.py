@@ -14,6 +14,17 @@ def _date():
     )
 
 
+def in_words(form) -> str:
+    """A form's errors as the user reads them: each after its field's label, not its
+    name (等次：… rather than "grade")."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        text = "；".join(str(e) for e in errors)
+        parts.append(f"{field.label}：{text}" if field is not None else text)
+    return "；".join(parts)
+
+
 class OfferForm(forms.Form):
     """A form whose choices are the rule set's own (``scoring.vocabulary.Offer``): its
     carriers, grades, placements, uses and prizes by their Chinese names with their

@@ -86,6 +86,10 @@ class ExportNames:
     def name(self, vocabulary: str, key: str) -> str:
         return self.maps.get(vocabulary, {}).get(key) or key
 
+    def words(self) -> dict[str, str]:
+        """Placement and clause keys → their names, for the particulars on screen."""
+        return {**self.maps.get("placement", {}), **self.maps.get("rule", {})}
+
     def route(self, key: str) -> str:
         """A route only where the rule set names it: the engine refuses others, and the
         ledger (``ledger._fit``) lets a rule set that names no route ignore them."""
@@ -266,7 +270,7 @@ class LedgerView(SpreadsheetSafeExportMixin, ReportView):
             row = cache.get(o.pk)
             if row is None:
                 row = cache[o.pk] = LedgerRow.of(o, self.export_names)
-                row.summary = o.summary()
+                row.summary = o.summary(self.export_names.words())
                 # for the screen: the units by name, without the export's shares
                 row.unit_names = (
                     "、".join(s.unit.label for s in o.item.unit_shares.all())

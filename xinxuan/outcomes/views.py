@@ -20,7 +20,7 @@ from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.lib.net import same_site_path
 from xinxuan.organisation.access import filter_by_unit
 from xinxuan.outcomes import actions
-from xinxuan.outcomes.forms import ITEM_FORMS, RevokeForm
+from xinxuan.outcomes.forms import ITEM_FORMS, RevokeForm, in_words
 from xinxuan.outcomes.models import Outcome
 from xinxuan.scoring import vocabulary
 from xinxuan.submissions.views import visible_items
@@ -106,9 +106,7 @@ def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         request.POST, request.FILES, offer=_offer(item, request.POST.get("date", ""))
     )
     if not form.is_valid():
-        messages.error(
-            request, _("Nothing recorded: %(errors)s") % {"errors": form.errors.as_text()}
-        )
+        messages.error(request, _("Nothing recorded: %(errors)s") % {"errors": in_words(form)})
         return redirect("submissions:item-detail", pk=pk)
     try:
         outcome = _record(kind, item, request.user, form.cleaned_data)

@@ -160,7 +160,8 @@ def _comment(request, item):
 def _report(request, item):
     form = ReportForm(request.POST)
     if not form.is_valid():
-        raise ActionRefused(_("Check the report: %(errors)s") % {"errors": form.errors.as_text()})
+        errors = outcome_forms.in_words(form)
+        raise ActionRefused(_("Check the report: %(errors)s") % {"errors": errors})
     data = form.cleaned_data
     outcome_actions.report_upward(
         item=item,
