@@ -183,3 +183,25 @@ def test_a_submission_under_a_rule_set_without_it_says_so(client):
     actions.record_submission(item=item, user=world.office, date=DAY)
     client.force_login(world.office)
     assert "对报送不计分" in page(client, item)
+
+
+def test_an_imported_submission_and_report_keep_their_due_dates_and_lateness(world):
+    from xinxuan.outcomes import importing
+    from xinxuan.scoring.ledger import compile_ruleset
+
+    header = "事件编号,稿件编号,标题,类别,字数,单位,作者,事件,日期,应报日期"
+    rows = [
+        "E1,I1,输欧盟中药面临生死考验,政务信息,1200,动植检处,,报送,2011-03-03,2011-03-01",
+        "E2,I1,,,,,,上报,2011-03-05,2011-03-05",
+    ]
+    importing.run_import(
+        "\n".join([header, *rows]) + "\n",
+        bureau=world.org.bureau,
+        ruleset=compile_ruleset(world.ruleset),
+        user=world.office,
+        skip_bad_rows=False,
+    )
+    submission = Outcome.objects.get(kind=OutcomeKind.SUBMISSION)
+    report = Outcome.objects.get(kind=OutcomeKind.REPORT)
+    assert (submission.due, report.due) == (dt.date(2011, 3, 1), dt.date(2011, 3, 5))
+    assert (points(submission), points(report)) == (Decimal("-0.3"), Decimal("0.5"))

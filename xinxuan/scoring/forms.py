@@ -94,11 +94,18 @@ class UnitOutcomeForm(forms.Form):
         if clause.is_ranged:
             low, high = clause.low, clause.high
             if points is None or outside(points, low, high):
-                self.add_error(
-                    "points",
-                    _("Choose a value in %(range)s for “%(clause)s”.")
-                    % {"range": range_text(low, high), "clause": clause.label},
-                )
+                if low is not None and high is not None:
+                    message = _("Choose a value from %(low)s to %(high)s for “%(clause)s”.") % {
+                        "low": fmt_signed(low),
+                        "high": fmt_signed(high),
+                        "clause": clause.label,
+                    }
+                else:  # open on one side: 2 以上, −50 以下
+                    message = _("Choose a value in %(range)s for “%(clause)s”.") % {
+                        "range": range_text(low, high, signed=True),
+                        "clause": clause.label,
+                    }
+                self.add_error("points", message)
         elif points is not None and points != clause.points:
             self.add_error(
                 "points",

@@ -835,7 +835,7 @@ class Clause:
         if self.is_ranged:
             from xinxuan.scoring.vocabulary import range_text
 
-            return f"{self.label}（{range_text(self.low, self.high)}）"
+            return f"{self.label}（{range_text(self.low, self.high, signed=True)}）"
         return f"{self.label}（{fmt_signed(self.points)}）"
 
 

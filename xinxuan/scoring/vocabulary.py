@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from xinxuan.outcomes.models import Carrier, Outcome, OutcomeKind
 from xinxuan.scoring import engine
-from xinxuan.scoring.ledger import Tree, compile_ruleset
+from xinxuan.scoring.ledger import Tree, compile_ruleset, fmt_signed
 from xinxuan.scoring.models import RuleSet, ScoreLine
 
 POINTS_OF = {
@@ -26,14 +26,16 @@ POINTS_OF = {
 }
 
 
-def range_text(low: Decimal | None, high: Decimal | None) -> str:
-    """A range as the regulation writes it: 2～5, or open on a side (2 以上, −50 以下)."""
+def range_text(low: Decimal | None, high: Decimal | None, *, signed: bool = False) -> str:
+    """A range as the regulation writes it: 2～5, or open on a side (2 以上, −50 以下);
+    ``signed`` writes a bonus with its sign (+2～+5), as deductions and adjustments are."""
+    fmt = fmt_signed if signed else engine.fmt
     if low is not None and high is not None:
-        return f"{engine.fmt(low)}～{engine.fmt(high)}"
+        return f"{fmt(low)}～{fmt(high)}"
     if low is not None:
-        return _("%(low)s or more") % {"low": engine.fmt(low)}
+        return _("%(low)s or more") % {"low": fmt(low)}
     if high is not None:
-        return _("%(high)s or less") % {"high": engine.fmt(high)}
+        return _("%(high)s or less") % {"high": fmt(high)}
     return ""
 
 
