@@ -205,3 +205,12 @@ def test_an_imported_submission_and_report_keep_their_due_dates_and_lateness(wor
     report = Outcome.objects.get(kind=OutcomeKind.REPORT)
     assert (submission.due, report.due) == (dt.date(2011, 3, 1), dt.date(2011, 3, 5))
     assert (points(submission), points(report)) == (Decimal("-0.3"), Decimal("0.5"))
+
+
+def test_an_endorsement_of_flat_value_needs_no_leader_level(client):
+    world = make_world(ruleset_text=RULESET_2011 + "\n[endorsement]\nvalue = 3\n")
+    item = approved_item(world)
+    client.force_login(world.office)
+    record(client, item, "endorsement", leader="王市长", rank="other")
+    endorsement = Outcome.objects.get(kind=OutcomeKind.ENDORSEMENT)
+    assert endorsement.level is None and points(endorsement) == Decimal(3)

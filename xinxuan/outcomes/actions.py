@@ -256,7 +256,7 @@ def record_endorsement(
     item: Item,
     user,
     leader: str,
-    level: Level,
+    level: Level | None,
     date: datetime.date,
     rank: str = "other",
     carrier: Carrier | None = None,

@@ -160,6 +160,8 @@ class EndorsementForm(OfferForm):
         self.fields["carrier"].label_from_instance = str
         if offer is not None and offer.compiled is not None:
             self.fields["level"].label_from_instance = offer.endorsement_label
+            # a flat value (``[endorsement] value = 3``) does not depend on the leader
+            self.fields["level"].required = offer.compiled.endorsement_value is None
 
 
 class PublicationForm(OfferForm):
