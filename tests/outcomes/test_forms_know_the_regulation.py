@@ -214,3 +214,25 @@ def test_an_endorsement_of_flat_value_needs_no_leader_level(client):
     record(client, item, "endorsement", leader="王市长", rank="other")
     endorsement = Outcome.objects.get(kind=OutcomeKind.ENDORSEMENT)
     assert endorsement.level is None and points(endorsement) == Decimal(3)
+
+
+def test_the_office_records_the_submission_when_the_item_reaches_it(office, world):
+    from tests.submissions.world import write_item
+    from xinxuan.submissions import actions as item_actions
+
+    item = write_item(world)
+    assert "登记报送" not in page(office, item)  # a draft has not reached the office
+    item_actions.submit_item(item=item, user=world.officer)
+    item_actions.head_approve_item(item=item, user=world.head)
+    text = page(office, item)
+    assert "登记报送" in text and "登记采用" not in text  # not approved yet
+    record(office, item, "submission", date="2011-05-10")
+    assert points(Outcome.objects.get(kind=OutcomeKind.SUBMISSION)) == Decimal("0.2")
+
+
+def test_a_draft_cannot_be_recorded_as_submitted(world):
+    from tests.submissions.world import write_item
+    from xinxuan.lib.exceptions import ActionRefused
+
+    with pytest.raises(ActionRefused):
+        actions.record_submission(item=write_item(world), user=world.office, date=DAY)

@@ -31,7 +31,7 @@ from xinxuan.outcomes.models import (
 from xinxuan.scoring import ledger
 from xinxuan.scoring.vocabulary import range_text
 from xinxuan.submissions import actions as item_actions
-from xinxuan.submissions.models import APPROVED_STATES, Commission, Item
+from xinxuan.submissions.models import APPROVED_STATES, Commission, Item, ItemStatus
 
 # 报送 reaches the office before it approves; 上报 is recorded while the item is reported.
 NOT_YET_APPROVED = (OutcomeKind.SUBMISSION, OutcomeKind.REPORT)
@@ -123,6 +123,8 @@ def record_outcome(
     if item is not None:
         item = Item.objects.select_for_update(no_key=True).get(pk=item.pk)
         unit = item.unit
+        if kind == OutcomeKind.SUBMISSION and item.status == ItemStatus.DRAFT:
+            raise ActionRefused(_("A draft has not been submitted to the office yet."))
         if kind not in NOT_YET_APPROVED and item.status not in APPROVED_STATES:
             raise ActionRefused(
                 _("Outcomes are recorded for approved items; this one is “%(s)s”.")

@@ -267,9 +267,14 @@ ITEM_FORMS = {
 }
 
 
-def item_forms(offer=None) -> dict[str, tuple[str, forms.Form]]:
-    """The item page's outcome forms, offering what the rule set of ``offer`` knows."""
-    return {kind: (title, cls(offer=offer)) for kind, (title, cls) in ITEM_FORMS.items()}
+def item_forms(offer=None, kinds=None) -> dict[str, tuple[str, forms.Form]]:
+    """The item page's outcome forms (all, or those of ``kinds``), offering what the
+    rule set of ``offer`` knows."""
+    return {
+        kind: (title, cls(offer=offer))
+        for kind, (title, cls) in ITEM_FORMS.items()
+        if kinds is None or kind in kinds
+    }
 
 
 class ImportForm(forms.Form):

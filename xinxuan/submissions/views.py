@@ -53,7 +53,7 @@ def _buttons(user, item: Item) -> set[str]:
     if status in (ItemStatus.SUBMITTED, ItemStatus.HEAD_APPROVED) and office_reviews:
         verbs.add("return")
     if status == ItemStatus.HEAD_APPROVED and office_reviews:
-        verbs.add("approve")
+        verbs |= {"approve", "submission"}  # it reached the office: 报送 may be recorded
     if item.is_approved and Role.OFFICE in roles:
         verbs |= {"report", "outcomes"}
         if item.kind.is_press:
@@ -114,9 +114,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comment_form": CommentForm(),
         "report_form": ReportForm(),
         "outcome_forms": outcome_forms.item_forms(
-            vocabulary.offer_for(item.unit_id, item.kind.code, timezone.localdate())
+            vocabulary.offer_for(item.unit_id, item.kind.code, timezone.localdate()),
+            kinds=None if "outcomes" in verbs else ["submission"],
         )
-        if "outcomes" in verbs
+        if verbs & {"outcomes", "submission"}
         else {},
         "revoke_form": outcome_forms.RevokeForm(),
         "articles": [(a, a.get_url(request)) for a in item.portal_articles.all()],
