@@ -53,6 +53,7 @@ LAYER_OF = {
     "duplicates": "actions",
     "counting": "actions",
     "ledger": "ledger",
+    "vocabulary": "ledger",  # what the rule set in force offers the forms
     "models": "models",
     "access": "models",
     "roles": "models",

@@ -101,13 +101,14 @@ def test_write_approve_report_record_see_points_revoke_and_import(
     assert points(page) == "0.5"
 
     adoption = page.locator("section.record-adoption form")
-    adoption.locator("select[name=carrier]").select_option(label="总局《专报信息》")
+    # the carriers of the rule set in force, by name with what this item earns in each
+    adoption.locator("select[name=carrier]").select_option(label="总局《专报信息》 · 20 分")
     press(page, adoption.get_by_role("button", name="登记采用"))
     assert points(page) == "20.5"
 
     endorsement = page.locator("section.record-endorsement form")
     endorsement.locator("input[name=leader]").fill("常州市分管副市长")
-    endorsement.locator("select[name=level]").select_option(label="市级")
+    endorsement.locator("select[name=level]").select_option(label="市级 · 5 分（主要领导 10 分）")
     press(page, endorsement.get_by_role("button", name="登记领导批示"))
     assert points(page) == "25.5"
     explanations = page.locator("td.explanation").all_inner_texts()

@@ -90,3 +90,23 @@ def test_demo_items_read_like_real_ones_and_one_near_copy_is_flagged(lines):
     waiting = Item.objects.filter(status=ItemStatus.HEAD_APPROVED, unit__code="cz-wsjy").get()
     [match] = similar_items(waiting)
     assert match.item.unit.code == "cz-dzj" and match.percent >= 90
+
+
+def test_the_demo_has_a_regulation_in_force_this_year_so_work_done_today_scores(lines):
+    from django.utils import timezone
+
+    from xinxuan.accounts.models import User
+    from xinxuan.outcomes import actions
+    from xinxuan.submissions.models import APPROVED_STATES
+
+    today = timezone.localdate()
+    current = RuleSet.objects.active().get(effective_from__lte=today, effective_to__gte=today)
+    assert current.effective_from.year == today.year and current.code.endswith(str(today.year))
+    item = Item.objects.filter(status__in=APPROVED_STATES, kind__code="zhengwu").first()
+    adoption = actions.record_adoption(
+        item=item,
+        user=User.objects.get(username="office"),
+        carrier=Carrier.objects.get(code="zongju-zhuanbao"),
+        date=today,
+    )
+    assert ledger.outcome_points(adoption) == 20

@@ -167,3 +167,39 @@ def test_a_deduction_revoked_from_the_standings_page_gives_the_point_back(client
     )
     assert response.url == standings
     assert points_of(world.org.dept) == 0
+
+
+OPEN = """
+[deductions.serious-concealment]
+label_zh = "严重瞒报"
+max = -50
+
+[adjustments.major-contribution]
+label_zh = "重大贡献"
+min = 2
+"""
+
+
+@pytest.mark.parametrize(
+    "kind, rule, offered, refused, accepted",
+    [
+        pytest.param(
+            "deduction", "serious-concealment", "严重瞒报（-50 以下）", "-20", "-80", id="no-floor"
+        ),
+        pytest.param(
+            "adjustment", "major-contribution", "重大贡献（+2 以上）", "1", "50", id="no-ceiling"
+        ),
+    ],
+)
+def test_a_range_open_on_one_side_is_offered_and_checked_as_such(
+    client, kind, rule, offered, refused, accepted
+):
+    world = make_world(ruleset_text=RULESET_2011 + OPEN)
+    client.force_login(world.office)
+    assert offered in client.get(url(world, kind, world.org.dept)).text
+    data = {"unit": world.org.dept.pk, "rule": rule, "date": "2011-06-01", "reason": "评定"}
+    response = client.post(url(world, kind), {**data, "points": refused})
+    assert offered.split("（")[1].rstrip("）") in response.text
+    assert not Outcome.objects.exists()
+    client.post(url(world, kind), {**data, "points": accepted})
+    assert points_of(world.org.dept) == int(accepted)

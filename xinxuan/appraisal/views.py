@@ -18,6 +18,7 @@ from xinxuan.organisation.access import can_see_unit, visible_unit_ids, visible_
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.outcomes.figures import headline_figures
 from xinxuan.outcomes.models import Outcome, OutcomeKind
+from xinxuan.scoring import vocabulary
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 
 from . import actions
@@ -67,6 +68,15 @@ def _grouped(awards):
     return groups
 
 
+def _in_words(ruleset, outcomes) -> list:
+    """The outcomes with their particulars in words (好新闻奖, not its key)."""
+    labels = vocabulary.Offer(ruleset).labels()
+    found = list(outcomes)
+    for outcome in found:
+        outcome.shown = outcome.summary(labels)
+    return found
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -82,13 +92,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "headline": headline_figures(
             unit=ruleset.unit, start=ruleset.effective_from, end=ruleset.effective_to
         ),
-        "news_prizes": Outcome.objects.active()
-        .filter(
-            kind=OutcomeKind.PRIZE,
-            unit_id__in=ruleset.unit.descendant_ids(),
-            date__range=(ruleset.effective_from, ruleset.effective_to),
-        )
-        .select_related("item", "person", "unit"),
+        "news_prizes": _in_words(
+            ruleset,
+            Outcome.objects.active()
+            .filter(
+                kind=OutcomeKind.PRIZE,
+                unit_id__in=ruleset.unit.descendant_ids(),
+                date__range=(ruleset.effective_from, ruleset.effective_to),
+            )
+            .select_related("item", "person", "unit"),
+        ),
         "missing": None,
         "plaque_history": PlaqueAward.objects.filter(bureau=ruleset.unit).select_related("holder"),
         "day_form": DayForm(),

@@ -29,8 +29,12 @@ from xinxuan.outcomes.models import (
     Source,
 )
 from xinxuan.scoring import ledger
+from xinxuan.scoring.vocabulary import range_text
 from xinxuan.submissions import actions as item_actions
-from xinxuan.submissions.models import APPROVED_STATES, Commission, Item
+from xinxuan.submissions.models import APPROVED_STATES, Commission, Item, ItemStatus
+
+# 报送 reaches the office before it approves; 上报 is recorded while the item is reported.
+NOT_YET_APPROVED = (OutcomeKind.SUBMISSION, OutcomeKind.REPORT)
 
 
 def fingerprint(kind: str, *, item: Item | None, **parts) -> str:
@@ -43,6 +47,8 @@ def fingerprint(kind: str, *, item: Item | None, **parts) -> str:
 
     if kind == OutcomeKind.REPORT:
         return f"report:{pk}:{key('superior_body')}:{key('date')}"
+    if kind == OutcomeKind.SUBMISSION:
+        return f"submission:{pk}:{key('date')}"
     if kind == OutcomeKind.ADOPTION:
         return f"adoption:{pk}:{key('carrier')}:{key('issue') or key('date')}"
     if kind == OutcomeKind.PUBLICATION:
@@ -117,7 +123,9 @@ def record_outcome(
     if item is not None:
         item = Item.objects.select_for_update(no_key=True).get(pk=item.pk)
         unit = item.unit
-        if kind != OutcomeKind.REPORT and item.status not in APPROVED_STATES:
+        if kind == OutcomeKind.SUBMISSION and item.status == ItemStatus.DRAFT:
+            raise ActionRefused(_("A draft has not been submitted to the office yet."))
+        if kind not in NOT_YET_APPROVED and item.status not in APPROVED_STATES:
             raise ActionRefused(
                 _("Outcomes are recorded for approved items; this one is “%(s)s”.")
                 % {"s": item.get_status_display()}
@@ -126,12 +134,12 @@ def record_outcome(
         raise ActionRefused(_("Say which unit the outcome concerns."))
     check_office(user, unit.pk)
     low, high, points = fields.get("range_min"), fields.get("range_max"), fields.get("points")
-    if (low is not None and high is not None) and (
-        points is None or not (min(low, high) <= points <= max(low, high))
+    if (low is not None or high is not None) and (
+        points is None or (low is not None and points < low) or (high is not None and points > high)
     ):
         raise ActionRefused(
-            _("The chosen points must lie between %(low)s and %(high)s.")
-            % {"low": low, "high": high}
+            _("The chosen points must lie in the range %(range)s.")
+            % {"range": range_text(low, high)}
         )
     if kind in (OutcomeKind.DEDUCTION, OutcomeKind.MANUAL_ADJUSTMENT) and not fields.get(
         "reason", ""
@@ -194,6 +202,21 @@ def _points(outcome: Outcome) -> str | None:
     return str(ledger.outcome_points(outcome))
 
 
+def record_submission(
+    *,
+    item: Item,
+    user,
+    date: datetime.date,
+    due: datetime.date | None = None,
+    note: str = "",
+) -> Outcome:
+    """The item was submitted to the own office (报送) on ``date``; with ``due``, the day
+    it was due, the rule set's lateness deduction follows from the two dates."""
+    return record_outcome(
+        kind=OutcomeKind.SUBMISSION, item=item, user=user, date=date, due=due, reason=note
+    )
+
+
 def record_adoption(
     *,
     item: Item,
@@ -206,8 +229,12 @@ def record_adoption(
     issue: str = "",
     evidence=None,
     link: str = "",
+    points: Decimal | None = None,
+    range_min: Decimal | None = None,
+    range_max: Decimal | None = None,
 ) -> Outcome:
-    """A superior body adopted the item into one of its publications (采用)."""
+    """A superior body adopted the item into one of its publications (采用); for a
+    carrier whose value the assessor chooses, ``points`` inside its range."""
     return record_outcome(
         kind=OutcomeKind.ADOPTION,
         item=item,
@@ -220,6 +247,9 @@ def record_adoption(
         issue=issue,
         evidence=evidence or "",
         link=link,
+        points=points,
+        range_min=range_min,
+        range_max=range_max,
     )
 
 
@@ -228,7 +258,7 @@ def record_endorsement(
     item: Item,
     user,
     leader: str,
-    level: Level,
+    level: Level | None,
     date: datetime.date,
     rank: str = "other",
     carrier: Carrier | None = None,
@@ -258,8 +288,11 @@ def record_publication(
     date: datetime.date,
     placement: str = "",
     link: str = "",
+    points: Decimal | None = None,
+    range_min: Decimal | None = None,
+    range_max: Decimal | None = None,
 ) -> Outcome:
-    """A media outlet published the article (媒体发表)."""
+    """A media outlet published the article (媒体发表); ``points`` as for an adoption."""
     return record_outcome(
         kind=OutcomeKind.PUBLICATION,
         item=item,
@@ -268,6 +301,9 @@ def record_publication(
         carrier=carrier,
         placement=placement,
         link=link,
+        points=points,
+        range_min=range_min,
+        range_max=range_max,
     )
 
 
@@ -441,10 +477,12 @@ def report_upward(
     route,
     date: datetime.date,
     note: str = "",
+    due: datetime.date | None = None,
     source: str = Source.WORKBENCH,
     import_key: str = "",
 ) -> Outcome:
-    """Record that the office reported an approved item to a superior body (上报)."""
+    """Record that the office reported an approved item to a superior body (上报); with
+    ``due``, the day the report was due (the rule set's ``late`` deduction follows)."""
     access.require(
         user,
         item.unit_id,
@@ -465,6 +503,7 @@ def report_upward(
         superior_body=superior_body,
         route=route,
         reason=note,
+        due=due,
         source=source,
         import_key=import_key,
     )

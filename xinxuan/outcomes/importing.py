@@ -459,7 +459,7 @@ def _check_item_state(event: engine.Event, item: Item) -> list[tuple[str, str]]:
     from xinxuan.outcomes.models import OutcomeKind
     from xinxuan.submissions.models import APPROVED_STATES
 
-    if event.type == OutcomeKind.REPORT or item.status in APPROVED_STATES:
+    if event.type in (OutcomeKind.SUBMISSION, OutcomeKind.REPORT) or item.status in APPROVED_STATES:
         return []
     return [
         ("稿件编号", f"稿件“{item.title}”尚未审核通过（{item.get_status_display()}），不能登记成果")
@@ -647,7 +647,7 @@ class _Writer:
         if (
             refused is None
             and item is not None
-            and event.type != OutcomeKind.REPORT
+            and event.type not in (OutcomeKind.SUBMISSION, OutcomeKind.REPORT)
             and item.status not in APPROVED_STATES
         ):
             refused = _("Outcomes are recorded for approved items; this one is “%(s)s”.") % {
@@ -688,6 +688,7 @@ class _Writer:
             "rule": event.rule or "",
             "points": event.points,
             "reason": event.reason or "",
+            "due": event.due,
         }
         outcome = Outcome(
             kind=event.type,

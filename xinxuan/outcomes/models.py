@@ -117,6 +117,7 @@ class Route(models.Model):
 class OutcomeKind(models.TextChoices):
     """The kinds of event; the values are the scoring engine's event types."""
 
+    SUBMISSION = "submission", _("Submitted to the office")
     REPORT = "report", _("Reported upward")
     ADOPTION = "adoption", _("Adoption")
     ENDORSEMENT = "endorsement", _("Leader endorsement")
@@ -128,6 +129,7 @@ class OutcomeKind(models.TextChoices):
 
 
 ITEM_KINDS = (
+    OutcomeKind.SUBMISSION,
     OutcomeKind.REPORT,
     OutcomeKind.ADOPTION,
     OutcomeKind.ENDORSEMENT,
@@ -178,6 +180,9 @@ class Outcome(models.Model):
         Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT
     )
     date = models.DateField(_("date"))
+    # 报送 and 上报: the day it was due; ``date`` is the day it was delivered, and the
+    # rule set's ``late`` deduction follows from the two.
+    due = models.DateField(_("due date"), null=True, blank=True)
     carrier = models.ForeignKey(
         Carrier, verbose_name=_("carrier"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -288,7 +293,7 @@ class Outcome(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(item__isnull=False)
-                | ~Q(kind__in=["report", "adoption", "endorsement", "publication"]),
+                | ~Q(kind__in=["submission", "report", "adoption", "endorsement", "publication"]),
                 name="item_outcomes_have_an_item",
             ),
         ]
@@ -301,8 +306,11 @@ class Outcome(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
-    def summary(self) -> str:
-        """The outcome's particulars in one line: carrier, grade, leader, issue …"""
+    def summary(self, labels: dict[str, str] | None = None) -> str:
+        """The outcome's particulars in one line: carrier, grade, leader, issue …;
+        ``labels`` gives the Chinese names of the rule set's keys it stores (a prize's
+        ``haoxinwen`` is 好新闻奖), so that no key is shown."""
+        labels = labels or {}
         parts = [
             str(x)
             for x in (
@@ -311,12 +319,13 @@ class Outcome(models.Model):
                 self.route,
                 self.grade,
                 self.get_use_display() if self.use else "",
-                self.placement,
+                labels.get(self.placement, self.placement),
                 self.issue and f"第{self.issue}期",
+                self.due and _("due %(day)s") % {"day": self.due.isoformat()},
                 self.leader,
                 self.level if self.kind == OutcomeKind.ENDORSEMENT else "",
                 self.get_leader_rank_display() if self.leader_rank else "",
-                self.rule,
+                labels.get(self.rule, self.rule),
                 self.points,
             )
             if x not in (None, "")

@@ -1,5 +1,10 @@
 """The ledger as a report: filter, page through, export to .xlsx / .csv in the
-engine's events-file format (Chinese headers), which the import reads back."""
+engine's events-file format (Chinese headers), which the import reads back and the
+engine's command line scores (``python -m xinxuan.scoring.engine score``).
+
+Kinds, carriers, levels, placements, routes and clauses are written by the names the
+rule set in force gives them (or their keys, where it names them not), never by the
+workbench's own names, which the rule set does not know (调研/政策研究 is 调研 there)."""
 
 from __future__ import annotations
 
@@ -30,9 +35,12 @@ EXPORT = [
     ("persons", "作者"),
     ("event", "事件"),
     ("date", "日期"),
+    ("due", "应报日期"),
     ("carrier", "载体"),
     ("grade", "等次"),
+    ("placement", "版面"),
     ("use", "采用方式"),
+    ("route", "途径"),
     ("issue", "期号"),
     ("leader", "领导"),
     ("leader_level", "领导级别"),
@@ -43,15 +51,63 @@ EXPORT = [
     ("revoked", "撤销"),
 ]
 EVENT_NAMES = {
+    "submission": "报送",
     "report": "上报",
     "adoption": "采用",
     "endorsement": "批示",
     "publication": "媒体发表",
     "prize": "获奖",
     "deduction": "扣分",
-    "manual_adjustment": "加减分",
+    "manual_adjustment": "手工加减分",
     "commission_missed": "约稿未完成",
 }
+
+
+class ExportNames:
+    """The names the rule set in force gives the ledger's keys, for the export."""
+
+    def __init__(self, ruleset=None) -> None:
+        self.maps: dict[str, dict[str, str]] = {}
+        if ruleset is None:
+            return
+        self.maps = {
+            "kind": {k: v.label[0] for k, v in ruleset.kinds.items()},
+            "carrier": {k: v.label[0] for k, v in ruleset.carriers.items()},
+            "level": {k: v[0] for k, v in ruleset.levels.items()},
+            "placement": {k: v.label[0] for k, v in ruleset.placements.items()},
+            "route": {k: v.label[0] for k, v in ruleset.routes.items()},
+            "rule": {
+                k: v.label[0]
+                for table in (ruleset.prizes, ruleset.deductions, ruleset.adjustments)
+                for k, v in table.items()
+            },
+        }
+
+    def name(self, vocabulary: str, key: str) -> str:
+        return self.maps.get(vocabulary, {}).get(key) or key
+
+    def words(self) -> dict[str, str]:
+        """Placement and clause keys → their names, for the particulars on screen."""
+        return {**self.maps.get("placement", {}), **self.maps.get("rule", {})}
+
+    def route(self, key: str) -> str:
+        """A route only where the rule set names it: the engine refuses others, and the
+        ledger (``ledger._fit``) lets a rule set that names no route ignore them."""
+        return self.maps.get("route", {}).get(key, "")
+
+    @classmethod
+    def for_user(cls, user) -> ExportNames:
+        from django.utils import timezone
+
+        from xinxuan.organisation.access import home_unit
+        from xinxuan.scoring import vocabulary
+
+        unit = home_unit(user)
+        bureau = unit.bureau() if unit else None
+        if bureau is None:
+            return cls()
+        ruleset = vocabulary.issued_by([bureau.pk], timezone.localdate())
+        return cls(vocabulary.Offer(ruleset).compiled if ruleset else None)
 
 
 @dataclass
@@ -66,9 +122,12 @@ class LedgerRow:
     persons: str
     event: str
     date: str
+    due: str
     carrier: str
     grade: str
+    placement: str
     use: str
+    route: str
     issue: str
     leader: str
     leader_level: str
@@ -79,7 +138,8 @@ class LedgerRow:
     revoked: str
 
     @classmethod
-    def of(cls, o: Outcome) -> LedgerRow:
+    def of(cls, o: Outcome, names: ExportNames | None = None) -> LedgerRow:
+        names = names or ExportNames()
         item = o.item
         bureau_key = item.source_key.split(":", 1)[1] if item and item.source_key else ""
         return cls(
@@ -87,7 +147,7 @@ class LedgerRow:
             event_id=o.import_key.split(":", 1)[1] if o.import_key else f"o{o.pk}",
             item_id=(bureau_key or f"I{item.pk}") if item else "",
             title=item.title if item else "",
-            kind=item.kind.name if item else "",
+            kind=names.name("kind", item.kind.code) if item else "",
             chars=str(item.char_count) if item else "",
             units=";".join(f"{s.unit.label}:{s.share.normalize()}" for s in item.unit_shares.all())
             if item
@@ -100,14 +160,19 @@ class LedgerRow:
             else (o.person.name if o.person else ""),
             event=EVENT_NAMES.get(o.kind, o.kind),
             date=o.date.isoformat(),
-            carrier=o.carrier.name if o.carrier else "",
+            due=o.due.isoformat() if o.due else "",
+            carrier=names.name("carrier", o.carrier.code) if o.carrier else "",
             grade=o.grade,
+            placement=names.name("placement", o.placement) if o.placement else "",
+            route=names.route(o.route.code) if o.route else "",
             use={"sole": "独家", "combined": "合用"}.get(o.use, ""),
             issue=o.issue,
             leader=o.leader,
-            leader_level=o.level.name if o.level and o.kind == OutcomeKind.ENDORSEMENT else "",
+            leader_level=names.name("level", o.level.code)
+            if o.level and o.kind == OutcomeKind.ENDORSEMENT
+            else "",
             leader_rank={"main": "主要", "other": "其他"}.get(o.leader_rank, ""),
-            rule=o.rule,
+            rule=names.name("rule", o.rule) if o.rule else "",
             points="" if o.points is None else str(o.points.normalize()),
             reason=o.reason,
             revoked="是" if o.revoked_at else "",
@@ -190,7 +255,7 @@ class LedgerView(SpreadsheetSafeExportMixin, ReportView):
 
     def get_queryset(self):
         outcomes = Outcome.objects.select_related(
-            "item__kind", "unit", "person", "carrier", "level"
+            "item__kind", "unit", "person", "carrier", "level", "route"
         ).prefetch_related("item__unit_shares__unit", "item__author_shares__person__unit")
         return filter_by_unit(outcomes, self.request.user, "unit").order_by("date", "pk")
 
@@ -204,8 +269,8 @@ class LedgerView(SpreadsheetSafeExportMixin, ReportView):
                 continue
             row = cache.get(o.pk)
             if row is None:
-                row = cache[o.pk] = LedgerRow.of(o)
-                row.summary = o.summary()
+                row = cache[o.pk] = LedgerRow.of(o, self.export_names)
+                row.summary = o.summary(self.export_names.words())
                 # for the screen: the units by name, without the export's shares
                 row.unit_names = (
                     "、".join(s.unit.label for s in o.item.unit_shares.all())
@@ -218,6 +283,10 @@ class LedgerView(SpreadsheetSafeExportMixin, ReportView):
                 row.evidence_label = gettext("Open the evidence") if o.evidence else ""
             rows.append(row)
         return rows
+
+    @cached_property
+    def export_names(self) -> ExportNames:
+        return ExportNames.for_user(self.request.user)
 
     def get_table(self, object_list):
         # the table shows the rows' fields (kind, item, units), not the bare outcomes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -18,12 +20,17 @@ from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.lib.net import same_site_path
 from xinxuan.organisation.access import filter_by_unit
 from xinxuan.outcomes import actions
-from xinxuan.outcomes.forms import ITEM_FORMS, RevokeForm
+from xinxuan.outcomes.forms import ITEM_FORMS, RevokeForm, in_words
 from xinxuan.outcomes.models import Outcome
+from xinxuan.scoring import vocabulary
 from xinxuan.submissions.views import visible_items
 
 
 def _record(kind: str, item, user, data):
+    if kind == "submission":
+        return actions.record_submission(
+            item=item, user=user, date=data["date"], due=data["due"], note=data["note"]
+        )
     if kind == "adoption":
         return actions.record_adoption(
             item=item,
@@ -36,6 +43,9 @@ def _record(kind: str, item, user, data):
             issue=data["issue"],
             evidence=data.get("evidence"),
             link=data["link"],
+            points=data["points"],
+            range_min=data.get("range_min"),
+            range_max=data.get("range_max"),
         )
     if kind == "endorsement":
         return actions.record_endorsement(
@@ -56,6 +66,9 @@ def _record(kind: str, item, user, data):
             date=data["date"],
             placement=data["placement"],
             link=data["link"],
+            points=data["points"],
+            range_min=data.get("range_min"),
+            range_max=data.get("range_max"),
         )
     return actions.record_prize(
         item=item,
@@ -67,17 +80,33 @@ def _record(kind: str, item, user, data):
     )
 
 
+def _offer(item, posted_day: str) -> vocabulary.Offer:
+    """The rule set in force on the day the outcome happened checks the choices; a day
+    no rule set covers is checked against the one the form offered."""
+    today = timezone.localdate()
+    try:
+        day = datetime.date.fromisoformat(posted_day.strip())
+    except ValueError:
+        day = today
+    offer = vocabulary.offer_on(item.unit_id, item.kind.code, day)
+    return (
+        offer
+        if offer.ruleset is not None
+        else vocabulary.offer_for(item.unit_id, item.kind.code, today)
+    )
+
+
 @login_required
 @require_POST
 def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     item = get_object_or_404(visible_items(request.user), pk=pk)
     if kind not in ITEM_FORMS:
         return redirect("submissions:item-detail", pk=pk)
-    form = ITEM_FORMS[kind][1](request.POST, request.FILES)
+    form = ITEM_FORMS[kind][1](
+        request.POST, request.FILES, offer=_offer(item, request.POST.get("date", ""))
+    )
     if not form.is_valid():
-        messages.error(
-            request, _("Nothing recorded: %(errors)s") % {"errors": form.errors.as_text()}
-        )
+        messages.error(request, _("Nothing recorded: %(errors)s") % {"errors": in_words(form)})
         return redirect("submissions:item-detail", pk=pk)
     try:
         outcome = _record(kind, item, request.user, form.cleaned_data)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinxuan.scoring.ledger import fmt_signed
+from xinxuan.scoring.vocabulary import outside, range_text
 
 
 class RuleSetForm(forms.Form):
@@ -92,12 +93,19 @@ class UnitOutcomeForm(forms.Form):
         points = data.get("points")
         if clause.is_ranged:
             low, high = clause.low, clause.high
-            if points is None or not (low <= points <= high):
-                self.add_error(
-                    "points",
-                    _("Choose a value from %(low)s to %(high)s for “%(clause)s”.")
-                    % {"low": fmt_signed(low), "high": fmt_signed(high), "clause": clause.label},
-                )
+            if points is None or outside(points, low, high):
+                if low is not None and high is not None:
+                    message = _("Choose a value from %(low)s to %(high)s for “%(clause)s”.") % {
+                        "low": fmt_signed(low),
+                        "high": fmt_signed(high),
+                        "clause": clause.label,
+                    }
+                else:  # open on one side: 2 以上, −50 以下
+                    message = _("Choose a value in %(range)s for “%(clause)s”.") % {
+                        "range": range_text(low, high, signed=True),
+                        "clause": clause.label,
+                    }
+                self.add_error("points", message)
         elif points is not None and points != clause.points:
             self.add_error(
                 "points",

@@ -266,6 +266,7 @@ def engine_event(outcome: Outcome, credited_unit: int | None = None) -> engine.E
         assessor=str(outcome.recorded_by) if outcome.recorded_by_id else None,
         reason=outcome.reason or None,
         revoked=outcome.revoked_at is not None,
+        due=outcome.due,
     )
 
 
@@ -828,11 +829,13 @@ class Clause:
 
     @property
     def is_ranged(self) -> bool:
-        return self.low is not None
+        return self.low is not None or self.high is not None
 
     def describe(self) -> str:
         if self.is_ranged:
-            return f"{self.label}（{fmt_signed(self.low)}～{fmt_signed(self.high)}）"
+            from xinxuan.scoring.vocabulary import range_text
+
+            return f"{self.label}（{range_text(self.low, self.high, signed=True)}）"
         return f"{self.label}（{fmt_signed(self.points)}）"
 
 
@@ -851,15 +854,16 @@ def clauses(ruleset: RuleSet, section: str) -> list[Clause]:
     found = []
     for key, rule in named.items():
         params = rule.params
-        ranged = "min" in params
+        # a range may be open on one side (重大贡献 ≥ 2; at least 50 off: max −50)
+        ranged = "min" in params or "max" in params
         found.append(
             Clause(
                 section=section,
                 id=key,
                 label=rule.label[0] or key,
                 points=None if ranged else Decimal(str(params.get("points", 0))),
-                low=Decimal(str(params["min"])) if ranged else None,
-                high=Decimal(str(params["max"])) if ranged else None,
+                low=Decimal(str(params["min"])) if "min" in params else None,
+                high=Decimal(str(params["max"])) if "max" in params else None,
             )
         )
     return found

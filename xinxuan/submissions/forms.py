@@ -26,6 +26,15 @@ class ReportForm(forms.Form):
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    due = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "The day the report was due; reported after it, the rule set's deduction for "
+            "lateness applies."
+        ),
+    )
     note = forms.CharField(label=_("Note"), required=False)
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
@@ -22,7 +23,7 @@ from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes import forms as outcome_forms
 from xinxuan.outcomes.models import Outcome
 from xinxuan.portal.forms import PublishItemForm
-from xinxuan.scoring import ledger
+from xinxuan.scoring import ledger, vocabulary
 from xinxuan.scoring.engine import fmt
 from xinxuan.scoring.models import ScoreLine
 from xinxuan.submissions import actions
@@ -52,7 +53,7 @@ def _buttons(user, item: Item) -> set[str]:
     if status in (ItemStatus.SUBMITTED, ItemStatus.HEAD_APPROVED) and office_reviews:
         verbs.add("return")
     if status == ItemStatus.HEAD_APPROVED and office_reviews:
-        verbs.add("approve")
+        verbs |= {"approve", "submission"}  # it reached the office: 报送 may be recorded
     if item.is_approved and Role.OFFICE in roles:
         verbs |= {"report", "outcomes"}
         if item.kind.is_press:
@@ -75,6 +76,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("ruleset", "person", "date", "pk")
     )
     lines = list(lines)
+    outcomes = list(outcomes)
+    vocabulary.annotate(outcomes, item.unit_id)
     for line in lines:
         line.shown = fmt(line.points)
     unit_lines = [line for line in lines if line.person_id is None]
@@ -110,7 +113,12 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_form": ReasonForm(),
         "comment_form": CommentForm(),
         "report_form": ReportForm(),
-        "outcome_forms": outcome_forms.item_forms() if "outcomes" in verbs else {},
+        "outcome_forms": outcome_forms.item_forms(
+            vocabulary.offer_for(item.unit_id, item.kind.code, timezone.localdate()),
+            kinds=None if "outcomes" in verbs else ["submission"],
+        )
+        if verbs & {"outcomes", "submission"}
+        else {},
         "revoke_form": outcome_forms.RevokeForm(),
         "articles": [(a, a.get_url(request)) for a in item.portal_articles.all()],
         "route_warnings": ledger.unknown_routes(outcomes, item.unit_id),
@@ -153,7 +161,8 @@ def _comment(request, item):
 def _report(request, item):
     form = ReportForm(request.POST)
     if not form.is_valid():
-        raise ActionRefused(_("Check the report: %(errors)s") % {"errors": form.errors.as_text()})
+        errors = outcome_forms.in_words(form)
+        raise ActionRefused(_("Check the report: %(errors)s") % {"errors": errors})
     data = form.cleaned_data
     outcome_actions.report_upward(
         item=item,
@@ -162,6 +171,7 @@ def _report(request, item):
         route=data["route"],
         date=data["date"],
         note=data["note"],
+        due=data["due"],
     )
     return item, _("Reported to %(body)s.") % {"body": data["superior_body"]}
 
