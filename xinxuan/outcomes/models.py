@@ -303,6 +303,16 @@ class Outcome(models.Model):
         return f"{self.get_kind_display()} · {what} · {self.date}"
 
     @property
+    def scoring_level(self) -> Level | None:
+        """The level the rule set values this event by: its own, or for a report
+        upward the level of the body it went to (a report to the province: 省级)."""
+        if self.level_id:
+            return self.level
+        if self.kind == OutcomeKind.REPORT and self.superior_body_id:
+            return self.superior_body.level
+        return None
+
+    @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 

@@ -37,6 +37,7 @@ EXPORT = [
     ("date", "日期"),
     ("due", "应报日期"),
     ("carrier", "载体"),
+    ("level", "级别"),
     ("grade", "等次"),
     ("placement", "版面"),
     ("use", "采用方式"),
@@ -124,6 +125,7 @@ class LedgerRow:
     date: str
     due: str
     carrier: str
+    level: str
     grade: str
     placement: str
     use: str
@@ -162,6 +164,10 @@ class LedgerRow:
             date=o.date.isoformat(),
             due=o.due.isoformat() if o.due else "",
             carrier=names.name("carrier", o.carrier.code) if o.carrier else "",
+            # A report's destination level (so the engine values it as the workbench does).
+            level=names.name("level", o.scoring_level.code)
+            if o.scoring_level and o.kind != OutcomeKind.ENDORSEMENT
+            else "",
             grade=o.grade,
             placement=names.name("placement", o.placement) if o.placement else "",
             route=names.route(o.route.code) if o.route else "",
@@ -255,7 +261,7 @@ class LedgerView(SpreadsheetSafeExportMixin, ReportView):
 
     def get_queryset(self):
         outcomes = Outcome.objects.select_related(
-            "item__kind", "unit", "person", "carrier", "level", "route"
+            "item__kind", "unit", "person", "carrier", "level", "superior_body__level", "route"
         ).prefetch_related("item__unit_shares__unit", "item__author_shares__person__unit")
         return filter_by_unit(outcomes, self.request.user, "unit").order_by("date", "pk")
 

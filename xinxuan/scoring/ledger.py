@@ -243,7 +243,8 @@ def engine_item(item: Item, ruleset: RuleSet, tree: Tree, route: str | None) -> 
 def engine_event(outcome: Outcome, credited_unit: int | None = None) -> engine.Event:
     """The engine's view of an outcome.  ``credited_unit`` for outcomes without an item."""
     endorsement = outcome.kind == "endorsement"
-    level_code = outcome.level.code if outcome.level_id else None
+    level = outcome.scoring_level
+    level_code = level.code if level is not None else None
     return engine.Event(
         id=f"o{outcome.pk}",
         type=outcome.kind,
@@ -295,7 +296,9 @@ def _fit(compiled: engine.RuleSet, events: Iterable[engine.Event]) -> list[engin
 
 
 def _outcomes():
-    return Outcome.objects.select_related("carrier", "level", "route", "recorded_by")
+    return Outcome.objects.select_related(
+        "carrier", "level", "superior_body__level", "route", "recorded_by"
+    )
 
 
 def _problems_message(error: engine.EngineError, ruleset: RuleSet | None = None) -> LedgerError:
