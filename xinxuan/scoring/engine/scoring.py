@@ -838,6 +838,10 @@ class _ItemStage:
         self.rs = rs
         self.daily = daily
         self.records: list[Record] = []
+        # a full run with plain items summed by columns (see ``defer``)
+        self.groups: list[tuple[Item, Sequence[Event]]] = []
+        self.summed: list[bool] = []
+        self.deferred = 0
         self.calcs: list[Calc] = []
         self._calc_ids: dict[int, int] = {}  # id(calc) -> its number (calcs keeps it alive)
         # recipients: (ids, person units or (), weights, shares); index 0 is nobody
@@ -929,9 +933,19 @@ class _ItemStage:
                     valued.append((e, late))
         return [e for e, _c in valued], [_hit(c, e.type) for e, c in valued], deductions
 
-    def add_items(self, groups: Iterable[tuple[Item, Sequence[Event]]], buckets: _Buckets) -> None:
-        """Score items (their events in any order) and add their lines to ``buckets``."""
+    def add_items(
+        self,
+        groups: Iterable[tuple[Item, Sequence[Event]]],
+        buckets: _Buckets,
+        positions: Sequence[int] | None = None,
+    ) -> None:
+        """Score items (their events in any order) and add their lines to ``buckets``.
+
+        ``positions`` are the items' places in the run (default: their order here);
+        ``buckets.person_first`` keeps the place where each person was first credited.
+        """
         rs = self.rs
+        person_first = buckets.person_first
         data = buckets.data
         data_get = data.get
         person_sums = buckets.persons
@@ -962,7 +976,7 @@ class _ItemStage:
         is_plain = _IS_PLAIN
         share_key = _SHARE_KEY
         miss = repeat(_MISS)
-        for item, events in groups:
+        for n, (item, events) in enumerate(groups):
             kind_key = ("kind", item.kind, item.char_count, item.route)
             found = cache.get(kind_key)
             if found is None:
@@ -1069,6 +1083,7 @@ class _ItemStage:
                         person_sums[pk] = [gross, tally & adopt]
                         if pid not in person_unit:
                             person_unit[pid] = person_units[0]
+                            person_first[pid] = n if positions is None else positions[n]
                     else:
                         entry[0] += gross
                         entry[1] += tally & adopt
@@ -1107,6 +1122,7 @@ class _ItemStage:
                         person_sums[pk] = [pts, tally & adopt]
                         if pid not in person_unit:
                             person_unit[pid] = puid
+                            person_first[pid] = n if positions is None else positions[n]
                     else:
                         entry[0] += pts
                         entry[1] += tally & adopt
@@ -1121,11 +1137,55 @@ class _ItemStage:
         """The number of score lines the records stand for."""
         sizes = [len(r[0]) for r in self.recipients]
         counts = Counter(map(itemgetter(_R_UNITS, _R_PERSONS), self.records))
-        return sum((sizes[u] + sizes[p]) * n for (u, p), n in counts.items())
+        # a plain item summed by columns: one unit and one person line per event
+        lines: int = sum((sizes[u] + sizes[p]) * n for (u, p), n in counts.items())
+        return lines + 2 * self.deferred
+
+    def defer(self, groups: list[tuple[Item, Sequence[Event]]], summed: list[bool], n: int) -> None:
+        """The run's items in order; ``summed`` marks those whose sums were taken by
+        ``columnar.pre_aggregate`` (``n`` events): their records are made on demand."""
+        self.groups = groups
+        self.summed = summed
+        self.deferred = n
+
+    def _replayed(self, groups: list[tuple[Item, Sequence[Event]]]) -> list[Record]:
+        """The records of items whose sums were taken by columns: the item stage run
+        again over them, into buckets nobody reads."""
+        start = len(self.records)
+        self.add_items(groups, _Buckets(self.daily))
+        made = self.records[start:]
+        del self.records[start:]
+        return made
+
+    def _in_order(self) -> Iterator[Record]:
+        """Every record of the run in item order: kept ones and those made again."""
+        records = self.records
+        end = len(records)
+        at = 0
+        batch: list[tuple[Item, Sequence[Event]]] = []
+        for group, summed in zip(self.groups, self.summed, strict=True):
+            if summed:
+                batch.append(group)
+                if len(batch) >= 1000:
+                    yield from self._replayed(batch)
+                    batch = []
+                continue
+            if batch:
+                yield from self._replayed(batch)
+                batch = []
+            item_id = group[0].id
+            start = at
+            while at < end and records[at][0] == item_id:
+                at += 1
+            yield from records[start:at]
+        if batch:
+            yield from self._replayed(batch)
 
     def lines(self, records: Iterable[Record] | None = None) -> Iterator[ScoreLine]:
         """The score lines, built from the records (per record: unit lines, then person
         lines, exactly as they were always ordered)."""
+        if records is None and self.deferred:
+            records = self._in_order()
         recipients = self.recipients
         split = self.shares
         calcs = self.calcs
@@ -1235,6 +1295,8 @@ class _Buckets:
         self.data: dict[tuple[str, datetime.date, str], list[Any]] = {}
         self.persons: dict[tuple[str, datetime.date], list[Any]] = {}
         self.person_unit: dict[str, str] = {}
+        # person -> place in the run of the item that first credited them (full runs)
+        self.person_first: dict[str, int] = {}
         self.granule: dict[datetime.date, datetime.date] = {}
         self._groups: dict[tuple[str, datetime.date], dict[str, list[Any]]] | None = None
 
@@ -1761,6 +1823,7 @@ def score(
 ) -> Result:
     """Score everything: item stage, period stage and totals."""
     period_data = period_data or PeriodData()
+    events = events if isinstance(events, list) else list(events)
     # events usually come item by item: group runs in C, merge the rare split runs
     runs = [(item_id, list(run)) for item_id, run in groupby(events, _ITEM_ID)]
     by_item = dict(runs)
@@ -1791,11 +1854,100 @@ def score(
         )
     stage = _ItemStage(rs, rs.uses_weeks)
     buckets = _Buckets(rs.uses_weeks, rs.escalating)
-    groups = zip(map(item_map.__getitem__, by_item), by_item.values(), strict=True)
-    stage.add_items(groups, buckets)
+    groups = list(zip(map(item_map.__getitem__, by_item), by_item.values(), strict=True))
+    plain = _plain_sums(rs, groups, events, period_data)
+    if plain is None:
+        stage.add_items(groups, buckets)
+    else:
+        summed = plain.columnar
+        stage.add_items(
+            (g for g, s in zip(groups, summed, strict=True) if not s),
+            buckets,
+            [k for k, s in enumerate(summed) if not s],
+        )
+        _merge(buckets, plain)
+        stage.defer(groups, summed, plain.events)
     period_lines = _period_stage(rs, [], buckets, loose, period_data)
     lines = _Ledger(stage, period_lines)
     return _totals(rs, lines, buckets, period_data)
+
+
+# Runs of at least this many events take the columnar path for their plain items (a
+# test sets it to 0 to compare both paths on small inputs).
+COLUMNAR_MIN_EVENTS = 20_000
+
+
+def _plain_sums(
+    rs: RuleSet,
+    groups: list[tuple[Item, Sequence[Event]]],
+    events: list[Event],
+    period_data: PeriodData,
+) -> Any:
+    """The sums of the run's plain items by columns (``columnar.pre_aggregate``), or
+    None: a small run, numpy missing, nothing plain, or an input error (the item stage
+    then reports it in its own order)."""
+    if len(events) < COLUMNAR_MIN_EVENTS or not groups:
+        return None
+    try:
+        from . import columnar
+    except ImportError:  # pragma: no cover - numpy is a dependency
+        return None
+    place = {item.id: k for k, (item, _evs) in enumerate(groups)}
+    cache = rs.cache
+
+    def kind_of(item: Item) -> tuple[str, dict[Any, Hit]]:
+        kind_key = ("kind", item.kind, item.char_count, item.route)
+        found = cache.get(kind_key)
+        if found is None:
+            kind = effective_kind(rs, item)
+            found = cache[kind_key] = (kind, cache.setdefault(("fast", kind, item.route), {}))
+        kind_found: tuple[str, dict[Any, Hit]] = found
+        return kind_found
+
+    def hit(e: Event, kind: str, route: str | None, fast: dict[Any, Hit], key: Any) -> Hit:
+        return _fast_value(rs, e, kind, route, fast, key)
+
+    try:
+        return columnar.pre_aggregate(
+            rs,
+            [item for item, _evs in groups],
+            events,
+            map(place.get, map(_ITEM_ID, events), repeat(-1)),
+            frozenset(u.id for u in period_data.units),
+            hit,
+            kind_of,
+            _EVENT_KEY,
+        )
+    except ScoringError:
+        return None
+
+
+def _merge(buckets: _Buckets, plain: Any) -> None:
+    """Add the columnar sums of plain items to the item stage's sums (exact Decimal
+    additions, so the order does not matter)."""
+    data = buckets.data
+    for key, (calc, points, tally, lines) in plain.units.items():
+        entry = data.get(key)
+        if entry is None:
+            data[key] = [calc, points, tally, lines]
+        else:
+            entry[1] += points
+            entry[2] += tally
+            entry[3] += lines
+    persons = buckets.persons
+    for pkey, (points, adopted) in plain.persons.items():
+        pentry = persons.get(pkey)
+        if pentry is None:
+            persons[pkey] = [points, adopted]
+        else:
+            pentry[0] += points
+            pentry[1] += adopted
+    person_unit = buckets.person_unit
+    person_first = buckets.person_first
+    for person, (place, unit) in plain.first.items():
+        if person not in person_unit or place < person_first[person]:
+            person_unit[person] = unit
+            person_first[person] = place
 
 
 def totals(rs: RuleSet, lines: Sequence[ScoreLine], period_data: PeriodData) -> Result:
