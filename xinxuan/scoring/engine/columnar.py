@@ -10,8 +10,10 @@ plain item at once, column by column:
 1. each event's value is looked up once per distinct (kind, route, event key), the
    same ``Hit`` the item stage uses;
 2. an item is taken here when all its events are plain and it has one unit (one the
-   period data knows) and one person; every other item goes through the item stage
-   as before;
+   period data knows) and one person, and no setting that weighs several adoptions
+   or publications of an item applies to it; a combined adoption worth a fixed value
+   to each unit counts as plain here (with one unit it is an ordinary value). Every
+   other item goes through the item stage as before;
 3. each event's points become an integer at a common scale (exact: Decimal points
    have finitely many places), the tally goes to the first counted event of its type
    per item by (date, id), exactly as the item stage orders them, and the sums are
@@ -32,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -81,23 +83,60 @@ def _decimal(scaled: int, scale: int, exponent: int) -> Decimal:
     return Decimal(scaled).scaleb(exponent)
 
 
+class Runs(Sequence[tuple[Item, list[Event]]]):
+    """The events of a run grouped by item: ``runs[k]`` is the k-th item and its events
+    in their order of input, ``loose`` the events without an item. One stable sort of
+    the events' item numbers, one list of events; each item's list is sliced from it
+    when asked for."""
+
+    def __init__(self, items: list[Item], events: list[Event], positions: Iterable[int]) -> None:
+        n = len(events)
+        pos = np.fromiter(positions, dtype=np.int64, count=n)
+        order = np.argsort(pos, kind="stable")
+        in_order = pos[order]
+        n_loose = int(np.searchsorted(in_order, 0))
+        self.items = items
+        self.all_events = events
+        self.positions = pos
+        self.loose = list(map(events.__getitem__, order[:n_loose].tolist()))
+        self.events = list(map(events.__getitem__, order[n_loose:].tolist()))
+        self.starts: list[int] = np.searchsorted(
+            in_order[n_loose:], np.arange(len(items) + 1)
+        ).tolist()
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, k: int) -> tuple[Item, list[Event]]: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[tuple[Item, list[Event]]]: ...
+
+    def __getitem__(
+        self, k: int | slice
+    ) -> tuple[Item, list[Event]] | list[tuple[Item, list[Event]]]:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        return (self.items[k], self.events[self.starts[k] : self.starts[k + 1]])
+
+
 def pre_aggregate(
     rs: RuleSet,
-    items: Sequence[Item],
-    events: Sequence[Event],
-    positions: Iterable[int],
+    runs: Runs,
     known_units: frozenset[str],
     hit: Any,
     kind_of: Any,
     event_key: Any,
 ) -> Plain | None:
-    """Sum the plain items among ``items`` (run order) with ``events`` (any order;
-    ``positions`` gives each event's item as its index in ``items``, -1 for none).
+    """Sum the plain items of ``runs``.
 
     ``hit(event, kind, route, fast, key)`` values an event as the item stage does,
     ``kind_of(item)`` returns the item's effective kind and its value cache. Returns
     None when nothing is plain; errors in the input propagate (the caller then scores
     the run the ordinary way, which reports them in its own order)."""
+    items = runs.items
+    events = runs.all_events
     n_items = len(items)
     n = len(events)
     if not n_items or not n:
@@ -137,7 +176,7 @@ def pre_aggregate(
     if not simple.any():
         return None
     # ---- per event: its item, its key's number, its date
-    pos = np.fromiter(positions, dtype=np.int64, count=n)
+    pos = runs.positions
     key_codes = _Codes()
     key_of = np.fromiter(map(key_codes.__getitem__, map(event_key, events)), np.int64, n)
     on_item = pos >= 0
@@ -172,6 +211,10 @@ def pre_aggregate(
         grosses.append(gross)
         sign, _digits, exp = gross.as_tuple()
         # a negative zero would sum differently; such a value keeps its item ordinary
+        if not is_plain and calc is not None and calc.each_unit:
+            # a combined adoption's fixed value to each unit: with one unit, the value
+            # of an ordinary adoption (what is not plain about it is its recipients)
+            is_plain = calc.note is None and e.due is None
         plain[p] = bool(is_plain) and isinstance(exp, int) and not (sign and not gross)
         tbit[p] = bit
         adopt[p] = adopted

@@ -839,7 +839,7 @@ class _ItemStage:
         self.daily = daily
         self.records: list[Record] = []
         # a full run with plain items summed by columns (see ``defer``)
-        self.groups: list[tuple[Item, Sequence[Event]]] = []
+        self.groups: Sequence[tuple[Item, Sequence[Event]]] = ()
         self.summed: list[bool] = []
         self.deferred = 0
         self.calcs: list[Calc] = []
@@ -1141,7 +1141,9 @@ class _ItemStage:
         lines: int = sum((sizes[u] + sizes[p]) * n for (u, p), n in counts.items())
         return lines + 2 * self.deferred
 
-    def defer(self, groups: list[tuple[Item, Sequence[Event]]], summed: list[bool], n: int) -> None:
+    def defer(
+        self, groups: Sequence[tuple[Item, Sequence[Event]]], summed: list[bool], n: int
+    ) -> None:
         """The run's items in order; ``summed`` marks those whose sums were taken by
         ``columnar.pre_aggregate`` (``n`` events): their records are made on demand."""
         self.groups = groups
@@ -1163,7 +1165,9 @@ class _ItemStage:
         end = len(records)
         at = 0
         batch: list[tuple[Item, Sequence[Event]]] = []
-        for group, summed in zip(self.groups, self.summed, strict=True):
+        groups = self.groups
+        for k, summed in enumerate(self.summed):
+            group = groups[k]
             if summed:
                 batch.append(group)
                 if len(batch) >= 1000:
@@ -1824,6 +1828,11 @@ def score(
     """Score everything: item stage, period stage and totals."""
     period_data = period_data or PeriodData()
     events = events if isinstance(events, list) else list(events)
+    if len(events) >= COLUMNAR_MIN_EVENTS:
+        items = items if isinstance(items, list) else list(items)
+        result = _score_by_columns(rs, items, events, period_data)
+        if result is not None:
+            return result
     # events usually come item by item: group runs in C, merge the rare split runs
     runs = [(item_id, list(run)) for item_id, run in groupby(events, _ITEM_ID)]
     by_item = dict(runs)
@@ -1854,19 +1863,8 @@ def score(
         )
     stage = _ItemStage(rs, rs.uses_weeks)
     buckets = _Buckets(rs.uses_weeks, rs.escalating)
-    groups = list(zip(map(item_map.__getitem__, by_item), by_item.values(), strict=True))
-    plain = _plain_sums(rs, groups, events, period_data)
-    if plain is None:
-        stage.add_items(groups, buckets)
-    else:
-        summed = plain.columnar
-        stage.add_items(
-            (g for g, s in zip(groups, summed, strict=True) if not s),
-            buckets,
-            [k for k, s in enumerate(summed) if not s],
-        )
-        _merge(buckets, plain)
-        stage.defer(groups, summed, plain.events)
+    groups = zip(map(item_map.__getitem__, by_item), by_item.values(), strict=True)
+    stage.add_items(groups, buckets)
     period_lines = _period_stage(rs, [], buckets, loose, period_data)
     lines = _Ledger(stage, period_lines)
     return _totals(rs, lines, buckets, period_data)
@@ -1877,22 +1875,32 @@ def score(
 COLUMNAR_MIN_EVENTS = 20_000
 
 
-def _plain_sums(
-    rs: RuleSet,
-    groups: list[tuple[Item, Sequence[Event]]],
-    events: list[Event],
-    period_data: PeriodData,
-) -> Any:
-    """The sums of the run's plain items by columns (``columnar.pre_aggregate``), or
-    None: a small run, numpy missing, nothing plain, or an input error (the item stage
-    then reports it in its own order)."""
-    if len(events) < COLUMNAR_MIN_EVENTS or not groups:
-        return None
+def _score_by_columns(
+    rs: RuleSet, items: list[Item], events: list[Event], period_data: PeriodData
+) -> Result | None:
+    """A full run with its plain items summed by columns (``columnar``), or None when
+    that path does not apply (numpy missing, an input error: ``score`` then runs the
+    ordinary way, which reports errors in its own order).
+
+    Events are grouped by item with one stable sort of their item numbers (the same
+    groups, in the same order, as ``score``'s own grouping), into one list: no list or
+    tuple per item outlives the run's start, so the garbage collector's full
+    collections, which walk every object of the input, stay rare."""
     try:
         from . import columnar
     except ImportError:  # pragma: no cover - numpy is a dependency
         return None
-    place = {item.id: k for k, (item, _evs) in enumerate(groups)}
+    ids = list(map(_ITEM_ID, events))
+    first_seen = dict.fromkeys(ids)
+    first_seen.pop(None, None)
+    item_map = {item.id: item for item in items}
+    if first_seen.keys() - item_map.keys():
+        return None
+    place = dict(zip(first_seen, range(len(first_seen)), strict=True))
+    runs = columnar.Runs(
+        list(map(item_map.__getitem__, place)), events, map(place.get, ids, repeat(-1))
+    )
+    del ids, first_seen, place
     cache = rs.cache
 
     def kind_of(item: Item) -> tuple[str, dict[Any, Hit]]:
@@ -1908,18 +1916,22 @@ def _plain_sums(
         return _fast_value(rs, e, kind, route, fast, key)
 
     try:
-        return columnar.pre_aggregate(
-            rs,
-            [item for item, _evs in groups],
-            events,
-            map(place.get, map(_ITEM_ID, events), repeat(-1)),
-            frozenset(u.id for u in period_data.units),
-            hit,
-            kind_of,
-            _EVENT_KEY,
+        plain = columnar.pre_aggregate(
+            rs, runs, frozenset(u.id for u in period_data.units), hit, kind_of, _EVENT_KEY
         )
     except ScoringError:
         return None
+    stage = _ItemStage(rs, rs.uses_weeks)
+    buckets = _Buckets(rs.uses_weeks, rs.escalating)
+    summed = plain.columnar if plain is not None else [False] * len(runs)
+    rest = [k for k, s in enumerate(summed) if not s]
+    stage.add_items(map(runs.__getitem__, rest), buckets, rest)
+    del rest
+    if plain is not None:
+        _merge(buckets, plain)
+    stage.defer(runs, summed, plain.events if plain is not None else 0)
+    period_lines = _period_stage(rs, [], buckets, runs.loose, period_data)
+    return _totals(rs, _Ledger(stage, period_lines), buckets, period_data)
 
 
 def _merge(buckets: _Buckets, plain: Any) -> None:
