@@ -39,7 +39,7 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
-from .model import Calc, Event, Item
+from .model import Calc, Event, Item, fold_key
 from .ruleset import RuleSet
 
 I64 = npt.NDArray[np.int64]
@@ -64,7 +64,7 @@ class Plain:
     """What the plain items of a run add to the buckets, and which items they are."""
 
     columnar: list[bool]  # per item in run order: summed here, lines built on demand
-    events: int  # events of those items (each makes one unit and one person line)
+    lines: int  # the number of lines of those items
     # (unit, granule, fold key) -> [a calc of the clause, points, tally, lines]
     units: dict[tuple[str, datetime.date, str], list[Any]]
     # (person, granule) -> [points, adopted]
@@ -128,11 +128,16 @@ def pre_aggregate(
     hit: Any,
     kind_of: Any,
     event_key: Any,
+    recipients: Any,
+    shares: Any,
 ) -> Plain | None:
     """Sum the plain items of ``runs``.
 
     ``hit(event, kind, route, fast, key)`` values an event as the item stage does,
-    ``kind_of(item)`` returns the item's effective kind and its value cache. Returns
+    ``kind_of(item)`` returns the item's effective kind and its value cache,
+    ``recipients(item)`` its units and persons as the item stage splits them (ids,
+    person units, integer weights), ``shares(before, gross, weights)`` the item
+    stage's split of one event's points when the item had ``before`` points. Returns
     None when nothing is plain; errors in the input propagate (the caller then scores
     the run the ordinary way, which reports them in its own order)."""
     items = runs.items
@@ -151,6 +156,9 @@ def pre_aggregate(
     item_unit = np.full(n_items, -1, dtype=np.int64)
     item_person = np.full(n_items, -1, dtype=np.int64)
     person_unit_of: list[str] = []
+    # items with several units or persons (shares): summed by a loop below
+    shared = np.zeros(n_items, dtype=bool)
+    shared_of: dict[int, Any] = {}
     for k, item in enumerate(items):
         kind, fast = kind_of(item)
         code = kr_codes[(kind, item.route)]
@@ -170,17 +178,21 @@ def pre_aggregate(
             item_unit[k] = unit_codes[units[0].id]
             item_person[k] = person_codes[only.id]
             person_unit_of.append(only.unit or units[0].id)
-        else:
-            person_unit_of.append("")
+            continue
+        person_unit_of.append("")
+        if units and all(u.id in known_units for u in units):
+            shared[k] = True
+            shared_of[k] = recipients(item)
     simple = item_unit >= 0
-    if not simple.any():
+    eligible = simple | shared
+    if not eligible.any():
         return None
     # ---- per event: its item, its key's number, its date
     pos = runs.positions
     key_codes = _Codes()
     key_of = np.fromiter(map(key_codes.__getitem__, map(event_key, events)), np.int64, n)
     on_item = pos >= 0
-    idx = np.flatnonzero(on_item & simple[np.where(on_item, pos, 0)])
+    idx = np.flatnonzero(on_item & eligible[np.where(on_item, pos, 0)])
     if not len(idx):
         return None
     epos = pos[idx]
@@ -199,6 +211,7 @@ def pre_aggregate(
     fold_names: list[str] = []
     calcs: list[Calc | None] = []
     grosses: list[Decimal] = []
+    each_unit = np.zeros(n_pairs, dtype=bool)
     for p in range(n_pairs):
         e = events[int(idx[first_of_pair[p]])]
         kind, route, fast = kr_list[int(pairs[p]) // n_keys]
@@ -211,6 +224,7 @@ def pre_aggregate(
         grosses.append(gross)
         sign, _digits, exp = gross.as_tuple()
         # a negative zero would sum differently; such a value keeps its item ordinary
+        each_unit[p] = calc is not None and calc.each_unit
         if not is_plain and calc is not None and calc.each_unit:
             # a combined adoption's fixed value to each unit: with one unit, the value
             # of an ordinary adoption (what is not plain about it is its recipients)
@@ -237,7 +251,10 @@ def pre_aggregate(
     # ---- per item: all plain, and no adoption setting that looks at several outcomes
     ev_plain = plain[pair_of]
     not_plain = np.bincount(epos, weights=~ev_plain, minlength=n_items)
-    ok = simple & (not_plain == 0)
+    ok = eligible & (not_plain == 0)
+    if shared.any():
+        # a combined adoption keeps an item with several units ordinary
+        ok &= ~(shared & (np.bincount(epos, weights=each_unit[pair_of], minlength=n_items) > 0))
     multi_adoption = rs.multi_adoption_active
     multi_publication = rs.multi_publication_active
     item_active = rs.item_settings_active
@@ -307,15 +324,20 @@ def pre_aggregate(
         granule_of_day[j] = code
     gran = granule_of_day[day_of]
     n_gran = max(len(granules), 1)
-    points = scaled[pair_of]
-    exps = exponent[pair_of]
     unit_names = list(unit_codes)
     person_names = list(person_codes)
+    one = np.flatnonzero(simple[epos])  # events of items with one unit and one person
+    o_pos = epos[one]
+    o_pair = pair_of[one]
+    o_gran = gran[one]
+    o_tally = tally[one]
+    points = scaled[o_pair]
+    exps = exponent[o_pair]
     # ---- unit sums per (unit, granule, clause and sign)
     n_folds = max(len(fold_names), 1)
-    key = (item_unit[epos] * n_gran + gran) * n_folds + fold_code[pair_of]
+    key = (item_unit[o_pos] * n_gran + o_gran) * n_folds + fold_code[o_pair]
     units_out: dict[tuple[str, datetime.date, str], list[Any]] = {}
-    for k, first_pair, total, ties, lines, low in _grouped(key, pair_of, points, tally, exps):
+    for k, first_pair, total, ties, lines, low in _grouped(key, o_pair, points, o_tally, exps):
         u, rest = divmod(k, n_gran * n_folds)
         gk, f = divmod(rest, n_folds)
         units_out[(unit_names[u], granules[gk], fold_names[f])] = [
@@ -325,22 +347,147 @@ def pre_aggregate(
             lines,
         ]
     # ---- person sums per (person, granule)
-    key = item_person[epos] * n_gran + gran
+    key = item_person[o_pos] * n_gran + o_gran
     persons_out: dict[tuple[str, datetime.date], list[Any]] = {}
-    adopted_tally = tally & adopt[pair_of]
+    adopted_tally = o_tally & adopt[o_pair]
     for k, _first, total, adopted_n, _lines, low in _grouped(
-        key, pair_of, points, adopted_tally, exps
+        key, o_pair, points, adopted_tally, exps
     ):
         pcode, gk = divmod(k, n_gran)
         persons_out[(person_names[pcode], granules[gk])] = [_decimal(total, scale, low), adopted_n]
     # ---- each person's first plain item (the unit a person is shown under)
     first: dict[str, tuple[int, str]] = {}
-    taken = np.flatnonzero(ok)
+    taken = np.flatnonzero(ok & simple)
     codes, at = np.unique(item_person[taken], return_index=True)
     for pcode, j in zip(codes.tolist(), at.tolist(), strict=True):
         k = int(taken[j])
         first[person_names[pcode]] = (k, person_unit_of[k])
-    return Plain(ok.tolist(), m, units_out, persons_out, first)
+    lines_made = 2 * len(one)
+    several = np.flatnonzero(~simple[epos])
+    if len(several):
+        lines_made += _add_shared(
+            rs,
+            several,
+            [events[i] for i in idx.tolist()],
+            epos,
+            dates,
+            pair_of,
+            tally,
+            gran,
+            granules,
+            calcs,
+            grosses,
+            [fold_names[f] for f in fold_code.tolist()],
+            adopt.tolist(),
+            shared_of,
+            shares,
+            units_out,
+            persons_out,
+            first,
+        )
+    return Plain(ok.tolist(), lines_made, units_out, persons_out, first)
+
+
+def _add_shared(
+    rs: RuleSet,
+    several: I64,
+    taken_events: list[Event],
+    epos: I64,
+    dates: I64,
+    pair_of: I64,
+    tally: I64,
+    gran: I64,
+    granules: list[datetime.date],
+    calcs: list[Calc | None],
+    grosses: list[Decimal],
+    fold_of: list[str],
+    adopt: list[int],
+    shared_of: dict[int, Any],
+    shares: Any,
+    units_out: dict[tuple[str, datetime.date, str], list[Any]],
+    persons_out: dict[tuple[str, datetime.date], list[Any]],
+    first: dict[str, tuple[int, str]],
+) -> int:
+    """Add the sums of plain items with several units or persons (``several``: their
+    events among the taken ones), event by event in the item stage's order, with its
+    arithmetic (shares rounded per item or per event); returns their number of lines."""
+    order = several[np.lexsort((dates[several], epos[several]))]
+    in_order: list[int] = order.tolist()
+    # several events of an item on one day: by id, then by input order, as the item
+    # stage sorts them
+    ep = epos[order]
+    day = dates[order]
+    tie = np.flatnonzero((ep[1:] == ep[:-1]) & (day[1:] == day[:-1])).tolist()
+    at = 0
+    while at < len(tie):
+        start = end = tie[at]
+        while at < len(tie) and tie[at] == end:
+            end += 1
+            at += 1
+        in_order[start : end + 1] = sorted(
+            in_order[start : end + 1], key=lambda j: (taken_events[j].id, j)
+        )
+    per_item = rs.per_item_shares
+    zero = Decimal(0)
+    ep_l = epos.tolist()
+    pair_l = pair_of.tolist()
+    tally_l = tally.tolist()
+    gran_l = gran.tolist()
+    current = -1
+    running = zero
+    unit_ids: tuple[str, ...] = ()
+    unit_wt: tuple[int, ...] = ()
+    person_ids: tuple[str, ...] = ()
+    person_wt: tuple[int, ...] = ()
+    lines = 0
+    for j in in_order:
+        k = ep_l[j]
+        if k != current:
+            current = k
+            running = zero
+            unit_ids, unit_wt, person_ids, person_units, person_wt = shared_of[k]
+            for pid, puid in zip(person_ids, person_units, strict=True):
+                if pid not in first or k < first[pid][0]:
+                    first[pid] = (k, puid)
+        p = pair_l[j]
+        calc = calcs[p]
+        assert calc is not None
+        gross = grosses[p]
+        fold = fold_of[p]
+        t = tally_l[j]
+        g = granules[gran_l[j]]
+        before = zero
+        if per_item:
+            before = running
+            running += gross
+        values = shares(before, gross, unit_wt) if unit_wt else [gross] * len(unit_ids)
+        for uid, pts in zip(unit_ids, values, strict=True):
+            # a share whose sign differs from the event's is summed by its own sign
+            key = (
+                uid,
+                g,
+                fold
+                if (pts > 0) == (gross > 0) and (pts < 0) == (gross < 0)
+                else fold_key(calc.clause, pts),
+            )
+            entry = units_out.get(key)
+            if entry is None:
+                units_out[key] = [calc, pts, t, 1]
+            else:
+                entry[1] += pts
+                entry[2] += t
+                entry[3] += 1
+        values = shares(before, gross, person_wt) if person_wt else [gross] * len(person_ids)
+        adopted = t & adopt[p]
+        for pid, pts in zip(person_ids, values, strict=True):
+            pentry = persons_out.get((pid, g))
+            if pentry is None:
+                persons_out[(pid, g)] = [pts, adopted]
+            else:
+                pentry[0] += pts
+                pentry[1] += adopted
+        lines += len(unit_ids) + len(person_ids)
+    return lines
 
 
 def _grouped(
@@ -348,6 +495,8 @@ def _grouped(
 ) -> list[tuple[int, int, int, int, int, int]]:
     """Per distinct key: (key, a pair in it, sum of points, sum of tallies, rows,
     smallest exponent)."""
+    if not len(key):
+        return []
     order = np.argsort(key, kind="stable")
     ks = key[order]
     starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])

@@ -1137,15 +1137,14 @@ class _ItemStage:
         """The number of score lines the records stand for."""
         sizes = [len(r[0]) for r in self.recipients]
         counts = Counter(map(itemgetter(_R_UNITS, _R_PERSONS), self.records))
-        # a plain item summed by columns: one unit and one person line per event
         lines: int = sum((sizes[u] + sizes[p]) * n for (u, p), n in counts.items())
-        return lines + 2 * self.deferred
+        return lines + self.deferred
 
     def defer(
         self, groups: Sequence[tuple[Item, Sequence[Event]]], summed: list[bool], n: int
     ) -> None:
         """The run's items in order; ``summed`` marks those whose sums were taken by
-        ``columnar.pre_aggregate`` (``n`` events): their records are made on demand."""
+        ``columnar.pre_aggregate`` (``n`` lines): their records are made on demand."""
         self.groups = groups
         self.summed = summed
         self.deferred = n
@@ -1915,13 +1914,54 @@ def _score_by_columns(
     def hit(e: Event, kind: str, route: str | None, fast: dict[Any, Hit], key: Any) -> Hit:
         return _fast_value(rs, e, kind, route, fast, key)
 
+    person_mode = rs.settings["person_split"]
+    unit_splits: dict[object, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+    person_splits: dict[object, tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]] = {}
+
+    def recipients(item: Item) -> tuple[Any, ...]:
+        """An item's units and persons with their weights, as ``add_items`` has them."""
+        units = item.units
+        first_unit = units[0].id if units else ""
+        if len(units) == 1:
+            unit_ids: tuple[str, ...] = (first_unit,)
+            unit_wt: tuple[int, ...] = ()
+        else:
+            ukey = tuple(map(_SHARE_KEY, units))
+            found = unit_splits.get(ukey)
+            if found is None:
+                ids, weights, _parts = _unit_split(rs, item)
+                found = unit_splits[ukey] = (ids, weights)
+            unit_ids, unit_wt = found
+        persons = item.persons
+        if len(persons) == 1 and person_mode != "none" and persons[0].weight > 0:
+            only = persons[0]
+            return (unit_ids, unit_wt, (only.id,), (only.unit or first_unit,), ())
+        pkey = (tuple(map(_SHARE_KEY, persons)), first_unit)
+        split = person_splits.get(pkey)
+        if split is None:
+            person_ids, person_wt, _parts = _person_split(rs, item)
+            by_id = {p.id: (p.unit or first_unit) for p in persons}
+            split = person_splits[pkey] = (
+                person_ids,
+                tuple(by_id[p] for p in person_ids),
+                person_wt,
+            )
+        return (unit_ids, unit_wt, *split)
+
+    stage = _ItemStage(rs, rs.uses_weeks)
     try:
         plain = columnar.pre_aggregate(
-            rs, runs, frozenset(u.id for u in period_data.units), hit, kind_of, _EVENT_KEY
+            rs,
+            runs,
+            frozenset(u.id for u in period_data.units),
+            hit,
+            kind_of,
+            _EVENT_KEY,
+            recipients,
+            stage.shares,
         )
     except ScoringError:
         return None
-    stage = _ItemStage(rs, rs.uses_weeks)
     buckets = _Buckets(rs.uses_weeks, rs.escalating)
     summed = plain.columnar if plain is not None else [False] * len(runs)
     rest = [k for k, s in enumerate(summed) if not s]
@@ -1929,7 +1969,7 @@ def _score_by_columns(
     del rest
     if plain is not None:
         _merge(buckets, plain)
-    stage.defer(runs, summed, plain.events if plain is not None else 0)
+    stage.defer(runs, summed, plain.lines if plain is not None else 0)
     period_lines = _period_stage(rs, [], buckets, runs.loose, period_data)
     return _totals(rs, _Ledger(stage, period_lines), buckets, period_data)
 
