@@ -9,17 +9,20 @@ plain item at once, column by column:
 
 1. each event's value is looked up once per distinct (kind, route, event key), the
    same ``Hit`` the item stage uses;
-2. an item is taken here when all its events are plain and it has one unit (one the
-   period data knows) and one person, and no setting that weighs several adoptions
-   or publications of an item applies to it; a combined adoption worth a fixed value
-   to each unit counts as plain here (with one unit it is an ordinary value). Every
-   other item goes through the item stage as before;
-3. each event's points become an integer at a common scale (exact: Decimal points
-   have finitely many places), the tally goes to the first counted event of its type
-   per item by (date, id), exactly as the item stage orders them, and the sums are
-   grouped with a sort and ``reduceat`` in 64-bit integers;
-4. each sum is turned back into a Decimal with the exponent the item stage's own
-   additions give (the smallest exponent of the values added).
+2. an item is taken here when all its events are plain, no setting that weighs
+   several adoptions or publications of an item applies to it, and the period data
+   knows its units; a combined adoption worth a fixed value to each unit counts as
+   plain when the item has one unit (it is then an ordinary value). Every other item
+   goes through the item stage as before;
+3. items with one unit and one person: each event's points become an integer at a
+   common scale (exact: Decimal points have finitely many places), the tally goes to
+   the first counted event of its type per item by (date, id), exactly as the item
+   stage orders them, and the sums are grouped with a sort and ``reduceat`` in 64-bit
+   integers; each sum is turned back into a Decimal with the exponent the item
+   stage's own additions give (the smallest exponent of the values added);
+4. items with several units or persons: a lean loop over their events in the item
+   stage's order adds each share (the item stage's own arithmetic: rounded once per
+   item, or per event) to the same sums.
 
 The lines of these items are not kept: ``scoring._ItemStage`` builds them on demand by
 running the item stage over the same items when somebody reads ``Result.lines``.
@@ -159,11 +162,15 @@ def pre_aggregate(
     # items with several units or persons (shares): summed by a loop below
     shared = np.zeros(n_items, dtype=bool)
     shared_of: dict[int, Any] = {}
+    kr_of: dict[tuple[str, int, str | None], int] = {}
     for k, item in enumerate(items):
-        kind, fast = kind_of(item)
-        code = kr_codes[(kind, item.route)]
-        if code == len(kr_list):
-            kr_list.append((kind, item.route, fast))
+        kr_key = (item.kind, item.char_count, item.route)
+        code = kr_of.get(kr_key, -1)
+        if code < 0:
+            kind, fast = kind_of(item)
+            code = kr_of[kr_key] = kr_codes[(kind, item.route)]
+            if code == len(kr_list):
+                kr_list.append((kind, item.route, fast))
         item_kr[k] = code
         units = item.units
         persons = item.persons
@@ -368,7 +375,8 @@ def pre_aggregate(
         lines_made += _add_shared(
             rs,
             several,
-            [events[i] for i in idx.tolist()],
+            idx.tolist(),
+            events,
             epos,
             dates,
             pair_of,
@@ -391,7 +399,8 @@ def pre_aggregate(
 def _add_shared(
     rs: RuleSet,
     several: I64,
-    taken_events: list[Event],
+    taken: list[int],
+    events: Sequence[Event],
     epos: I64,
     dates: I64,
     pair_of: I64,
@@ -425,7 +434,7 @@ def _add_shared(
             end += 1
             at += 1
         in_order[start : end + 1] = sorted(
-            in_order[start : end + 1], key=lambda j: (taken_events[j].id, j)
+            in_order[start : end + 1], key=lambda j: (events[taken[j]].id, j)
         )
     per_item = rs.per_item_shares
     zero = Decimal(0)
