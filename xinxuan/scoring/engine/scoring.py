@@ -1871,7 +1871,7 @@ def score(
 
 # Runs of at least this many events take the columnar path for their plain items (a
 # test sets it to 0 to compare both paths on small inputs).
-COLUMNAR_MIN_EVENTS = 20_000
+COLUMNAR_MIN_EVENTS = 50_000
 
 
 def _score_by_columns(
