@@ -6,10 +6,11 @@ Generates a year of events for 300 units and 5,000 persons, scores them in full
 under a rule set using more than ten features (with those of issue 11: report points
 by destination level, route factors by level, a factor by level, combined adoptions to
 each unit, several publications highest only, shares rounded per item, late reports,
-escalation for persons, a task-met bonus), garbage collection on, and prints the time,
-the peak memory and the ratios to a plain dictionary summation and to DuckDB's GROUP BY
-of the same events measured in the same process. Then rescoring one item after one of
-its events changes.
+escalation for persons, a task-met bonus), garbage collection on, and prints the time
+(wall clock and the process's CPU time), the peak memory and the ratios to a plain
+dictionary summation and to DuckDB's GROUP BY of the same events measured in the same
+process, and the same run without the columnar path for plain items (interleaved).
+Then rescoring one item after one of its events changes.
 Targets (issue 3): full rescoring ≤ 3 s and ≤ 1 GB; one item ≤ 5 ms.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
+import os
 import random
 import resource
 import statistics
@@ -40,6 +42,7 @@ from xinxuan.scoring.engine import (  # noqa: E402
     load_ruleset,
     score,
     score_item,
+    scoring,
 )
 
 RULES = """
@@ -368,6 +371,12 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--single", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--no-ordinary",
+        dest="ordinary",
+        action="store_false",
+        help="skip the interleaved run without the columnar path",
+    )
     args = parser.parse_args()
     rs = load_ruleset(RULES, "bench")
     t0 = time.perf_counter()
@@ -400,6 +409,11 @@ def main() -> None:
     ducks: list[float] = []
     bares: list[float] = []
     fulls: list[float] = []
+    cpus: list[float] = []
+    ordinaries: list[float] = []
+    ordinary_cpus: list[float] = []
+    columnar_min = scoring.COLUMNAR_MIN_EVENTS
+    load = [os.getloadavg()[0]]
     for _run in range(args.runs):
         gc.collect()
         t0 = time.perf_counter()
@@ -413,10 +427,24 @@ def main() -> None:
         bare_loop(items, events, base_points)
         bares.append(time.perf_counter() - t0)
         gc.collect()
+        if args.ordinary:
+            # the same run without the columnar path (every item through the item stage)
+            scoring.COLUMNAR_MIN_EVENTS = 10**12
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            ordinary = score(rs, items, events, period)
+            ordinaries.append(time.perf_counter() - t0)
+            ordinary_cpus.append(time.process_time() - c0)
+            scoring.COLUMNAR_MIN_EVENTS = columnar_min
+            del ordinary
+            gc.collect()
         # garbage collection stays on, as in production
+        c0 = time.process_time()
         t0 = time.perf_counter()
         result = score(rs, items, events, period)
         fulls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+        load.append(os.getloadavg()[0])
         if _run < args.runs - 1:
             del result
     baseline = statistics.median(baselines)
@@ -446,6 +474,21 @@ def main() -> None:
         + ", ".join(f"{f:.2f}" for f in fulls)
         + f"; target ≤ 3 s)  ratio to baseline {full / baseline:.0f}×"
     )
+    print(
+        f"  CPU time of the process during it: {statistics.median(cpus):.2f} s  (median of "
+        + ", ".join(f"{c:.2f}" for c in cpus)
+        + "); load average (1 min) during the runs: "
+        + ", ".join(f"{x:.1f}" for x in load)
+    )
+    if ordinaries:
+        ordinary_median = statistics.median(ordinaries)
+        print(
+            f"  the same without the columnar path: {ordinary_median:.2f} s  (median of "
+            + ", ".join(f"{o:.2f}" for o in ordinaries)
+            + f"); the columnar path takes {full / ordinary_median:.2f}× its time; CPU time "
+            + f"{statistics.median(ordinary_cpus):.2f} s, the columnar path "
+            + f"{statistics.median(cpus) / statistics.median(ordinary_cpus):.2f}× that"
+        )
     print(
         f"DuckDB GROUP BY (unit, month) over the same events: {duck * 1000:.0f} ms  (median of "
         + ", ".join(f"{d * 1000:.0f}" for d in ducks)

@@ -838,6 +838,10 @@ class _ItemStage:
         self.rs = rs
         self.daily = daily
         self.records: list[Record] = []
+        # a full run with plain items summed by columns (see ``defer``)
+        self.groups: Sequence[tuple[Item, Sequence[Event]]] = ()
+        self.summed: list[bool] = []
+        self.deferred = 0
         self.calcs: list[Calc] = []
         self._calc_ids: dict[int, int] = {}  # id(calc) -> its number (calcs keeps it alive)
         # recipients: (ids, person units or (), weights, shares); index 0 is nobody
@@ -929,9 +933,19 @@ class _ItemStage:
                     valued.append((e, late))
         return [e for e, _c in valued], [_hit(c, e.type) for e, c in valued], deductions
 
-    def add_items(self, groups: Iterable[tuple[Item, Sequence[Event]]], buckets: _Buckets) -> None:
-        """Score items (their events in any order) and add their lines to ``buckets``."""
+    def add_items(
+        self,
+        groups: Iterable[tuple[Item, Sequence[Event]]],
+        buckets: _Buckets,
+        positions: Sequence[int] | None = None,
+    ) -> None:
+        """Score items (their events in any order) and add their lines to ``buckets``.
+
+        ``positions`` are the items' places in the run (default: their order here);
+        ``buckets.person_first`` keeps the place where each person was first credited.
+        """
         rs = self.rs
+        person_first = buckets.person_first
         data = buckets.data
         data_get = data.get
         person_sums = buckets.persons
@@ -962,7 +976,7 @@ class _ItemStage:
         is_plain = _IS_PLAIN
         share_key = _SHARE_KEY
         miss = repeat(_MISS)
-        for item, events in groups:
+        for n, (item, events) in enumerate(groups):
             kind_key = ("kind", item.kind, item.char_count, item.route)
             found = cache.get(kind_key)
             if found is None:
@@ -1069,6 +1083,7 @@ class _ItemStage:
                         person_sums[pk] = [gross, tally & adopt]
                         if pid not in person_unit:
                             person_unit[pid] = person_units[0]
+                            person_first[pid] = n if positions is None else positions[n]
                     else:
                         entry[0] += gross
                         entry[1] += tally & adopt
@@ -1107,6 +1122,7 @@ class _ItemStage:
                         person_sums[pk] = [pts, tally & adopt]
                         if pid not in person_unit:
                             person_unit[pid] = puid
+                            person_first[pid] = n if positions is None else positions[n]
                     else:
                         entry[0] += pts
                         entry[1] += tally & adopt
@@ -1121,11 +1137,58 @@ class _ItemStage:
         """The number of score lines the records stand for."""
         sizes = [len(r[0]) for r in self.recipients]
         counts = Counter(map(itemgetter(_R_UNITS, _R_PERSONS), self.records))
-        return sum((sizes[u] + sizes[p]) * n for (u, p), n in counts.items())
+        lines: int = sum((sizes[u] + sizes[p]) * n for (u, p), n in counts.items())
+        return lines + self.deferred
+
+    def defer(
+        self, groups: Sequence[tuple[Item, Sequence[Event]]], summed: list[bool], n: int
+    ) -> None:
+        """The run's items in order; ``summed`` marks those whose sums were taken by
+        ``columnar.pre_aggregate`` (``n`` lines): their records are made on demand."""
+        self.groups = groups
+        self.summed = summed
+        self.deferred = n
+
+    def _replayed(self, groups: list[tuple[Item, Sequence[Event]]]) -> list[Record]:
+        """The records of items whose sums were taken by columns: the item stage run
+        again over them, into buckets nobody reads."""
+        start = len(self.records)
+        self.add_items(groups, _Buckets(self.daily))
+        made = self.records[start:]
+        del self.records[start:]
+        return made
+
+    def _in_order(self) -> Iterator[Record]:
+        """Every record of the run in item order: kept ones and those made again."""
+        records = self.records
+        end = len(records)
+        at = 0
+        batch: list[tuple[Item, Sequence[Event]]] = []
+        groups = self.groups
+        for k, summed in enumerate(self.summed):
+            group = groups[k]
+            if summed:
+                batch.append(group)
+                if len(batch) >= 1000:
+                    yield from self._replayed(batch)
+                    batch = []
+                continue
+            if batch:
+                yield from self._replayed(batch)
+                batch = []
+            item_id = group[0].id
+            start = at
+            while at < end and records[at][0] == item_id:
+                at += 1
+            yield from records[start:at]
+        if batch:
+            yield from self._replayed(batch)
 
     def lines(self, records: Iterable[Record] | None = None) -> Iterator[ScoreLine]:
         """The score lines, built from the records (per record: unit lines, then person
         lines, exactly as they were always ordered)."""
+        if records is None and self.deferred:
+            records = self._in_order()
         recipients = self.recipients
         split = self.shares
         calcs = self.calcs
@@ -1235,6 +1298,8 @@ class _Buckets:
         self.data: dict[tuple[str, datetime.date, str], list[Any]] = {}
         self.persons: dict[tuple[str, datetime.date], list[Any]] = {}
         self.person_unit: dict[str, str] = {}
+        # person -> place in the run of the item that first credited them (full runs)
+        self.person_first: dict[str, int] = {}
         self.granule: dict[datetime.date, datetime.date] = {}
         self._groups: dict[tuple[str, datetime.date], dict[str, list[Any]]] | None = None
 
@@ -1761,6 +1826,12 @@ def score(
 ) -> Result:
     """Score everything: item stage, period stage and totals."""
     period_data = period_data or PeriodData()
+    events = events if isinstance(events, list) else list(events)
+    if len(events) >= COLUMNAR_MIN_EVENTS:
+        items = items if isinstance(items, list) else list(items)
+        result = _score_by_columns(rs, items, events, period_data)
+        if result is not None:
+            return result
     # events usually come item by item: group runs in C, merge the rare split runs
     runs = [(item_id, list(run)) for item_id, run in groupby(events, _ITEM_ID)]
     by_item = dict(runs)
@@ -1796,6 +1867,139 @@ def score(
     period_lines = _period_stage(rs, [], buckets, loose, period_data)
     lines = _Ledger(stage, period_lines)
     return _totals(rs, lines, buckets, period_data)
+
+
+# Runs of at least this many events take the columnar path for their plain items (a
+# test sets it to 0 to compare both paths on small inputs).
+COLUMNAR_MIN_EVENTS = 50_000
+
+
+def _score_by_columns(
+    rs: RuleSet, items: list[Item], events: list[Event], period_data: PeriodData
+) -> Result | None:
+    """A full run with its plain items summed by columns (``columnar``), or None when
+    that path does not apply (numpy missing, an input error: ``score`` then runs the
+    ordinary way, which reports errors in its own order).
+
+    Events are grouped by item with one stable sort of their item numbers (the same
+    groups, in the same order, as ``score``'s own grouping), into one list: no list or
+    tuple per item outlives the run's start, so the garbage collector's full
+    collections, which walk every object of the input, stay rare."""
+    try:
+        from . import columnar
+    except ImportError:  # pragma: no cover - numpy is a dependency
+        return None
+    ids = list(map(_ITEM_ID, events))
+    first_seen = dict.fromkeys(ids)
+    first_seen.pop(None, None)
+    item_map = {item.id: item for item in items}
+    if first_seen.keys() - item_map.keys():
+        return None
+    place = dict(zip(first_seen, range(len(first_seen)), strict=True))
+    runs = columnar.Runs(
+        list(map(item_map.__getitem__, place)), events, map(place.get, ids, repeat(-1))
+    )
+    del ids, first_seen, place
+    cache = rs.cache
+
+    def kind_of(item: Item) -> tuple[str, dict[Any, Hit]]:
+        kind_key = ("kind", item.kind, item.char_count, item.route)
+        found = cache.get(kind_key)
+        if found is None:
+            kind = effective_kind(rs, item)
+            found = cache[kind_key] = (kind, cache.setdefault(("fast", kind, item.route), {}))
+        kind_found: tuple[str, dict[Any, Hit]] = found
+        return kind_found
+
+    def hit(e: Event, kind: str, route: str | None, fast: dict[Any, Hit], key: Any) -> Hit:
+        return _fast_value(rs, e, kind, route, fast, key)
+
+    person_mode = rs.settings["person_split"]
+    unit_splits: dict[object, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+    person_splits: dict[object, tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]] = {}
+
+    def recipients(item: Item) -> tuple[Any, ...]:
+        """An item's units and persons with their weights, as ``add_items`` has them."""
+        units = item.units
+        first_unit = units[0].id if units else ""
+        if len(units) == 1:
+            unit_ids: tuple[str, ...] = (first_unit,)
+            unit_wt: tuple[int, ...] = ()
+        else:
+            ukey = tuple(map(_SHARE_KEY, units))
+            found = unit_splits.get(ukey)
+            if found is None:
+                ids, weights, _parts = _unit_split(rs, item)
+                found = unit_splits[ukey] = (ids, weights)
+            unit_ids, unit_wt = found
+        persons = item.persons
+        if len(persons) == 1 and person_mode != "none" and persons[0].weight > 0:
+            only = persons[0]
+            return (unit_ids, unit_wt, (only.id,), (only.unit or first_unit,), ())
+        pkey = (tuple(map(_SHARE_KEY, persons)), first_unit)
+        split = person_splits.get(pkey)
+        if split is None:
+            person_ids, person_wt, _parts = _person_split(rs, item)
+            by_id = {p.id: (p.unit or first_unit) for p in persons}
+            split = person_splits[pkey] = (
+                person_ids,
+                tuple(by_id[p] for p in person_ids),
+                person_wt,
+            )
+        return (unit_ids, unit_wt, *split)
+
+    stage = _ItemStage(rs, rs.uses_weeks)
+    try:
+        plain = columnar.pre_aggregate(
+            rs,
+            runs,
+            frozenset(u.id for u in period_data.units),
+            hit,
+            kind_of,
+            _EVENT_KEY,
+            recipients,
+            stage.shares,
+        )
+    except ScoringError:
+        return None
+    buckets = _Buckets(rs.uses_weeks, rs.escalating)
+    summed = plain.columnar if plain is not None else [False] * len(runs)
+    rest = [k for k, s in enumerate(summed) if not s]
+    stage.add_items(map(runs.__getitem__, rest), buckets, rest)
+    del rest
+    if plain is not None:
+        _merge(buckets, plain)
+    stage.defer(runs, summed, plain.lines if plain is not None else 0)
+    period_lines = _period_stage(rs, [], buckets, runs.loose, period_data)
+    return _totals(rs, _Ledger(stage, period_lines), buckets, period_data)
+
+
+def _merge(buckets: _Buckets, plain: Any) -> None:
+    """Add the columnar sums of plain items to the item stage's sums (exact Decimal
+    additions, so the order does not matter)."""
+    data = buckets.data
+    for key, (calc, points, tally, lines) in plain.units.items():
+        entry = data.get(key)
+        if entry is None:
+            data[key] = [calc, points, tally, lines]
+        else:
+            entry[1] += points
+            entry[2] += tally
+            entry[3] += lines
+    persons = buckets.persons
+    for pkey, (points, adopted) in plain.persons.items():
+        pentry = persons.get(pkey)
+        if pentry is None:
+            persons[pkey] = [points, adopted]
+        else:
+            pentry[0] += points
+            pentry[1] += adopted
+    person_unit = buckets.person_unit
+    person_first = buckets.person_first
+    for person, (place, unit) in plain.first.items():
+        if person not in person_unit or place < person_first[person]:
+            person_unit[person] = unit
+            person_first[person] = place
 
 
 def totals(rs: RuleSet, lines: Sequence[ScoreLine], period_data: PeriodData) -> Result:

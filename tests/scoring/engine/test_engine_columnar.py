@@ -1,0 +1,252 @@
+"""The columnar path for plain items gives exactly the lines and totals of the item
+stage (hypothesis). ``scoring.COLUMNAR_MIN_EVENTS`` decides from which size a full run
+takes it; here it is set to 0 for one run and out of reach for the other."""
+
+import dataclasses
+import datetime
+import random
+from decimal import Decimal
+from unittest import mock
+
+from engine_builders import make_rules
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from xinxuan.scoring.engine import (
+    Event,
+    Item,
+    PeriodData,
+    PersonInfo,
+    Share,
+    UnitInfo,
+    score,
+    scoring,
+)
+
+NEW = "[uses.zonghe]\neach_unit = 1\n[report.levels]\nprovincial = 2\n"
+VARIANTS = (
+    ('person_split = "ratio_first_n"', ""),
+    ('multi_adoption = "highest"\nperson_split = "equal"', ""),
+    ('report_and_adoption = "adoption_only"\nshare_rounding = "per_item"', ""),
+    ('multi_publication = "top_levels"\nshare_quantum = 0.001', ""),
+    # a rule by weeks: the sums are kept per day
+    ('person_split = "none"', '[caps.w]\nperiod = "week"\nclauses = ["adoption"]\ncap = 12\n'),
+)
+UNITS = ("A", "B", "C", "D")
+# D is not in the period data: its items keep the ordinary path (its place in the
+# standings follows the order in which units first score)
+PERIODS = (
+    PeriodData(units=tuple(UnitInfo(u, order=k) for k, u in enumerate(UNITS[:3]))),
+    PeriodData(
+        units=tuple(UnitInfo(u, order=k) for k, u in enumerate(UNITS[:3])),
+        persons=(PersonInfo("P", "B"), PersonInfo("Q")),
+    ),
+)
+
+plain_outcome = st.sampled_from(
+    [
+        {"type": "adoption", "carrier": "zx"},
+        {"type": "adoption", "carrier": "zb", "grade": "canyue"},
+        {"type": "adoption", "carrier": "sd", "use": "combined"},
+        {"type": "adoption", "carrier": "zx", "route": "office"},
+        {"type": "adoption", "carrier": "wechat"},
+        {"type": "publication", "carrier": "cd"},
+        {"type": "publication", "carrier": "cd", "placement": "double"},
+        {"type": "report"},
+        {"type": "report", "level": "provincial"},
+        {"type": "submission"},
+    ]
+)
+other_outcome = st.sampled_from(
+    [
+        {"type": "endorsement", "leader_level": "city"},
+        {"type": "adoption", "carrier": "zx", "use": "zonghe"},
+        {"type": "report", "level": "provincial", "due": datetime.date(2011, 2, 1)},
+        {"type": "item_nullification"},
+        {"type": "adoption", "carrier": "zx", "revoked": True},
+    ]
+)
+
+
+@st.composite
+def runs(draw):
+    """Items (mostly one unit and one person, as in real ledgers) and their events on
+    few days (so that several events of an item share a day and ids decide)."""
+    items = []
+    for i in range(draw(st.integers(1, 8))):
+        simple = draw(st.booleans())
+        if simple:
+            units = (Share(draw(st.sampled_from(UNITS))),)
+            persons = (
+                Share(
+                    draw(st.sampled_from("PQR")),
+                    unit=draw(st.sampled_from((None, "C"))),
+                ),
+            )
+        else:
+            chosen = draw(st.lists(st.sampled_from(UNITS), min_size=1, max_size=3, unique=True))
+            units = tuple(Share(u, Decimal(draw(st.integers(0, 3)))) for u in chosen)
+            persons = tuple(
+                Share(p, Decimal(draw(st.integers(0, 2))))
+                for p in draw(st.lists(st.sampled_from("PQR"), max_size=3, unique=True))
+            )
+        items.append(
+            Item(
+                id=f"I{i}",
+                kind=draw(st.sampled_from(["info", "photo", "brief", "news"])),
+                units=units,
+                persons=persons,
+                char_count=draw(st.sampled_from((0, 1200))),
+                route=draw(st.sampled_from((None, None, "direct"))),
+            )
+        )
+    events = []
+    first_day = datetime.date(2011, 1, 20)
+    for k in range(draw(st.integers(0, 24))):
+        kind = draw(plain_outcome) if draw(st.integers(0, 4)) else draw(other_outcome)
+        day = first_day + datetime.timedelta(days=draw(st.integers(0, 20)))
+        events.append(
+            Event(
+                # ids whose text order is not their number order
+                id=f"E{draw(st.integers(0, 99))}-{k}",
+                date=day,
+                item_id=draw(st.sampled_from(items)).id,
+                **kind,
+            )
+        )
+    if draw(st.booleans()):
+        events.append(
+            Event(id="L1", type="deduction", date=first_day, unit="A", person="P", rule="late")
+        )
+    order = draw(st.sampled_from(("as drawn", "by item", "shuffled")))
+    if order == "by item":
+        events.sort(key=lambda e: e.item_id or "")
+    elif order == "shuffled":
+        random.Random(draw(st.integers(0, 9))).shuffle(events)
+    return items, events
+
+
+def _both(variant, items, events, period, sums=None):
+    """The run with the columnar path and without; ``sums`` receives, for each, the
+    sums the period stage starts from (per unit, granule, clause and sign: points,
+    tallies, lines; per person and granule: points, adoptions)."""
+    real = scoring._period_stage
+
+    def spy(rs, item_lines, buckets, loose, period_data):
+        if sums is not None:
+            sums.append(
+                (
+                    sorted((k, repr(v[1:])) for k, v in buckets.data.items()),
+                    sorted((k, repr(v)) for k, v in buckets.persons.items()),
+                )
+            )
+        return real(rs, item_lines, buckets, loose, period_data)
+
+    results = []
+    for size in (0, 10**12):
+        rules = make_rules(VARIANTS[variant][0], VARIANTS[variant][1] + NEW)
+        with (
+            mock.patch.object(scoring, "COLUMNAR_MIN_EVENTS", size),
+            mock.patch.object(scoring, "_period_stage", spy),
+        ):
+            results.append(score(rules, items, events, period))
+    return results
+
+
+SAME_DAY = (
+    [
+        Item("I1", "info", (Share("A"),), (Share("P"),)),
+        Item("I2", "photo", (Share("B"),), (Share("P", unit="C"),)),
+    ],
+    [
+        Event("E9", "adoption", datetime.date(2011, 3, 2), item_id="I1", carrier="zx"),
+        Event("E10", "adoption", datetime.date(2011, 3, 2), item_id="I1", carrier="sd"),
+        Event("E2", "report", datetime.date(2011, 3, 2), item_id="I2"),
+        Event("E1", "report", datetime.date(2011, 3, 1), item_id="I1"),
+        Event("E3", "adoption", datetime.date(2011, 4, 2), item_id="I2", carrier="zx"),
+    ],
+)
+
+
+SHARED = (
+    [
+        Item("I1", "info", (Share("A"), Share("B", Decimal(2))), (Share("P"), Share("Q"))),
+        Item("I2", "info", (Share("A"), Share("B", Decimal(2))), (Share("P"),)),
+    ],
+    [
+        Event("E5", "adoption", datetime.date(2011, 3, 2), item_id="I1", carrier="zx"),
+        Event("E10", "adoption", datetime.date(2011, 3, 2), item_id="I1", carrier="sd"),
+        Event("E1", "report", datetime.date(2011, 3, 1), item_id="I1"),
+        Event("E7", "adoption", datetime.date(2011, 3, 3), item_id="I2", carrier="zx"),
+        Event("E8", "publication", datetime.date(2011, 3, 3), item_id="I2", carrier="cd"),
+    ],
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(runs(), st.integers(0, len(VARIANTS) - 1), st.integers(0, len(PERIODS) - 1))
+@example(SAME_DAY, 0, 0).via("two adoptions on one day: the smaller id is tallied")
+@example(SAME_DAY, 2, 1).via("a person's unit from the first item that credits them")
+@example(SHARED, 0, 0).via("shares rounded once per item, in (date, id) order")
+@example(SHARED, 3, 1).via("shares at a finer quantum")
+def test_the_columnar_path_gives_the_lines_and_totals_of_the_item_stage(run, variant, period):
+    """Same sums for the period rules (tallies included), same lines (tallies, shares,
+    calcs, order) and same totals, to the Decimal's exponent (``repr``), whatever the
+    rule set's settings and the events' order."""
+    items, events = run
+    sums = []
+    columnar, ordinary = _both(variant, items, events, PERIODS[period], sums)
+    assert sums[0] == sums[1]
+    assert len(columnar.lines) == len(ordinary.lines)
+    assert repr(tuple(columnar.lines)) == repr(tuple(ordinary.lines))
+    assert repr(columnar.units) == repr(ordinary.units)
+    assert repr(columnar.persons) == repr(ordinary.persons)
+    assert columnar.classes == ordinary.classes and columnar.months == ordinary.months
+    # the lines are built again on each reading, and indexing agrees with iterating
+    assert repr(tuple(columnar.lines)) == repr(tuple(ordinary.lines))
+    if ordinary.lines:
+        assert repr(columnar.lines[-1]) == repr(ordinary.lines[-1])
+
+
+def test_the_columnar_path_is_taken_for_plain_items():
+    """A guard that the property above compares two different paths: plain items are
+    summed by columns (one unit and one person in arrays, shares by a loop), the
+    others by the item stage."""
+    items, events = SAME_DAY
+    items = [
+        *items,
+        Item("I3", "info", (Share("A"), Share("B")), (Share("P"),)),
+        Item("I4", "info", (Share("A"),), (Share("P"),)),
+    ]
+    events = [
+        *events,
+        Event("E4", "adoption", datetime.date(2011, 3, 5), item_id="I3", carrier="zx"),
+        Event("E5", "endorsement", datetime.date(2011, 3, 5), item_id="I4", leader_level="city"),
+    ]
+    taken = []
+    real = scoring._merge
+
+    def spy(buckets, plain):
+        taken.append((plain.columnar, plain.lines))
+        real(buckets, plain)
+
+    with mock.patch.object(scoring, "_merge", spy):
+        columnar, ordinary = _both(0, items, events, PERIODS[0])
+    # five events of one unit and one person (two lines each), one of two units and
+    # one person (three lines); the endorsed item goes through the item stage
+    assert taken == [([True, True, True, False], 13)]
+    assert repr(tuple(columnar.lines)) == repr(tuple(ordinary.lines))
+    assert repr(columnar.units) == repr(ordinary.units)
+
+
+def test_an_input_error_is_reported_as_by_the_item_stage():
+    items, events = SAME_DAY
+    bad = [*events, dataclasses.replace(events[0], id="E77", carrier="nowhere")]
+    errors = []
+    for size in (0, 10**12):
+        with mock.patch.object(scoring, "COLUMNAR_MIN_EVENTS", size):
+            try:
+                score(make_rules(VARIANTS[0][0], NEW), items, bad, PERIODS[0])
+            except scoring.ScoringError as error:
+                errors.append(str(error))
+    assert len(errors) == 2 and errors[0] == errors[1] and "nowhere" in errors[0]
