@@ -230,7 +230,10 @@ class DeskPanel(Component):
             }
         )
         if roles & {Role.OFFICE, Role.HEAD, Role.OFFICER}:
-            context["commissions"] = commissions_due(ids)
+            # an office chases its own bureau's commissions, not those of the bureaus below
+            context["commissions"] = commissions_due(
+                own_bureau_ids(bureau) if Role.OFFICE in roles else ids
+            )
         if Role.OFFICER in roles:
             person = person_of(user)
             authored = ItemAuthor.objects.filter(person=person).values("item_id")
