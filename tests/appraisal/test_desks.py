@@ -117,3 +117,11 @@ def test_a_desk_makes_as_many_queries_with_more_rows(
         page = client.get("/admin/").content.decode()
     if username in ("officer", "head", "office"):
         assert "加测" in page
+
+
+def test_a_title_in_the_item_list_opens_the_item_page(client, demo):
+    client.force_login(get_user_model().objects.get(username="office"))
+    page = client.get("/admin/snippets/submissions/item/").content.decode()
+    titles = re.findall(r'<a href="([^"]+)">\s*<span id="snippet_\d+_title"', page)
+    assert len(titles) >= 10
+    assert all(re.fullmatch(r"/admin/items/\d+/", url) for url in titles), titles[:3]

@@ -88,7 +88,7 @@ def open_items(items, limit: int = LIST_LENGTH) -> list[Item]:
     order = {status: n for n, status in enumerate(OPEN_STATES)}
     rows = list(
         items.filter(status__in=OPEN_STATES)
-        .select_related("unit", "kind")
+        .select_related("unit", "kind").defer("body")
         .order_by("status_since", "pk")[: limit * len(OPEN_STATES)]
     )
     rows.sort(key=lambda item: order[item.status])
@@ -135,7 +135,7 @@ def awaiting_endorsement(unit_ids: set[int] | None, ruleset: RuleSet | None) -> 
             approved_at__date__gte=ruleset.effective_from,
             approved_at__date__lte=ruleset.effective_to,
         )
-    return list(items.select_related("unit", "kind").order_by("-approved_at", "-pk")[:LIST_LENGTH])
+    return list(items.select_related("unit", "kind").defer("body").order_by("-approved_at", "-pk")[:LIST_LENGTH])
 
 
 @dataclass(frozen=True)
@@ -245,7 +245,7 @@ class DeskPanel(Component):
             context["unit_counts"] = status_counts(items)
             context["awaiting_head"] = list(
                 items.filter(status=ItemStatus.SUBMITTED)
-                .select_related("unit", "kind", "created_by")
+                .select_related("unit", "kind").defer("body")
                 .order_by("status_since", "pk")[:LIST_LENGTH]
             )
             context["unit_open"] = open_items(items)
@@ -257,7 +257,7 @@ class DeskPanel(Component):
             own = items.filter(unit_id__in=own_bureau_ids(bureau))
             context["queue"] = list(
                 own.filter(status=ItemStatus.HEAD_APPROVED)
-                .select_related("unit", "kind")
+                .select_related("unit", "kind").defer("body")
                 .order_by("-is_urgent", "status_since", "pk")[:LIST_LENGTH]
             )
             context["queue_count"] = own.filter(status=ItemStatus.HEAD_APPROVED).count()
@@ -265,7 +265,7 @@ class DeskPanel(Component):
             context["deadlines"] = list(
                 own.filter(deadline__isnull=False)
                 .exclude(status__in=APPROVED_STATES)
-                .select_related("unit", "kind")
+                .select_related("unit", "kind").defer("body")
                 .order_by("deadline", "pk")[:LIST_LENGTH]
             )
             if ruleset is not None:
