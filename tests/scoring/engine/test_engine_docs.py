@@ -47,3 +47,10 @@ def test_engine_imports_no_django():
                     "wagtail",
                     "xinxuan",
                 } or name.startswith("xinxuan.scoring.engine"), f"{path.name} imports {name}"
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS))
+def test_every_setting_has_a_chinese_name_for_the_explanations(name):
+    from xinxuan.scoring.engine.schema import SETTING_NAMES_ZH
+
+    assert SETTING_NAMES_ZH.get(name, "").strip(), f"{name} has no Chinese name"

@@ -6,6 +6,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decima
 
 from .model import ScoreLine
 from .ruleset import RuleSet
+from .schema import SETTING_NAMES_ZH
 
 _ROUNDING = {
     "half_up": ROUND_HALF_UP,
@@ -50,8 +51,11 @@ def explain(line: ScoreLine, lang: str = "zh") -> str:
     if calc.note is not None:
         text += f"（{calc.note[0]}）" if zh else f" ({calc.note[1]})"
     if calc.settings:
-        names = ", ".join(calc.settings)
-        text += f" [{'设置' if zh else 'settings'}: {names}]"
+        if zh:
+            names = "、".join(SETTING_NAMES_ZH.get(n, n) for n in calc.settings)
+            text += f" [依据设置：{names}]"
+        else:
+            text += f" [settings: {', '.join(calc.settings)}]"
     return text
 
 

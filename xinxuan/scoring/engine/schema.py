@@ -35,6 +35,29 @@ SETTINGS: dict[str, tuple[str, object]] = {
     "report_order": ("enum:score|fixed", "score"),
 }
 
+# What an explanation calls a setting in Chinese: screens show no setting keys.
+SETTING_NAMES_ZH: dict[str, str] = {
+    "multi_adoption": "多次采用计分方式",
+    "multi_adoption_top_n": "多次采用计入条数",
+    "multi_publication": "多次发表计分方式",
+    "multi_publication_top_n": "多次发表计入条数",
+    "commission_adoption": "约稿采用计分方式",
+    "multi_endorsement": "多次批示计分方式",
+    "endorsement_mode": "批示计分方式",
+    "report_and_adoption": "上报与采用计分方式",
+    "floor_applies_to": "保底分适用范围",
+    "voided_period_counts_as_shortfall": "作废期间计入欠额",
+    "shortfall_basis": "欠额计算依据",
+    "display_rounding": "显示舍入方式",
+    "display_places": "显示小数位数",
+    "share_quantum": "份额最小单位",
+    "share_rounding": "份额舍入方式",
+    "unit_split": "单位分配方式",
+    "person_split": "个人分配方式",
+    "person_ratio": "个人分配比例",
+    "report_order": "上报计分顺序",
+}
+
 LABELS = {"label_zh": "str", "label_en": "str"}
 
 # Table path ("*" = an id chosen by the rule set) -> allowed keys and their types.
