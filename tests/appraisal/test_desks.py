@@ -3,6 +3,7 @@ its items lead, and a number of queries that does not grow with the rows."""
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -125,3 +126,70 @@ def test_a_title_in_the_item_list_opens_the_item_page(client, demo):
     titles = re.findall(r'<a href="([^"]+)">\s*<span id="snippet_\d+_title"', page)
     assert len(titles) >= 10
     assert all(re.fullmatch(r"/admin/items/\d+/", url) for url in titles), titles[:3]
+
+
+# ------------------------------------------------------------------ Chinese on every screen
+
+
+class VisibleText(HTMLParser):
+    """The text a user reads: no scripts, styles, or the rule set's own text (a
+    textarea or a code block, where keys belong)."""
+
+    SKIP = {"script", "style", "textarea", "pre", "code", "template"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag in self.SKIP
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = VisibleText()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+UNREADABLE = {
+    "a setting or rule key": re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b"),
+    "a code": re.compile(r"\b[a-z]+(?:-[a-z]+)+\b"),
+    "a doubled word": re.compile(r"第第|期期|号号|年度年度|〔〔"),
+}
+SKIPPED = ("logout", "/edit/", "delete", "download", "document/", "certificates", "xlsx", "docx")
+
+
+def test_the_main_workbench_pages_show_no_keys_codes_or_doubled_words(client, demo):
+    """As the office, every page of the menu and the first pages they link to (items,
+    rule sets and standings, appraisal, bulletins, ledger)."""
+    client.force_login(get_user_model().objects.get(username="office"))
+    home = client.get("/admin/").content.decode()
+    # the menu is drawn by a script from the sidebar's data
+    menu = re.findall(r'"url": "(/admin/[^"#?]*)"', home)
+    pages = set(re.findall(r'href="(/admin/[^"#?]*)"', home)) | set(menu)
+    linked = r'href="(/admin/(?:items|rulesets|appraisal|bulletins|ledger)/[^"#?]*)"'
+    for url in sorted(pages):
+        if not any(word in url for word in SKIPPED):
+            pages |= set(re.findall(linked, client.get(url).content.decode())[:5])
+    assert len(pages) > 25
+    found = {}
+    for url in sorted(pages):
+        if any(word in url for word in SKIPPED):
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        text = visible_text(response.content.decode())
+        for what, pattern in UNREADABLE.items():
+            if hits := sorted(set(pattern.findall(text))):
+                found[url] = (what, hits[:5])
+    assert not found, found
