@@ -18,6 +18,7 @@ from xinxuan.organisation.access import can_see_unit, visible_unit_ids, visible_
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.outcomes.figures import headline_figures
 from xinxuan.outcomes.models import Outcome, OutcomeKind
+from xinxuan.scoring import ledger
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 
 from . import actions
@@ -82,13 +83,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "headline": headline_figures(
             unit=ruleset.unit, start=ruleset.effective_from, end=ruleset.effective_to
         ),
-        "news_prizes": Outcome.objects.active()
-        .filter(
-            kind=OutcomeKind.PRIZE,
-            unit_id__in=ruleset.unit.descendant_ids(),
-            date__range=(ruleset.effective_from, ruleset.effective_to),
-        )
-        .select_related("item", "person", "unit"),
+        "news_prizes": named_rules(
+            Outcome.objects.active()
+            .filter(
+                kind=OutcomeKind.PRIZE,
+                unit_id__in=ruleset.unit.descendant_ids(),
+                date__range=(ruleset.effective_from, ruleset.effective_to),
+            )
+            .select_related("item", "person", "unit")
+        ),
         "missing": None,
         "plaque_history": PlaqueAward.objects.filter(bureau=ruleset.unit).select_related("holder"),
         "day_form": DayForm(),
@@ -295,3 +298,12 @@ def figures(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         headline = headline_figures(unit=data["unit"], start=data["start"], end=data["end"])
     return render(request, "appraisal/figures.html", {"form": form, "headline": headline})
+
+
+def named_rules(outcomes) -> list[Outcome]:
+    """The outcomes, each with its rule's name to show instead of the rule's key."""
+    outcomes = list(outcomes)
+    labels = ledger.rule_labels() if any(o.rule for o in outcomes) else {}
+    for outcome in outcomes:
+        outcome.rule_label = labels.get(outcome.rule, "")
+    return outcomes

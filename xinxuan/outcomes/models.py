@@ -312,13 +312,24 @@ class Outcome(models.Model):
                 self.grade,
                 self.get_use_display() if self.use else "",
                 self.placement,
-                self.issue and f"第{self.issue}期",
+                self.issue and issue_label(self.issue),
                 self.leader,
                 self.level if self.kind == OutcomeKind.ENDORSEMENT else "",
                 self.get_leader_rank_display() if self.leader_rank else "",
-                self.rule,
+                # the rule's name, when the screen has looked it up (``rule_label``)
+                getattr(self, "rule_label", "") or self.rule,
                 self.points,
             )
             if x not in (None, "")
         ]
         return " · ".join(parts)
+
+
+def issue_label(issue: str) -> str:
+    """第128期 from 128 — and from 第128期, 第128 or 128期 as typed, never 第第128期期."""
+    text = issue.strip()
+    if "第" in text and "期" in text:
+        return text
+    if "期" in text:
+        return f"第{text}"
+    return f"{text}期" if text.startswith("第") else f"第{text}期"

@@ -18,6 +18,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from xinxuan.lib.spreadsheets import SpreadsheetSafeExportMixin
 from xinxuan.organisation.access import filter_by_unit, visible_units
 from xinxuan.outcomes.models import Outcome, OutcomeKind
+from xinxuan.scoring import ledger
 
 # (attribute of LedgerRow, header of the engine's events file)
 EXPORT = [
@@ -205,6 +206,10 @@ class LedgerView(SpreadsheetSafeExportMixin, ReportView):
             row = cache.get(o.pk)
             if row is None:
                 row = cache[o.pk] = LedgerRow.of(o)
+                if o.rule:
+                    if "_rule_labels" not in self.__dict__:
+                        self._rule_labels = ledger.rule_labels()
+                    o.rule_label = self._rule_labels.get(o.rule, "")
                 row.summary = o.summary()
                 # for the screen: the units by name, without the export's shares
                 row.unit_names = (

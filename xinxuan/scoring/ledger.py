@@ -44,7 +44,7 @@ from xinxuan.lib.exceptions import Unscorable
 from xinxuan.organisation.models import MemberTarget, Person, TeamMembership, Unit, UnitTarget
 from xinxuan.outcomes.models import Outcome
 from xinxuan.scoring import engine
-from xinxuan.scoring.models import RuleSet, ScoreLine, Standing
+from xinxuan.scoring.models import RuleSet, RuleSetStatus, ScoreLine, Standing
 from xinxuan.submissions.models import Item
 
 ZERO = Decimal(0)
@@ -813,6 +813,22 @@ def item_points(item: Item) -> Decimal:
 
 
 # ------------------------------------------------------------------ clauses and routes
+
+
+def rule_labels() -> dict[str, str]:
+    """The names of the prize, deduction and adjustment rules (rule key → Chinese name)
+    of the rule sets in force or retired, so that an outcome shows 好新闻奖, not its
+    key. A later rule set's name wins; drafts are left out."""
+    labels: dict[str, str] = {}
+    rulesets = RuleSet.objects.exclude(status=RuleSetStatus.DRAFT)
+    for ruleset in rulesets.order_by("effective_from", "pk"):
+        try:
+            compiled = compile_ruleset(ruleset)
+        except engine.EngineError:
+            continue
+        for named in (compiled.prizes, compiled.deductions, compiled.adjustments):
+            labels.update({key: rule.label[0] for key, rule in named.items() if rule.label[0]})
+    return labels
 
 
 @dataclass(frozen=True)

@@ -64,11 +64,15 @@ def _buttons(user, item: Item) -> set[str]:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(visible_items(request.user), pk=pk)
     verbs = _buttons(request.user, item)
-    outcomes = (
+    outcomes = list(
         Outcome.objects.filter(item=item)
         .select_related("carrier", "level", "superior_body", "route", "recorded_by", "revoked_by")
         .order_by("date", "pk")
     )
+    if any(o.rule for o in outcomes):
+        labels = ledger.rule_labels()
+        for outcome in outcomes:
+            outcome.rule_label = labels.get(outcome.rule, "")
     lines = (
         ScoreLine.objects.filter(item=item)
         .select_related("unit", "person", "ruleset")
