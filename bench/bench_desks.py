@@ -73,8 +73,7 @@ def main() -> None:
         median, base = statistics.median(with_desk), statistics.median(without)
         spread = f"{min(with_desk):.0f}–{max(with_desk):.0f}"
         print(
-            f"{username:<10}{median:>10.1f}{spread:>16}{base:>10.1f}"
-            f"{median / base:>8.2f}{count:>9}"
+            f"{username:<10}{median:>10.1f}{spread:>16}{base:>10.1f}{median / base:>8.2f}{count:>9}"
         )
 
 

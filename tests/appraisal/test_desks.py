@@ -56,10 +56,14 @@ def desk(client, username):
 @pytest.mark.parametrize(
     ("username", "shown"),
     [
-        pytest.param("officer", ["我的稿件", "草稿", "已退回", "我的得分", "待交约稿"], id="officer"),
+        pytest.param(
+            "officer", ["我的稿件", "草稿", "已退回", "我的得分", "待交约稿"], id="officer"
+        ),
         pytest.param("head", ["待我审核", "本部门稿件", "本部门作者排名"], id="head"),
         pytest.param(
-            "office", ["待审队列", "截止期限", "单位排名", "逐月得分", "省级及以上录用"], id="office"
+            "office",
+            ["待审队列", "截止期限", "单位排名", "逐月得分", "省级及以上录用"],
+            id="office",
         ),
         pytest.param("leader", ["待领导批示", "单位排名", "领导批示"], id="leader"),
         pytest.param("province", ["各局排名", "常州局"], id="province"),

@@ -88,7 +88,8 @@ def open_items(items, limit: int = LIST_LENGTH) -> list[Item]:
     order = {status: n for n, status in enumerate(OPEN_STATES)}
     rows = list(
         items.filter(status__in=OPEN_STATES)
-        .select_related("unit", "kind").defer("body")
+        .select_related("unit", "kind")
+        .defer("body")
         .order_by("status_since", "pk")[: limit * len(OPEN_STATES)]
     )
     rows.sort(key=lambda item: order[item.status])
@@ -119,9 +120,7 @@ def month_trend(ruleset: RuleSet) -> list[tuple[datetime.date, Decimal, int]]:
     )
     months = [(row["month"], row["points"]) for row in rows]
     top = max((abs(points) for _month, points in months), default=Decimal(0))
-    return [
-        (month, points, int(abs(points) / top * 100) if top else 0) for month, points in months
-    ]
+    return [(month, points, int(abs(points) / top * 100) if top else 0) for month, points in months]
 
 
 def awaiting_endorsement(unit_ids: set[int] | None, ruleset: RuleSet | None) -> list[Item]:
@@ -135,7 +134,11 @@ def awaiting_endorsement(unit_ids: set[int] | None, ruleset: RuleSet | None) -> 
             approved_at__date__gte=ruleset.effective_from,
             approved_at__date__lte=ruleset.effective_to,
         )
-    return list(items.select_related("unit", "kind").defer("body").order_by("-approved_at", "-pk")[:LIST_LENGTH])
+    return list(
+        items.select_related("unit", "kind")
+        .defer("body")
+        .order_by("-approved_at", "-pk")[:LIST_LENGTH]
+    )
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,9 @@ def ranking(bureau: Unit, ruleset: RuleSet | None, unit: Unit | None) -> Ranking
     return Ranking(None, [], headlines, None, url)
 
 
-def figures_period(bureau: Unit, ruleset: RuleSet | None = None) -> tuple[datetime.date, datetime.date]:
+def figures_period(
+    bureau: Unit, ruleset: RuleSet | None = None
+) -> tuple[datetime.date, datetime.date]:
     """The rule set's period, or the calendar year of the bureau's latest outcome."""
     if ruleset is not None:
         return ruleset.effective_from, ruleset.effective_to
@@ -245,7 +250,8 @@ class DeskPanel(Component):
             context["unit_counts"] = status_counts(items)
             context["awaiting_head"] = list(
                 items.filter(status=ItemStatus.SUBMITTED)
-                .select_related("unit", "kind").defer("body")
+                .select_related("unit", "kind")
+                .defer("body")
                 .order_by("status_since", "pk")[:LIST_LENGTH]
             )
             context["unit_open"] = open_items(items)
@@ -257,7 +263,8 @@ class DeskPanel(Component):
             own = items.filter(unit_id__in=own_bureau_ids(bureau))
             context["queue"] = list(
                 own.filter(status=ItemStatus.HEAD_APPROVED)
-                .select_related("unit", "kind").defer("body")
+                .select_related("unit", "kind")
+                .defer("body")
                 .order_by("-is_urgent", "status_since", "pk")[:LIST_LENGTH]
             )
             context["queue_count"] = own.filter(status=ItemStatus.HEAD_APPROVED).count()
@@ -265,7 +272,8 @@ class DeskPanel(Component):
             context["deadlines"] = list(
                 own.filter(deadline__isnull=False)
                 .exclude(status__in=APPROVED_STATES)
-                .select_related("unit", "kind").defer("body")
+                .select_related("unit", "kind")
+                .defer("body")
                 .order_by("deadline", "pk")[:LIST_LENGTH]
             )
             if ruleset is not None:

@@ -114,7 +114,9 @@ def headline_by_unit(
         prizes=Count("pk", filter=Q(kind=OutcomeKind.PRIZE)),
     )
     by_unit = {row.pop("listed"): row for row in counts}
-    empty = dict.fromkeys(("reported", "adopted_high", "endorsements", "media_articles", "prizes"), 0)
+    empty = dict.fromkeys(
+        ("reported", "adopted_high", "endorsements", "media_articles", "prizes"), 0
+    )
     return [
         Headline(unit=unit, start=start, end=end, **by_unit.get(unit.pk, empty)) for unit in units
     ]
