@@ -72,8 +72,8 @@ def tie_break_key(
     if tallies is None:
         tallies = clause_tallies(result, who) if result is not None else {}
     by_id: dict[str, list[tuple[str, Decimal, int]]] = defaultdict(list)
-    for (key, clause), (points, count) in tallies.items():
-        by_id[key].append((clause, points, count))
+    for (who_id, clause), (points, count) in tallies.items():
+        by_id[who_id].append((clause, points, count))
 
     def adopted_at(level: str, key: str) -> Decimal:
         count = 0
@@ -89,7 +89,7 @@ def tie_break_key(
             Decimal(0),
         )
 
-    def key(total: Total) -> tuple[Decimal, ...]:
+    def order(total: Total) -> tuple[Decimal, ...]:
         out: list[Decimal] = []
         for criterion in criteria:
             if criterion == "completion":
@@ -103,7 +103,7 @@ def tie_break_key(
                 out.append(-points_of(criterion.removeprefix("points:"), total.id))
         return tuple(out)
 
-    return key
+    return order
 
 
 def award_prizes(
