@@ -68,6 +68,8 @@ DEBUG = env_bool("XINXUAN_DEBUG", False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("XINXUAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("XINXUAN_CSRF_TRUSTED_ORIGINS", "")
+# a refused form is explained in the user's language (Django's own page is English)
+CSRF_FAILURE_VIEW = "xinxuan.accounts.views.csrf_failure"
 # How many reverse proxies in front of the application append to X-Forwarded-For.
 TRUSTED_PROXIES = int(os.environ.get("XINXUAN_TRUSTED_PROXIES", "0"))
 
@@ -274,6 +276,7 @@ WAGTAIL_SITE_NAME = os.environ.get("XINXUAN_SITE_NAME", "信宣")
 WAGTAILADMIN_BASE_URL = os.environ.get("XINXUAN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILADMIN_USER_LOGIN_FORM = "xinxuan.accounts.forms.LoginForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # offline intranets: never call home
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_USAGE_COUNT_ENABLED = False

@@ -32,6 +32,7 @@ urlpatterns = [
 # Wagtail's page tree answers every other path: keep it last.
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "xinxuan.accounts.views.bad_request"
 handler403 = "xinxuan.accounts.views.forbidden"
 handler404 = "xinxuan.accounts.views.not_found"
 handler500 = "xinxuan.accounts.views.server_error"

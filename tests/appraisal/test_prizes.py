@@ -206,3 +206,18 @@ def test_the_office_can_give_a_prize_to_another_unit_with_a_reason_but_not_outsi
     )
     award.refresh_from_db()
     assert award.unit == world.org.office and award.adjusted_reason.startswith("武进办")
+
+
+def test_a_tie_the_rule_set_breaks_is_not_left_to_the_office():
+    """动植检处 and 卫生检疫处 both have 90 points; with ``tie_break = ["completion"]``
+    the one nearer its target (90 of 100 against 90 of 120) takes the first prize."""
+    text = RULESET_2011.replace(
+        "min_completion = 0.6", 'min_completion = 0.6\ntie_break = ["completion"]', 1
+    )
+    assert text != RULESET_2011
+    world = year_world(text=text, points=(90, 90, 70))
+    set_points(world, world.org.other_dept, 90, target=120)
+    appraisal = actions.propose_appraisal(ruleset=world.ruleset, user=world.office)
+    assert collective(appraisal)[:2] == [("一等奖", "动植检处"), ("二等奖", "卫生检疫处")]
+    assert not appraisal.awards.filter(tied=True, track=Track.PUBLICITY).exists()
+    actions.confirm_appraisal(appraisal=appraisal, user=world.office)

@@ -2,6 +2,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.admin.views.account import LoginView as WagtailLoginView
@@ -26,6 +27,21 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = _("The request was damaged or incomplete. Go back, reload the page and try again.")
+    return render(request, "errors/400.html", {"message": message}, status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (a page kept open for long, cookies off):
+    say so in the user's language, instead of Django's English page."""
+    message = _(
+        "The form could not be accepted: its security check has expired or cookies are "
+        "turned off. Reload the page, allow cookies for this site, and send it again."
+    )
+    return render(request, "errors/403.html", {"message": message}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from xinxuan.organisation.models import Person, Team, TeamMembership, Unit
@@ -71,13 +71,22 @@ class Tie:
     names: tuple[str, ...]
     upper: str  # the better prize at stake
     lower: str  # the prize (or none) below it
+    after_tie_break: bool = False  # the rule set's tie-breaks are equal too
 
     def describe(self) -> str:
-        return _(
-            "%(names)s have the same points (%(points)s) at the boundary between "
-            "%(upper)s and %(lower)s; the rule set does not say who goes up, so the "
-            "office decides."
-        ) % {
+        if self.after_tie_break:
+            text = _(
+                "%(names)s have the same points (%(points)s) at the boundary between "
+                "%(upper)s and %(lower)s, and the rule set's tie-breaks do not part "
+                "them either, so the office decides."
+            )
+        else:
+            text = _(
+                "%(names)s have the same points (%(points)s) at the boundary between "
+                "%(upper)s and %(lower)s; the rule set does not say who goes up, so the "
+                "office decides."
+            )
+        return text % {
             "names": "、".join(self.names),
             "points": f"{self.points:.1f}",
             "upper": self.upper,
@@ -252,11 +261,26 @@ def _eligible(total: engine.Total, rule: dict[str, Any], vetoed: frozenset[str])
     )
 
 
+def _tallies(ruleset: RuleSet, who: str) -> rules.Tallies:
+    """The stored lines' points and counted lines per unit (or person) and clause, for
+    the rule set's tie-breaks."""
+    field = "unit_id" if who == "collective" else "person_id"
+    rows = (
+        ScoreLine.objects.filter(ruleset=ruleset, person__isnull=who == "collective")
+        .values(field, "clause")
+        .annotate(total=Sum("points"), counted=Count("pk", filter=Q(points__gt=0)))
+        .order_by()
+    )
+    return {(str(row[field]), row["clause"]): (row["total"], row["counted"]) for row in rows}
+
+
 def _prizes(ruleset: RuleSet, rule: dict[str, Any], track: str, recipient: str) -> Proposal:
     data = standings_result(ruleset, track)
     compiled = ledger.compile_ruleset(ruleset)
     who = WHO[recipient]
-    awards = rules.award_prizes(compiled, data.result, who=who)
+    tallies = _tallies(ruleset, who) if rule.get("tie_break") else {}
+    awards = rules.award_prizes(compiled, data.result, who=who, tallies=tallies)
+    tie_break = rules.tie_break_key(compiled, who, tallies)
     totals = data.result.units if who == "collective" else data.result.persons
     order = {tier_id: n for n, (tier_id, _label) in enumerate(_tier_labels(rule))}
     labels = dict(_tier_labels(rule))
@@ -274,10 +298,12 @@ def _prizes(ruleset: RuleSet, rule: dict[str, Any], track: str, recipient: str) 
             if below is not None and below.tier == award.tier:
                 continue
             points = totals[award.winner].points
+            broken_by = tie_break(totals[award.winner])
             same = [
                 t.id
                 for t in totals.values()
                 if t.points == points
+                and tie_break(t) == broken_by
                 and (not rule.get("by_class") or t.unit_class == group)
                 and _eligible(t, rule, vetoed)
                 and (t.id not in winners or _tier_of(group_awards, t.id) != award.tier)
@@ -295,6 +321,7 @@ def _prizes(ruleset: RuleSet, rule: dict[str, Any], track: str, recipient: str) 
                     names,
                     labels[award.tier],
                     labels[below.tier] if below is not None else _("no prize"),
+                    after_tie_break=bool(rule.get("tie_break")),
                 )
             )
     for award in awards:

@@ -7,7 +7,8 @@ from wagtail.models import ModelLogEntry
 
 from xinxuan.appraisal import urls
 from xinxuan.appraisal.models import Appraisal, PlaqueAward
-from xinxuan.appraisal.panels import PlaquePanel
+from xinxuan.appraisal.panels import DeskPanel, PlaquePanel
+from xinxuan.organisation.access import home_unit
 from xinxuan.organisation.models import TeamMembership
 
 log_registry.register_model(Appraisal, ModelLogEntry)
@@ -34,8 +35,12 @@ def register_appraisal_menu_item():
 
 
 @hooks.register("construct_homepage_panels")
-def add_plaque_panel(request, panels):
-    panels.append(PlaquePanel())
+def add_desk_panel(request, panels):
+    # the desk names the plaque holder; a user without a unit (a superuser) has no desk
+    if home_unit(request.user) is not None:
+        panels.append(DeskPanel())
+    else:
+        panels.append(PlaquePanel())
 
 
 @hooks.register("register_log_actions")

@@ -175,7 +175,7 @@ class UnitClassViewSet(SnippetViewSet):
     model = UnitClass
     icon = "tag"
     menu_label = _("Unit classes")
-    list_display = ["name", "code"]
+    list_display = ["name"]
 
 
 class PersonViewSet(UnitScopedViewSet):

@@ -308,17 +308,33 @@ def _work_in_hand(year: _Year) -> None:
     They have no outcomes yet and score nothing.  One is a near-copy of an item another
     department already reported, for the office's duplicate check to catch.
     """
-    for code, status in [
-        ("cz-dzj", ItemStatus.DRAFT),
-        ("cz-dzj", ItemStatus.SUBMITTED),
-        ("cz-dzj", ItemStatus.SUBMITTED),
-        ("cz-dzj", ItemStatus.HEAD_APPROVED),
-        ("cz-dzj", ItemStatus.RETURNED),
-        ("cz-wsjy", ItemStatus.SUBMITTED),
-        ("cz-spc", ItemStatus.HEAD_APPROVED),
-        ("cz-wj", ItemStatus.HEAD_APPROVED),
+    # the head and the officer logins (the first two people of 动植检处) write some of
+    # them, so their desks show their own work: a draft, one with the head, one
+    # returned, one the head passed on; and the head has adopted items of his own
+    dzj = year.people.get("cz-dzj") or [None]
+    head, officer = dzj[0], dzj[1] if len(dzj) > 1 else None
+    for code, status, author in [
+        ("cz-dzj", ItemStatus.DRAFT, officer),
+        ("cz-dzj", ItemStatus.SUBMITTED, officer),
+        ("cz-dzj", ItemStatus.SUBMITTED, None),
+        ("cz-dzj", ItemStatus.HEAD_APPROVED, head),
+        ("cz-dzj", ItemStatus.RETURNED, officer),
+        ("cz-wsjy", ItemStatus.SUBMITTED, None),
+        ("cz-spc", ItemStatus.HEAD_APPROVED, None),
+        ("cz-wj", ItemStatus.HEAD_APPROVED, None),
     ]:
-        year.item(code, "zhengwu", status)["date"] = year.day(340, 362)
+        item = year.item(code, "zhengwu", status)
+        item["date"] = year.day(340, 362)
+        if author is not None:
+            item["author"] = author
+    adopted = {e["item"]["key"] for e in year.events if e["kind"] == "adoption"}
+    reported = [
+        i
+        for i in year.items
+        if i["unit"] == "cz-dzj" and i["status"] == ItemStatus.REPORTED and i["key"] in adopted
+    ]
+    for item in reported[-2:]:
+        item["author"] = head
     original = next(i for i in year.items if i["unit"] == "cz-dzj" and i["kind"] == "zhengwu")
     copy = year.item("cz-wsjy", "zhengwu", ItemStatus.HEAD_APPROVED, title=original["title"])
     label_from, label_to = year.units["cz-dzj"].label, year.units["cz-wsjy"].label
@@ -353,6 +369,8 @@ def _save(year: _Year, carriers, levels, bodies, routes, office_user) -> None:
                     written + dt.timedelta(days=1) if data["status"] in APPROVED_STATES else None
                 ),
                 source_key=data["key"],
+                # a writer with a login wrote it in the workbench
+                created_by_id=data["author"].user_id if data["author"] is not None else None,
             )
         )
     Item.objects.bulk_create(rows, batch_size=1000)

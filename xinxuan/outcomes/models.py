@@ -330,7 +330,7 @@ class Outcome(models.Model):
                 self.grade,
                 self.get_use_display() if self.use else "",
                 labels.get(self.placement, self.placement),
-                self.issue and f"第{self.issue}期",
+                self.issue and issue_label(self.issue),
                 self.due and _("due %(day)s") % {"day": self.due.isoformat()},
                 self.leader,
                 self.level if self.kind == OutcomeKind.ENDORSEMENT else "",
@@ -341,3 +341,13 @@ class Outcome(models.Model):
             if x not in (None, "")
         ]
         return " · ".join(parts)
+
+
+def issue_label(issue: str) -> str:
+    """第128期 from 128 — and from 第128期, 第128 or 128期 as typed, never 第第128期期."""
+    text = issue.strip()
+    if "第" in text and "期" in text:
+        return text
+    if "期" in text:
+        return f"第{text}"
+    return f"{text}期" if text.startswith("第") else f"第{text}期"

@@ -19,7 +19,7 @@ class LevelViewSet(SnippetViewSet):
     model = Level
     icon = "order"
     menu_label = _("Levels")
-    list_display = ["name", "code", "rank"]
+    list_display = ["name", "rank"]
 
 
 class CarrierEditView(ActionFormMixin, EditView):
@@ -37,7 +37,6 @@ class CarrierViewSet(SnippetViewSet):
     menu_label = _("Carriers")
     list_display = [
         "name",
-        "code",
         "kind",
         "level",
         "carrier_class",
@@ -58,7 +57,7 @@ class RouteViewSet(SnippetViewSet):
     model = Route
     icon = "redirect"
     menu_label = _("Routes")
-    list_display = ["name", "code"]
+    list_display = ["name"]
 
 
 class CarriersGroup(SnippetViewSetGroup):

@@ -65,7 +65,7 @@ def _buttons(user, item: Item) -> set[str]:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(visible_items(request.user), pk=pk)
     verbs = _buttons(request.user, item)
-    outcomes = (
+    outcomes = list(
         Outcome.objects.filter(item=item)
         .select_related("carrier", "level", "superior_body", "route", "recorded_by", "revoked_by")
         .order_by("date", "pk")

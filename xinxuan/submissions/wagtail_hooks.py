@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.admin.ui.tables import BooleanColumn, TitleColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
@@ -67,7 +67,12 @@ class ItemEditView(ActionFormMixin, EditView):
 
 
 class ItemIndexView(SpreadsheetSafeExportMixin, IndexView):
-    pass
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        # a title opens the item's page (workflow, points, history), not the edit
+        # form; editing is a button there and in the row's menu
+        column_class = self._get_title_column_class(column_class)
+        kwargs.setdefault("get_title_id", lambda item: f"snippet_{item.pk}_title")
+        return self._get_custom_column(field_name, column_class, get_url=urls.item_url, **kwargs)
 
 
 class ItemViewSet(UnitScopedViewSet):

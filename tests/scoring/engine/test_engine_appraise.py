@@ -10,7 +10,7 @@ from engine_builders import make_event as ev
 from engine_builders import make_item as item
 from engine_builders import make_rules
 
-from xinxuan.scoring.engine import PeriodData, UnitInfo, score
+from xinxuan.scoring.engine import EngineError, PeriodData, UnitInfo, score
 from xinxuan.scoring.engine.appraisal import award_prizes, decide_plaque, eligibility
 from xinxuan.scoring.engine.cli import main
 
@@ -109,3 +109,65 @@ def test_the_rotating_award_by_an_absolute_threshold():
     result = score(rs, [item("I1", units="A"), item("I2", units="B")], EVENTS, UNITS)
     decision = decide_plaque(rs, result, previous_holder="B")
     assert decision.holder == "A" and decision.changed
+
+
+# Three units on 10 points each, made differently: A one national adoption (zx), B five
+# city adoptions (cd), C two city endorsements. The first and second prize go to one
+# unit each, so the tie-breaks decide who gets which and who gets none.
+TIED_ITEMS = [item("A1", units="A"), item("C1", units="C")] + [
+    item(f"B{n}", units="B") for n in range(5)
+]
+TIED_EVENTS = [
+    ev("a", "adoption", item_id="A1", carrier="zx"),
+    *(ev(f"b{n}", "adoption", item_id=f"B{n}", carrier="cd") for n in range(5)),
+    ev("c1", "endorsement", item_id="C1", leader_level="city"),
+    ev("c2", "endorsement", item_id="C1", leader_level="city", date="2011-04-01"),
+]
+TIED_UNITS = PeriodData(
+    units=(
+        UnitInfo("A", target=Decimal(100)),
+        UnitInfo("B", target=Decimal(20)),
+        UnitInfo("C"),
+    )
+)
+TIERS = """
+[appraisal.collective]
+tiers = [{id = "first", count = 1}, {id = "second", count = 1}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("tie_break", "first", "second"),
+    [
+        pytest.param("", "A", "B", id="none: by identifier, the office decides"),
+        pytest.param('["adopted:provincial"]', "A", "B", id="adopted at provincial level"),
+        pytest.param('["adopted"]', "B", "A", id="more items adopted"),
+        pytest.param('["points:endorsement"]', "C", "A", id="points of a clause"),
+        pytest.param('["points:endorsement", "adopted"]', "C", "B", id="second criterion"),
+        pytest.param(
+            '["adopted:provincial", "points:endorsement"]', "A", "C", id="docs/rules.md example"
+        ),
+        pytest.param('["completion"]', "B", "A", id="completion: none is lowest"),
+    ],
+)
+def test_ties_at_a_prize_boundary_are_broken_as_the_rule_set_says(tie_break, first, second):
+    extra = TIERS + (f"tie_break = {tie_break}\n" if tie_break else "")
+    rs = make_rules(extra=extra)
+    result = score(rs, TIED_ITEMS, TIED_EVENTS, TIED_UNITS)
+    assert {t.points for t in result.units.values()} == {Decimal(10)}
+    awards = award_prizes(rs, result)
+    assert [(a.tier, a.winner) for a in awards] == [("first", first), ("second", second)]
+
+
+@pytest.mark.parametrize(
+    ("tie_break", "message"),
+    [
+        pytest.param('["luck"]', "unknown tie-break 'luck'", id="unknown criterion"),
+        pytest.param('["adopted:county"]', "undefined level 'county'", id="unknown level"),
+        pytest.param('["points:"]', "unknown tie-break 'points:'", id="no clause"),
+    ],
+)
+def test_a_tie_break_the_engine_does_not_know_is_refused(tie_break, message):
+    with pytest.raises(EngineError) as error:
+        make_rules(extra=TIERS + f"tie_break = {tie_break}\n")
+    assert message in str(error.value.problems[0].message_en)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -42,21 +42,90 @@ def vetoed_units(result: Result) -> frozenset[str]:
     )
 
 
+# (unit or person, clause) → (points, lines with positive points): what ties are broken on
+Tallies = dict[tuple[str, str], tuple[Decimal, int]]
+
+
+def clause_tallies(result: Result, who: str = "collective") -> Tallies:
+    """Points and counted lines per unit (or person) and clause, from the result's lines."""
+    out: Tallies = {}
+    for line in result.lines:
+        if (line.person is None) != (who == "collective"):
+            continue
+        key = (line.unit if line.person is None else line.person, line.clause)
+        points, count = out.get(key, (Decimal(0), 0))
+        out[key] = (points + line.points, count + (1 if line.points > 0 else 0))
+    return out
+
+
+def tie_break_key(
+    rs: RuleSet, who: str, tallies: Tallies | None, result: Result | None = None
+) -> Callable[[Total], tuple[Decimal, ...]]:
+    """The order of the rule set's ``tie_break`` criteria among equal points, as a sort
+    key (smaller first): ``completion`` (higher completion of target; none is lowest),
+    ``adopted`` (more items adopted), ``adopted:<level>`` (more adoptions by carriers of
+    that level or above), ``points:<clause>`` (more points from that clause and the
+    clauses below it, e.g. ``points:endorsement``)."""
+    criteria: list[str] = list(rs.appraisal.get(who, {}).get("tie_break", ()))
+    if not criteria:
+        return lambda total: ()
+    if tallies is None:
+        tallies = clause_tallies(result, who) if result is not None else {}
+    by_id: dict[str, list[tuple[str, Decimal, int]]] = defaultdict(list)
+    for (who_id, clause), (points, count) in tallies.items():
+        by_id[who_id].append((clause, points, count))
+
+    def adopted_at(level: str, key: str) -> Decimal:
+        count = 0
+        for clause, _points, lines in by_id.get(key, ()):
+            carrier = rs.carriers.get(clause.removeprefix("adoption.carrier."))
+            if clause.startswith("adoption.carrier.") and carrier is not None:
+                count += lines if rs.level_at_least(carrier.level, level) else 0
+        return Decimal(count)
+
+    def points_of(prefix: str, key: str) -> Decimal:
+        return sum(
+            (p for c, p, _n in by_id.get(key, ()) if c == prefix or c.startswith(prefix + ".")),
+            Decimal(0),
+        )
+
+    def order(total: Total) -> tuple[Decimal, ...]:
+        out: list[Decimal] = []
+        for criterion in criteria:
+            if criterion == "completion":
+                completion = total.completion
+                out.append(-completion if completion is not None else Decimal("Infinity"))
+            elif criterion == "adopted":
+                out.append(Decimal(-total.adopted))
+            elif criterion.startswith("adopted:"):
+                out.append(-adopted_at(criterion.removeprefix("adopted:"), total.id))
+            elif criterion.startswith("points:"):
+                out.append(-points_of(criterion.removeprefix("points:"), total.id))
+        return tuple(out)
+
+    return order
+
+
 def award_prizes(
     rs: RuleSet,
     result: Result,
     who: str = "collective",
     exclude: Collection[str] = (),
+    tallies: Tallies | None = None,
 ) -> list[Award]:
     """Prizes by rank (tiers with counts), per class if ``by_class``.
 
     Ineligible entries (below ``min_completion``, vetoed when ``exclude_vetoed``, or
-    in ``exclude``) are skipped and their place passes down.
+    in ``exclude``) are skipped and their place passes down. Equal points are ordered by
+    the rule set's ``tie_break`` criteria (``tie_break_key``; ``tallies`` are counted
+    from the result's lines unless given), then by identifier: a tie that remains at a
+    prize boundary is for the office to decide (the Django proposal shows it).
     """
     rule: dict[str, Any] = rs.appraisal.get(who, {})
     if not rule:
         return []
     totals = result.units if who == "collective" else result.persons
+    tie_break = tie_break_key(rs, who, tallies, result)
     groups: dict[str | None, list[Total]] = defaultdict(list)
     for verdict in eligibility(rs, result, who, exclude):
         if verdict.eligible:
@@ -64,7 +133,7 @@ def award_prizes(
             groups[total.unit_class if rule.get("by_class") else None].append(total)
     awards: list[Award] = []
     for group, members in groups.items():
-        ordered = sorted(members, key=lambda t: (-t.points, t.id))
+        ordered = sorted(members, key=lambda t: (-t.points, *tie_break(t), t.id))
         index = 0
         for tier in rule.get("tiers", []):
             label = (tier.get("label_zh", tier["id"]), tier.get("label_en", tier["id"]))

@@ -739,9 +739,37 @@ def _check_references(data: dict[str, Any], c: _Checker) -> None:
                 Formula(conversion["formula"], CONVERSION_VARIABLES)
             except FormulaError as exc:
                 c.add(("conversion", "formula"), exc.message_zh, exc.message_en)
+    appraisal = data.get("appraisal", {}) if isinstance(data.get("appraisal"), dict) else {}
+    for who in ("collective", "individual"):
+        rule = appraisal.get(who)
+        criteria = rule.get("tie_break", []) if isinstance(rule, dict) else []
+        for criterion in criteria if isinstance(criteria, list) else []:
+            problem = tie_break_problem(criterion, levels)
+            if problem is not None:
+                c.add(("appraisal", who, "tie_break"), *problem)
     quantum = data.get("settings", {}).get("share_quantum")
     if quantum is not None and _is_decimal(quantum) and _dec(quantum) <= 0:
         c.add(("settings", "share_quantum"), "须大于 0", "must be greater than 0")
+
+
+TIE_BREAKS = ("completion", "adopted", "adopted:<level>", "points:<clause>")
+
+
+def tie_break_problem(criterion: Any, levels: dict[str, Any]) -> tuple[str, str] | None:
+    """Why ``criterion`` is not a tie-break of ``appraisal.*.tie_break`` (zh, en), or None."""
+    if criterion in ("completion", "adopted"):
+        return None
+    if isinstance(criterion, str) and criterion.startswith("adopted:"):
+        level = criterion.removeprefix("adopted:")
+        if level in levels:
+            return None
+        return (f"引用了未定义的级别 {level!r}", f"refers to an undefined level {level!r}")
+    if isinstance(criterion, str) and criterion.startswith("points:") and len(criterion) > 7:
+        return None
+    return (
+        f"未知的并列处理方式 {criterion!r}（可用：{'、'.join(TIE_BREAKS)}）",
+        f"unknown tie-break {criterion!r} (allowed: {', '.join(TIE_BREAKS)})",
+    )
 
 
 # the messages of Python's TOML reader, in Chinese (the rest stay as they are)

@@ -168,6 +168,7 @@ TABLES: dict[str, dict[str, str]] = {
         "min_points": "decimal",
         "without_target": "enum:eligible|ineligible",
         "exclude_vetoed": "bool",
+        "tie_break": "list_str",
     },
     "appraisal.individual": {
         "by_class": "bool",
@@ -176,6 +177,7 @@ TABLES: dict[str, dict[str, str]] = {
         "min_points": "decimal",
         "without_target": "enum:eligible|ineligible",
         "exclude_vetoed": "bool",
+        "tie_break": "list_str",
     },
     "appraisal.plaque": {
         **LABELS,
