@@ -65,16 +65,18 @@ class PlaquePanel(Component):
 
 
 def desk_ruleset(bureau: Unit) -> RuleSet | None:
-    """The rule set the desk reads: the one the bureau has in force today, else the
-    latest one it has had in force (at the turn of the year, last year's)."""
+    """The rule set the desk reads: the one the bureau has in force today while it has
+    scored something, else the latest one that has (at the turn of the year, last
+    year's final standings until this year's first points), else the one in force."""
     today = timezone.localdate()
     issued = RuleSet.objects.filter(unit=bureau, effective_from__lte=today).exclude(
         status=RuleSetStatus.DRAFT
     )
-    return (
-        issued.filter(status=RuleSetStatus.ACTIVE, effective_to__gte=today).first()
-        or issued.order_by("-effective_from", "-pk").first()
-    )
+    in_force = issued.filter(status=RuleSetStatus.ACTIVE, effective_to__gte=today).first()
+    scored = issued.filter(Exists(Standing.objects.filter(ruleset=OuterRef("pk"))))
+    if in_force is not None and scored.filter(pk=in_force.pk).exists():
+        return in_force
+    return scored.order_by("-effective_from", "-pk").first() or in_force or issued.first()
 
 
 def status_counts(items) -> list[tuple[str, str, int]]:
