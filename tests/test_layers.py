@@ -57,6 +57,7 @@ LAYER_OF = {
     "access": "models",
     "roles": "models",
     "engine": "engine",
+    "standings": "ledger",  # scoring: standings by period, read from the ledger
 }
 
 UPSTREAM: dict[str, set[str]] = {
