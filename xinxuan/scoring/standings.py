@@ -33,7 +33,11 @@ HUNDRED = Decimal(100)
 KINDS = ("year", "half", "quarter", "month", "week")
 
 
-class BadPeriod(ActionRefused):
+class BadFilter(ActionRefused):
+    """A filter of the standings that cannot be read (a forged or stale link)."""
+
+
+class BadPeriod(BadFilter):
     """A period that cannot be read or lies outside the rule set's period."""
 
 
@@ -543,7 +547,86 @@ def breakdown(ruleset: RuleSet, period: Period, unit_ids: Iterable[int] | None =
             for k, v in sorted(kinds.items(), key=lambda kv: -kv[1][0])
         ],
         by_level=[
-            Slice(str(k or ""), level_names.get(k, _("No level")), v[0], v[1])
+            Slice(str(k or NO_LEVEL), level_names.get(k, _("No level")), v[0], v[1])
             for k, v in sorted(levels.items(), key=lambda kv: -level_rank.get(kv[0], -1))
         ],
     )
+
+
+# ------------------------------------------------------------------ the lines behind a figure
+
+NO_LEVEL = "none"
+
+
+def _kind_filter(kind: str) -> Q:
+    sections = [s for s, k in SECTION_KINDS.items() if k.value == kind]
+    if sections:
+        return _starts(sections)
+    if kind == "commission":
+        return Q(clause__startswith="commission")
+    if kind == "period":
+        return ~_starts([*SECTION_KINDS, "commission"])
+    raise BadFilter(_("“%(kind)s” is not a kind of points.") % {"kind": kind[:40]})
+
+
+def _starts(sections: Iterable[str]) -> Q:
+    q = Q()
+    for section in sections:
+        q |= Q(clause=section) | Q(clause__startswith=section + ".")
+    return q
+
+
+def _number(value: str, what: str) -> int:
+    if not value.isdigit() or len(value) > 12:
+        raise BadFilter(_("The %(what)s in the link cannot be read.") % {"what": what})
+    return int(value)
+
+
+def lines_behind(ruleset: RuleSet, period: Period, *, unit="", person="", kind="", level=""):
+    """The score lines that make up a figure of the standings: a unit's (or a writer's)
+    points in the period, of one kind or level if asked; newest first."""
+    lines = ScoreLine.objects.filter(
+        ruleset=ruleset, date__gte=period.start, date__lte=period.end
+    ).select_related("unit", "person", "item", "outcome")
+    if person:
+        lines = lines.filter(person_id=_number(person, _("writer")))
+    else:
+        lines = lines.filter(person__isnull=True)
+    if unit:
+        lines = lines.filter(unit_id=_number(unit, _("unit")))
+    if kind:
+        lines = lines.filter(_kind_filter(kind))
+    if level == NO_LEVEL:
+        lines = lines.filter(
+            Q(outcome__isnull=True)
+            | Q(outcome__level__isnull=True, outcome__carrier__level__isnull=True)
+            | Q(outcome__level__isnull=True, outcome__carrier__isnull=True)
+        )
+    elif level:
+        number = _number(level, _("level"))
+        lines = lines.filter(
+            Q(outcome__level_id=number)
+            | Q(outcome__level__isnull=True, outcome__carrier__level_id=number)
+        )
+    return lines.order_by("-date", "-pk")
+
+
+def describe_filters(params) -> list[str]:
+    """The filters of a lines link in words (for the page's heading)."""
+    words = []
+    if (pk := params.get("unit", "")).isdigit():
+        unit = Unit.objects.filter(pk=pk).first()
+        words.append(unit.label if unit else "—")
+    if (pk := params.get("person", "")).isdigit():
+        person = Person.objects.filter(pk=pk).first()
+        words.append(person.name if person else "—")
+    kind = params.get("kind", "")
+    if kind in {*SECTION_KINDS.values(), "commission", "period"}:
+        words.append(kind_label(kind))
+    level = params.get("level", "")
+    if level == NO_LEVEL:
+        words.append(_("No level"))
+    elif level.isdigit():
+        found = Level.objects.filter(pk=level).first()
+        words.append(found.name if found else "—")
+    return words
