@@ -231,6 +231,7 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
         "period": period,
         "choices": by_period.period_choices(ruleset),
         "rankings": _ranking_blocks(rankings, _sub_rulesets(ranked, period)),
+        "nothing": not any(row.points for ranking in rankings for row in ranking.rows),
         "focus": focus,
         "breakdown": breakdown,
         "trend_chart": charts.trend(
