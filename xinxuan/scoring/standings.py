@@ -252,7 +252,8 @@ def _sums(ruleset: RuleSet, period: Period, *, persons: bool, unit_ids=None):
         adopted = Count("pk", filter=Q(tally__gt=0, clause__startswith="adoption"))
     else:
         lines = MonthlyScore.objects.filter(
-            ruleset=ruleset, month__in=period.months, person__isnull=not persons
+            ruleset=ruleset, month__gte=period.months[0], month__lte=period.months[-1],
+            person__isnull=not persons,
         )
         adopted = Sum("adopted")
     if unit_ids is not None:
@@ -385,12 +386,19 @@ class PersonRow:
     gap_to_next: Decimal | None
 
 
+class Ranked(list):
+    """The first rows of a ranking, and how many there are in all (``total``)."""
+
+    total: int = 0
+
+
 def person_ranking(
-    ruleset: RuleSet, period: Period, unit_ids: set[int] | None = None
-) -> list[PersonRow]:
+    ruleset: RuleSet, period: Period, unit_ids: set[int] | None = None, *, limit: int | None = None
+) -> Ranked:
     """Writers with points in the period, best first; ranks among everyone the rule set
-    credits, rows only for the units in ``unit_ids`` (None: all).  A writer who moved
-    units or teams during the year is one row, under the unit of their latest line."""
+    credits, rows only for the units in ``unit_ids`` (None: all), the first ``limit``
+    of them (a page shows 300 of 5,000; ``total`` tells how many).  A writer who moved
+    units or teams during the year is one row, under the unit of their first standing."""
     sums = _sums(ruleset, period, persons=True)
     order = sorted(sums.items(), key=lambda kv: (-kv[1][0], kv[0]))
     places = _ranked([(points, pk) for pk, (points, _n) in order])
@@ -401,17 +409,23 @@ def person_ranking(
         )
     )
     shown = [pk for pk, _s in order if unit_ids is None or standing_unit.get(pk) in unit_ids]
-    people = Person.objects.in_bulk(shown)
+    total = len(shown)
+    shown = shown[:limit] if limit is not None else shown
+    # the rule set's writers by a subquery, not by a list of thousands of ids
+    credited = Standing.objects.filter(ruleset=ruleset, person__isnull=False).values("person_id")
+    people = Person.objects.in_bulk(shown) if limit is not None else (
+        Person.objects.filter(pk__in=credited).in_bulk()
+    )
     units = Unit.objects.in_bulk({standing_unit[pk] for pk in shown if pk in standing_unit})
     targets = dict(
-        MemberTarget.objects.filter(year=period.start.year, person_id__in=shown)
+        MemberTarget.objects.filter(year=period.start.year, person_id__in=credited)
         .values("person_id")
         .annotate(total=Sum("points"))
         .values_list("person_id", "total")
     )
     teams: dict[int, list[str]] = defaultdict(list)
     memberships = (
-        TeamMembership.objects.filter(person_id__in=shown, joined__lte=period.end)
+        TeamMembership.objects.filter(person_id__in=credited, joined__lte=period.end)
         .filter(Q(left__isnull=True) | Q(left__gte=period.start))
         .select_related("team")
         .order_by("joined", "pk")
@@ -420,7 +434,8 @@ def person_ranking(
         if membership.team.name not in teams[membership.person_id]:
             teams[membership.person_id].append(membership.team.name)
     share = period.share_of_year()
-    rows = []
+    rows = Ranked()
+    rows.total = total
     for pk in shown:
         person = people.get(pk)
         if person is None:
@@ -513,7 +528,8 @@ def breakdown(ruleset: RuleSet, period: Period, unit_ids: Iterable[int] | None =
         ).order_by()
     else:
         rows = MonthlyScore.objects.filter(
-            ruleset=ruleset, person__isnull=True, month__in=period.months
+            ruleset=ruleset, person__isnull=True, month__gte=period.months[0],
+            month__lte=period.months[-1],
         )
         if unit_ids is not None:
             rows = rows.filter(unit_id__in=list(unit_ids))

@@ -216,10 +216,11 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("That unit is not ranked under this rule set; all are shown."))
     breakdown = by_period.breakdown(ruleset, period, [focus.pk] if focus else None)
     headline = headline_figures(unit=focus or ruleset.unit, start=period.start, end=period.end)
+    export = request.GET.get("format") == "xlsx"
     person_rows = by_period.person_ranking(
-        ruleset, period, _person_scope(request.user, focus)
+        ruleset, period, _person_scope(request.user, focus), limit=None if export else 300
     )
-    if request.GET.get("format") == "xlsx":
+    if export:
         return _standings_workbook(ruleset, period, rankings, person_rows, breakdown, headline)
     # Reading never writes: missed commissions are recorded by the daily
     # ``manage.py record_missed_commissions``, not when somebody looks.
