@@ -61,7 +61,7 @@ def ranking(
 ) -> SafeString:
     """Each unit's points beside its target, best first from the top."""
     chart = pygal.HorizontalBar(
-        **_common(title=title, height=80 + 44 * max(len(labels), 1), width=760)
+        **_common(title=title, height=110 + 40 * max(len(labels), 1), width=560)
     )
     chart.x_labels = list(reversed(labels))
     chart.add(_("Points"), [float(p) for p in reversed(points)])
@@ -75,7 +75,7 @@ def ranking(
 
 def trend(title: str, labels: Sequence[str], points: Sequence[Decimal]) -> SafeString:
     """Points month by month."""
-    chart = pygal.Bar(**_common(title=title, height=340, width=760, show_legend=False))
+    chart = pygal.Bar(**_common(title=title, height=320, width=560, show_legend=False))
     chart.x_labels = list(labels)
     chart.add(_("Points"), [float(p) for p in points])
     return _svg(chart)
@@ -84,7 +84,7 @@ def trend(title: str, labels: Sequence[str], points: Sequence[Decimal]) -> SafeS
 def shares(title: str, labels: Sequence[str], points: Sequence[Decimal]) -> SafeString:
     """Points by kind or by level."""
     chart = pygal.HorizontalBar(
-        **_common(title=title, height=80 + 40 * max(len(labels), 1), width=520, show_legend=False)
+        **_common(title=title, height=100 + 36 * max(len(labels), 1), width=480, show_legend=False)
     )
     chart.x_labels = list(reversed(labels))
     chart.add(_("Points"), [float(p) for p in reversed(points)])
