@@ -193,6 +193,11 @@ class MonthlyScore(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["ruleset", "month", "unit"], name="monthly_by_month"),
+            # covering: a period's sums and breakdowns are read from the index alone
+            models.Index(
+                fields=["ruleset", "month", "unit", "person", "clause", "level", "points",
+                        "adopted", "lines"],
+                name="monthly_by_month",
+            ),
             models.Index(fields=["ruleset", "unit", "person"], name="monthly_by_owner"),
         ]

@@ -399,15 +399,18 @@ def person_ranking(
     credits, rows only for the units in ``unit_ids`` (None: all), the first ``limit``
     of them (a page shows 300 of 5,000; ``total`` tells how many).  A writer who moved
     units or teams during the year is one row, under the unit of their first standing."""
-    sums = _sums(ruleset, period, persons=True)
+    standing_unit: dict[int, int] = {}
+    year: dict[int, tuple[Decimal, int]] = {}
+    standings = Standing.objects.filter(ruleset=ruleset, person__isnull=False)
+    for pk, unit_id, points, adopted in standings.values_list(
+        "person_id", "unit_id", "points", "adopted"
+    ):
+        standing_unit[pk] = unit_id
+        year[pk] = (points, adopted)
+    sums = year if period.kind in ("year", "whole") else _sums(ruleset, period, persons=True)
     order = sorted(sums.items(), key=lambda kv: (-kv[1][0], kv[0]))
     places = _ranked([(points, pk) for pk, (points, _n) in order])
     rank_of = {pk: place for (pk, _s), place in zip(order, places, strict=True)}
-    standing_unit = dict(
-        Standing.objects.filter(ruleset=ruleset, person__isnull=False).values_list(
-            "person_id", "unit_id"
-        )
-    )
     shown = [pk for pk, _s in order if unit_ids is None or standing_unit.get(pk) in unit_ids]
     total = len(shown)
     shown = shown[:limit] if limit is not None else shown

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.unit')),
             ],
             options={
-                'indexes': [models.Index(fields=['ruleset', 'month', 'unit'], name='monthly_by_month'), models.Index(fields=['ruleset', 'unit', 'person'], name='monthly_by_owner')],
+                'indexes': [models.Index(fields=['ruleset', 'month', 'unit', 'person', 'clause', 'level', 'points', 'adopted', 'lines'], name='monthly_by_month'), models.Index(fields=['ruleset', 'unit', 'person'], name='monthly_by_owner')],
             },
         ),
         migrations.RunPython(sum_existing_lines, migrations.RunPython.noop),
