@@ -68,8 +68,14 @@ def setup(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
 
 
-CLAUSES = ["report", "adoption.level.city", "adoption.level.provincial", "publication.level.city",
-           "endorsement.level.city", "deduction.late"]
+CLAUSES = [
+    "report",
+    "adoption.level.city",
+    "adoption.level.provincial",
+    "publication.level.city",
+    "endorsement.level.city",
+    "deduction.late",
+]
 
 
 def populate(args: argparse.Namespace) -> None:
@@ -91,8 +97,14 @@ def populate(args: argparse.Namespace) -> None:
             for n in range(2)
         ]
         units = Unit.objects.bulk_create(
-            Unit(name=f"基准单位{n}", code=f"bench-u{n}", kind=UnitKind.DEPARTMENT, parent=top,
-                 unit_class=classes[n % 2], sort_order=n)
+            Unit(
+                name=f"基准单位{n}",
+                code=f"bench-u{n}",
+                kind=UnitKind.DEPARTMENT,
+                parent=top,
+                unit_class=classes[n % 2],
+                sort_order=n,
+            )
             for n in range(args.units)
         )
         UnitTarget.objects.bulk_create(
@@ -102,8 +114,12 @@ def populate(args: argparse.Namespace) -> None:
             Person(name=f"作者{n}", unit=units[n % len(units)]) for n in range(args.persons)
         )
         ruleset = RuleSet.objects.create(
-            unit=top, name="基准办法", code="bench-standings", status=RuleSetStatus.ACTIVE,
-            effective_from=datetime.date(2011, 1, 1), effective_to=datetime.date(2011, 12, 31),
+            unit=top,
+            name="基准办法",
+            code="bench-standings",
+            status=RuleSetStatus.ACTIVE,
+            effective_from=datetime.date(2011, 1, 1),
+            effective_to=datetime.date(2011, 12, 31),
             text="[ruleset]\n",
         )
         Level.objects.get_or_create(code="city", defaults={"name": "市级", "rank": 2})
@@ -111,12 +127,19 @@ def populate(args: argparse.Namespace) -> None:
     for n in range(args.lines):
         person = persons[rng.randrange(len(persons))] if n % 2 else None
         unit = person.unit if person else units[rng.randrange(len(units))]
-        batch.append(ScoreLine(
-            ruleset=ruleset, version="bench", unit=unit, person=person,
-            clause=CLAUSES[n % len(CLAUSES)], points=Decimal(rng.randint(-2, 20)) / 2,
-            date=datetime.date(2011, 1, 1) + datetime.timedelta(days=rng.randrange(365)),
-            tally=1, explanation="基准",
-        ))
+        batch.append(
+            ScoreLine(
+                ruleset=ruleset,
+                version="bench",
+                unit=unit,
+                person=person,
+                clause=CLAUSES[n % len(CLAUSES)],
+                points=Decimal(rng.randint(-2, 20)) / 2,
+                date=datetime.date(2011, 1, 1) + datetime.timedelta(days=rng.randrange(365)),
+                tally=1,
+                explanation="基准",
+            )
+        )
         if len(batch) == 20_000:
             ScoreLine.objects.bulk_create(batch)
             batch = []
@@ -164,12 +187,24 @@ def duckdb_load(ruleset):
 
 def duck(con, start, end) -> int:
     where = f"day BETWEEN DATE '{start}' AND DATE '{end}'"
-    n = len(con.execute(f"SELECT unit, SUM(points) FROM lines WHERE person IS NULL AND {where} "
-                        "GROUP BY unit ORDER BY 2 DESC").fetchall())
-    n += len(con.execute(f"SELECT person, SUM(points) FROM lines WHERE person IS NOT NULL AND "
-                         f"{where} GROUP BY person ORDER BY 2 DESC").fetchall())
-    n += len(con.execute(f"SELECT date_trunc('month', day), clause, SUM(points) FROM lines "
-                         f"WHERE person IS NULL AND {where} GROUP BY 1, 2").fetchall())
+    n = len(
+        con.execute(
+            f"SELECT unit, SUM(points) FROM lines WHERE person IS NULL AND {where} "
+            "GROUP BY unit ORDER BY 2 DESC"
+        ).fetchall()
+    )
+    n += len(
+        con.execute(
+            f"SELECT person, SUM(points) FROM lines WHERE person IS NOT NULL AND "
+            f"{where} GROUP BY person ORDER BY 2 DESC"
+        ).fetchall()
+    )
+    n += len(
+        con.execute(
+            f"SELECT date_trunc('month', day), clause, SUM(points) FROM lines "
+            f"WHERE person IS NULL AND {where} GROUP BY 1, 2"
+        ).fetchall()
+    )
     return n
 
 
@@ -186,10 +221,14 @@ def main() -> None:
     lines = ScoreLine.objects.filter(ruleset=ruleset).count()
     started = time.perf_counter()
     con = duckdb_load(ruleset)
-    print(f"{connection.vendor}: {lines:,} lines; DuckDB table loaded in "
-          f"{time.perf_counter() - started:.0f} s (not timed below)")
-    print(f"load: {os.getloadavg()[0]:.2f} (2 cores shared with other work: absolute times "
-          "are noisy, the ratio less so)")
+    print(
+        f"{connection.vendor}: {lines:,} lines; DuckDB table loaded in "
+        f"{time.perf_counter() - started:.0f} s (not timed below)"
+    )
+    print(
+        f"load: {os.getloadavg()[0]:.2f} (2 cores shared with other work: absolute times "
+        "are noisy, the ratio less so)"
+    )
     for key in ("2011", "2011-Q2"):
         period = by_period.parse_period(ruleset, key)
         ours(ruleset, period)  # warm the caches once, as a running server has them
@@ -203,9 +242,11 @@ def main() -> None:
             duck(con, period.start, period.end)
             duck_t.append((time.perf_counter() - t) * 1000)
         mo, md = statistics.median(ours_t), statistics.median(duck_t)
-        print(f"{period.label:<16} standings {mo:7.1f} ms (min {min(ours_t):.1f}, max "
-              f"{max(ours_t):.1f})   DuckDB {md:6.1f} ms (min {min(duck_t):.1f}, max "
-              f"{max(duck_t):.1f})   ratio {mo / md:5.2f}x   target ≤ 100 ms")
+        print(
+            f"{period.label:<16} standings {mo:7.1f} ms (min {min(ours_t):.1f}, max "
+            f"{max(ours_t):.1f})   DuckDB {md:6.1f} ms (min {min(duck_t):.1f}, max "
+            f"{max(duck_t):.1f})   ratio {mo / md:5.2f}x   target ≤ 100 ms"
+        )
 
 
 if __name__ == "__main__":

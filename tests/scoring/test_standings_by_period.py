@@ -8,19 +8,18 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from django.contrib.auth import get_user_model
-
 from tests.builders import make_user
 from tests.submissions.world import DAY, make_ruleset, make_world, reported_item, write_item
-from xinxuan.submissions import actions as submissions_actions
 from xinxuan.organisation.models import Person, UnitClass, UnitTarget
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.scoring import standings as by_period
 from xinxuan.scoring.models import MonthlyScore, RuleSetStatus, ScoreLine
+from xinxuan.submissions import actions as submissions_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +108,9 @@ def test_units_of_each_class_are_ranked_apart_with_target_and_gaps(world):
     UnitTarget.objects.create(unit=org.dept, year=2011, points=Decimal(20))
     adopt(world)
     adopt(world, unit=org.section)  # a section's item counts for its field office
-    rankings = {r.name: r for r in by_period.unit_rankings(world.ruleset, by_period.whole(world.ruleset))}
+    rankings = {
+        r.name: r for r in by_period.unit_rankings(world.ruleset, by_period.whole(world.ruleset))
+    }
     assert [row.unit for row in rankings["办事处"].rows] == [field]
     first, second = rankings["机关处室"].rows
     assert (first.unit, first.rank, second.rank) == (org.dept, 1, 2)
@@ -190,9 +191,7 @@ def test_the_excel_export_has_every_table_and_writes_no_formula(client, world):
     world.org.dept.save()
     adopt(world)
     client.force_login(world.office)
-    response = client.get(
-        reverse("scoring:standings", args=[world.ruleset.pk]), {"format": "xlsx"}
-    )
+    response = client.get(reverse("scoring:standings", args=[world.ruleset.pk]), {"format": "xlsx"})
     book = load_workbook(io.BytesIO(response.content))
     assert {"个人积分", "按月", "按类别", "按级别", "主要指标"} <= set(book.sheetnames)
     cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
@@ -213,7 +212,9 @@ def test_a_writer_who_moved_units_is_one_row_with_all_his_points(world):
     adopt(world, date=dt.date(2011, 3, 1), authors=[(writer, Decimal(1))])
     writer.unit = world.org.other_dept
     writer.save()
-    adopt(world, unit=world.org.other_dept, date=dt.date(2011, 9, 1), authors=[(writer, Decimal(1))])
+    adopt(
+        world, unit=world.org.other_dept, date=dt.date(2011, 9, 1), authors=[(writer, Decimal(1))]
+    )
     rows = [r for r in by_period.person_ranking(world.ruleset, by_period.whole(world.ruleset))]
     (row,) = [r for r in rows if r.person == writer]
     lines = ScoreLine.objects.filter(ruleset=world.ruleset, person=writer)
@@ -247,7 +248,10 @@ def test_whatif_shows_each_units_change_under_a_draft(client, world):
     draft_text = world.ruleset.text.replace("[report]\npoints = 0.5", "[report]\npoints = 5", 1)
     assert draft_text != world.ruleset.text
     draft = make_ruleset(
-        world.org.bureau, name="2012 征求意见稿", code="draft-2012", text=draft_text,
+        world.org.bureau,
+        name="2012 征求意见稿",
+        code="draft-2012",
+        text=draft_text,
         status=RuleSetStatus.DRAFT,
     )
     draft.effective_from, draft.effective_to = dt.date(2012, 1, 1), dt.date(2012, 12, 31)

@@ -195,9 +195,22 @@ class MonthlyScore(models.Model):
         indexes = [
             # covering: a period's sums and breakdowns are read from the index alone
             models.Index(
-                fields=["ruleset", "month", "unit", "person", "clause", "level", "points",
-                        "adopted", "lines"],
+                fields=[
+                    "ruleset",
+                    "month",
+                    "unit",
+                    "person",
+                    "clause",
+                    "level",
+                    "points",
+                    "adopted",
+                    "lines",
+                ],
                 name="monthly_by_month",
             ),
             models.Index(fields=["ruleset", "unit", "person"], name="monthly_by_owner"),
         ]
+
+    def __str__(self) -> str:
+        owner = f"p{self.person_id}" if self.person_id else f"u{self.unit_id}"
+        return f"{owner} {self.month:%Y-%m} {self.clause}: {self.points}"

@@ -12,6 +12,7 @@ the lines and nothing else writes them.  Where the numbers come from:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -128,8 +129,9 @@ class Period:
         if self.kind == "year":
             return _("%(year)s (year)") % {"year": year}
         if self.kind == "half":
-            return (_("%(year)s, first half") if self.start.month == 1 else
-                    _("%(year)s, second half")) % {"year": year}
+            return (
+                _("%(year)s, first half") if self.start.month == 1 else _("%(year)s, second half")
+            ) % {"year": year}
         if self.kind == "quarter":
             return _("%(year)s, quarter %(n)s") % {"year": year, "n": (self.start.month + 2) // 3}
         if self.kind == "month":
@@ -169,12 +171,21 @@ def _kind_of(key: str) -> str:
 
 def whole(ruleset: RuleSet) -> Period:
     """The rule set's own period (normally its year)."""
-    kind = "year" if (
-        ruleset.effective_from.month, ruleset.effective_from.day,
-        ruleset.effective_to.month, ruleset.effective_to.day,
-    ) == (1, 1, 12, 31) and ruleset.effective_from.year == ruleset.effective_to.year else "whole"
-    return Period(str(ruleset.effective_from.year), kind, ruleset.effective_from,
-                  ruleset.effective_to)
+    kind = (
+        "year"
+        if (
+            ruleset.effective_from.month,
+            ruleset.effective_from.day,
+            ruleset.effective_to.month,
+            ruleset.effective_to.day,
+        )
+        == (1, 1, 12, 31)
+        and ruleset.effective_from.year == ruleset.effective_to.year
+        else "whole"
+    )
+    return Period(
+        str(ruleset.effective_from.year), kind, ruleset.effective_from, ruleset.effective_to
+    )
 
 
 def parse_period(ruleset: RuleSet, key: str | None) -> Period:
@@ -200,8 +211,9 @@ def parse_period(ruleset: RuleSet, key: str | None) -> Period:
                 "end": ruleset.effective_to,
             }
         )
-    return Period(key, _kind_of(key), max(start, ruleset.effective_from),
-                  min(end, ruleset.effective_to))
+    return Period(
+        key, _kind_of(key), max(start, ruleset.effective_from), min(end, ruleset.effective_to)
+    )
 
 
 def period_choices(ruleset: RuleSet) -> list[tuple[str, list[Period]]]:
@@ -216,10 +228,8 @@ def period_choices(ruleset: RuleSet) -> list[tuple[str, list[Period]]]:
             key = engine.period_key(day, kind)
             if key not in seen:
                 seen.add(key)
-                try:
+                with contextlib.suppress(BadPeriod):  # a week reaching into the next year
                     groups[kind].append(parse_period(ruleset, key))
-                except BadPeriod:
-                    pass
         day += datetime.timedelta(days=1)
     names = {
         "half": _("Half-years"),
@@ -241,18 +251,21 @@ def _sums(ruleset: RuleSet, period: Period, *, persons: bool, unit_ids=None):
         if unit_ids is not None:
             rows = rows.filter(unit_id__in=unit_ids)
         return {
-            r[owner]: (r["points"], r["adopted"])
-            for r in rows.values(owner, "points", "adopted")
+            r[owner]: (r["points"], r["adopted"]) for r in rows.values(owner, "points", "adopted")
         }
     if period.kind == "week":
         lines = ScoreLine.objects.filter(
-            ruleset=ruleset, date__gte=period.start, date__lte=period.end,
+            ruleset=ruleset,
+            date__gte=period.start,
+            date__lte=period.end,
             person__isnull=not persons,
         )
         adopted = Count("pk", filter=Q(tally__gt=0, clause__startswith="adoption"))
     else:
         lines = MonthlyScore.objects.filter(
-            ruleset=ruleset, month__gte=period.months[0], month__lte=period.months[-1],
+            ruleset=ruleset,
+            month__gte=period.months[0],
+            month__lte=period.months[-1],
             person__isnull=not persons,
         )
         adopted = Sum("adopted")
@@ -295,7 +308,9 @@ class Ranking:
         return self.rows[0] if self.rows else None
 
 
-def _ranked(scored: list[tuple[Decimal, int, object]]) -> list[tuple[int, Decimal | None, Decimal | None]]:
+def _ranked(
+    scored: list[tuple[Decimal, int, object]],
+) -> list[tuple[int, Decimal | None, Decimal | None]]:
     """(rank, gap to the one above, difference to the second) for pairs sorted best
     first; equal points share a rank (1, 2, 2, 4)."""
     out = []
@@ -318,9 +333,10 @@ def credited_units(ruleset: RuleSet) -> list[Unit]:
     points), and any unit with points that has since moved elsewhere."""
     with_points = Standing.objects.filter(ruleset=ruleset, person__isnull=True).values("unit_id")
     return list(
-        Unit.objects.filter(
-            Q(parent_id=ruleset.unit_id, is_active=True) | Q(pk__in=with_points)
-        ).select_related("unit_class").distinct().order_by("sort_order", "name")
+        Unit.objects.filter(Q(parent_id=ruleset.unit_id, is_active=True) | Q(pk__in=with_points))
+        .select_related("unit_class")
+        .distinct()
+        .order_by("sort_order", "name")
     )
 
 
@@ -416,8 +432,10 @@ def person_ranking(
     shown = shown[:limit] if limit is not None else shown
     # the rule set's writers by a subquery, not by a list of thousands of ids
     credited = Standing.objects.filter(ruleset=ruleset, person__isnull=False).values("person_id")
-    people = Person.objects.in_bulk(shown) if limit is not None else (
-        Person.objects.filter(pk__in=credited).in_bulk()
+    people = (
+        Person.objects.in_bulk(shown)
+        if limit is not None
+        else (Person.objects.filter(pk__in=credited).in_bulk())
     )
     units = Unit.objects.in_bulk({standing_unit[pk] for pk in shown if pk in standing_unit})
     targets = dict(
@@ -514,24 +532,27 @@ def breakdown(ruleset: RuleSet, period: Period, unit_ids: Iterable[int] | None =
     """The credited units' points in the period (or only ``unit_ids``'), by month, by
     kind and by level; every month of the period listed, also with nothing."""
     if period.kind == "week":
-        rows = (
-            ScoreLine.objects.filter(
-                ruleset=ruleset, person__isnull=True,
-                date__gte=period.start, date__lte=period.end,
-            )
-            .annotate(
-                month=TruncMonth("date"),
-                level_ref=Coalesce("outcome__level_id", "outcome__carrier__level_id"),
-            )
+        rows = ScoreLine.objects.filter(
+            ruleset=ruleset,
+            person__isnull=True,
+            date__gte=period.start,
+            date__lte=period.end,
+        ).annotate(
+            month=TruncMonth("date"),
+            level_ref=Coalesce("outcome__level_id", "outcome__carrier__level_id"),
         )
         if unit_ids is not None:
             rows = rows.filter(unit_id__in=list(unit_ids))
-        values = rows.values("month", "clause", "level_ref").annotate(
-            total=Sum("points"), count=Count("pk")
-        ).order_by()
+        values = (
+            rows.values("month", "clause", "level_ref")
+            .annotate(total=Sum("points"), count=Count("pk"))
+            .order_by()
+        )
     else:
         rows = MonthlyScore.objects.filter(
-            ruleset=ruleset, person__isnull=True, month__gte=period.months[0],
+            ruleset=ruleset,
+            person__isnull=True,
+            month__gte=period.months[0],
             month__lte=period.months[-1],
         )
         if unit_ids is not None:
@@ -549,8 +570,11 @@ def breakdown(ruleset: RuleSet, period: Period, unit_ids: Iterable[int] | None =
         month = r["month"]
         if isinstance(month, datetime.datetime):
             month = month.date()
-        for bucket, key in ((months, month), (kinds, kind_of_clause(r["clause"])),
-                            (levels, r["level_ref"])):
+        for bucket, key in (
+            (months, month),
+            (kinds, kind_of_clause(r["clause"])),
+            (levels, r["level_ref"]),
+        ):
             bucket.setdefault(key, [ZERO, 0])
             bucket[key][0] += r["total"]
             bucket[key][1] += r["count"]

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_POST
 
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.accounts.views import forbidden
+from xinxuan.jobs.models import Job, JobKind, JobStatus
 from xinxuan.lib.exceptions import ActionRefused
+from xinxuan.lib.spreadsheets import spreadsheet_text
 from xinxuan.organisation.access import (
     can_see_unit,
     filter_by_unit,
@@ -26,17 +28,15 @@ from xinxuan.organisation.access import (
     visible_unit_ids,
     visible_units,
 )
-from xinxuan.outcomes import actions as outcome_actions
-from xinxuan.outcomes.forms import RevokeForm
-from xinxuan.lib.spreadsheets import spreadsheet_text
 from xinxuan.organisation.models import Unit
+from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes.figures import headline_figures
+from xinxuan.outcomes.forms import RevokeForm
 from xinxuan.scoring import actions, charts, engine, ledger
 from xinxuan.scoring import standings as by_period
 from xinxuan.scoring.forms import RuleSetDecisionForm, RuleSetForm, UnitOutcomeForm
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 from xinxuan.scoring.regulation import regulation_of, to_docx
-from xinxuan.jobs.models import Job, JobKind, JobStatus
 from xinxuan.scoring.tasks import being_recalculated, schedule_whatif
 from xinxuan.scoring.whatif import check as whatif_check
 
@@ -213,7 +213,9 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
     if wanted:
         focus = ranked.get(int(wanted)) if wanted.isdigit() else None
         if focus is None:
-            messages.error(request, _("That unit is not ranked under this rule set; all are shown."))
+            messages.error(
+                request, _("That unit is not ranked under this rule set; all are shown.")
+            )
     breakdown = by_period.breakdown(ruleset, period, [focus.pk] if focus else None)
     headline = headline_figures(unit=focus or ruleset.unit, start=period.start, end=period.end)
     export = request.GET.get("format") == "xlsx"
@@ -241,7 +243,9 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
             [s.points for s in breakdown.by_month],
         ),
         "kind_chart": charts.shares(
-            _("By kind"), [s.label for s in breakdown.by_kind], [s.points for s in breakdown.by_kind]
+            _("By kind"),
+            [s.label for s in breakdown.by_kind],
+            [s.points for s in breakdown.by_kind],
         ),
         "level_chart": charts.shares(
             _("By level"),
@@ -324,21 +328,53 @@ def _standings_workbook(ruleset, period, rankings, person_rows, breakdown, headl
     for ranking in rankings:
         sheet(
             ranking.name,
-            [_("Rank"), _("Unit"), _("Points"), _("Target"), _("Completion %"),
-             _("Adopted items"), _("Gap to the one above"), _("Difference to the second")],
             [
-                [r.rank, r.unit.label, num(r.points), num(r.target), num(r.completion),
-                 r.adopted, num(r.gap_to_next), num(r.to_second)]
+                _("Rank"),
+                _("Unit"),
+                _("Points"),
+                _("Target"),
+                _("Completion %"),
+                _("Adopted items"),
+                _("Gap to the one above"),
+                _("Difference to the second"),
+            ],
+            [
+                [
+                    r.rank,
+                    r.unit.label,
+                    num(r.points),
+                    num(r.target),
+                    num(r.completion),
+                    r.adopted,
+                    num(r.gap_to_next),
+                    num(r.to_second),
+                ]
                 for r in ranking.rows
             ],
         )
     sheet(
         _("Writers"),
-        [_("Rank"), _("Writer"), _("Unit"), _("Team"), _("Points"), _("Target"),
-         _("Completion %"), _("Adopted items")],
         [
-            [r.rank, r.person.name, r.unit.label, "、".join(r.teams), num(r.points),
-             num(r.target), num(r.completion), r.adopted]
+            _("Rank"),
+            _("Writer"),
+            _("Unit"),
+            _("Team"),
+            _("Points"),
+            _("Target"),
+            _("Completion %"),
+            _("Adopted items"),
+        ],
+        [
+            [
+                r.rank,
+                r.person.name,
+                r.unit.label,
+                "、".join(r.teams),
+                num(r.points),
+                num(r.target),
+                num(r.completion),
+                r.adopted,
+            ]
             for r in person_rows
         ],
     )
@@ -347,8 +383,11 @@ def _standings_workbook(ruleset, period, rankings, person_rows, breakdown, headl
         (_("By kind"), breakdown.by_kind),
         (_("By level"), breakdown.by_level),
     ):
-        sheet(title, [title, _("Points"), _("Score lines")],
-              [[s.label, num(s.points), s.lines] for s in slices])
+        sheet(
+            title,
+            [title, _("Points"), _("Score lines")],
+            [[s.label, num(s.points), s.lines] for s in slices],
+        )
     sheet(_("Headline figures"), [_("Figure"), _("Number")], headline.as_rows())
     response = HttpResponse(_workbook_bytes(book), content_type=XLSX)
     filename = quote(f"{ruleset.name}-{period.label}.xlsx")
@@ -505,7 +544,9 @@ def whatif(request: HttpRequest, pk: int) -> HttpResponse:
             denied = PermissionDenied(_("Only the office may run a what-if."))
             return forbidden(request, denied)
         chosen = request.POST.get("draft", "")
-        draft = drafts.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 12 else None
+        draft = (
+            drafts.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 12 else None
+        )
         if draft is None:
             messages.error(request, _("Choose one of the drafts in the list."))
             return redirect("scoring:whatif", pk=pk)
@@ -538,9 +579,7 @@ def whatif(request: HttpRequest, pk: int) -> HttpResponse:
         result = shown.result
         context["unit_rows"] = [_change(r) for r in result.get("units", [])]
         context["person_rows"] = [
-            _change(r)
-            for r in result.get("persons", [])
-            if ids is None or r.get("unit") in ids
+            _change(r) for r in result.get("persons", []) if ids is None or r.get("unit") in ids
         ]
     return render(request, "scoring/whatif.html", context)
 

@@ -88,9 +88,7 @@ def score_in_memory(trial: RuleSet, *, progress=None) -> list[engine.ScoreLine]:
         if not own and not extra:
             continue
         route = ledger._item_route(own)
-        eitem = ledger.engine_item(
-            item, trial, tree, route if route in compiled.routes else None
-        )
+        eitem = ledger.engine_item(item, trial, tree, route if route in compiled.routes else None)
         if not eitem.units:
             continue
         engine_items.append(eitem)

@@ -27,7 +27,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("ruleset", help="the rule set's identifier (or its number)")
-        parser.add_argument("--period", default="", help="2011, 2011-H1, 2011-Q3, 2011-05, 2011-W05")
+        parser.add_argument(
+            "--period", default="", help="2011, 2011-H1, 2011-Q3, 2011-05, 2011-W05"
+        )
         parser.add_argument("--unit", default="", help="the headline figures of this unit (code)")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
@@ -75,7 +77,12 @@ class Command(BaseCommand):
             for ranking in by_period.unit_rankings(ruleset, period)
         ]
         persons = [
-            {"rank": r.rank, "person": r.person.name, "unit": r.unit.label, "points": _num(r.points)}
+            {
+                "rank": r.rank,
+                "person": r.person.name,
+                "unit": r.unit.label,
+                "points": _num(r.points),
+            }
             for r in by_period.person_ranking(ruleset, period)
         ]
         headline = headline_figures(unit=unit, start=period.start, end=period.end)
@@ -118,7 +125,8 @@ class Command(BaseCommand):
             out(f"\n{ranking['class']}")
             for r in ranking["units"]:
                 completion = f"{r['completion']}%" if r["completion"] else "—"
-                out(f"{r['rank']:>3}  {r['unit']:<12}{r['points']:>10}  {completion:>8}  {r['to_second'] or ''}")
+                lead = r["to_second"] or ""
+                out(f"{r['rank']:>3}  {r['unit']:<12}{r['points']:>10}  {completion:>8}  {lead}")
         out(f"\n{data['headline']['unit']}")
         for label, n in data["headline"].items():
             if label != "unit":
