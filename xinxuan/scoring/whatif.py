@@ -133,8 +133,10 @@ def compare(draft: RuleSet, base: RuleSet, *, progress=None) -> dict:
             "person_id", "points"
         )
     )
-    ranked = Unit.objects.filter(
-        Q(parent_id=base.unit_id, is_active=True) | Q(pk__in=[*old_units, *new_units])
+    ranked = list(
+        Unit.objects.filter(
+            Q(parent_id=base.unit_id, is_active=True) | Q(pk__in=[*old_units, *new_units])
+        ).select_related("unit_class")
     )
     unit_points_old = {u.pk: old_units.get(u.pk, ZERO) for u in ranked}
     unit_points_new = {u.pk: new_units.get(u.pk, ZERO) for u in ranked}
@@ -163,6 +165,23 @@ def compare(draft: RuleSet, base: RuleSet, *, progress=None) -> dict:
     persons = rows({pk: p.name for pk, p in people.items()}, person_points_old, person_points_new)
     for row in persons:
         row["unit"] = people[row["pk"]].unit_id
+    # units of one class are ranked together, as on the standings page
+    unit_rows = []
+    classes: dict[int | None, list[Unit]] = defaultdict(list)
+    for unit in ranked:
+        classes[unit.unit_class_id].append(unit)
+    for members in sorted(
+        classes.values(),
+        key=lambda us: (us[0].unit_class_id is None, min(u.sort_order for u in us)),
+    ):
+        ids = {u.pk for u in members}
+        part = rows(
+            {u.pk: u.label for u in members},
+            {pk: p for pk, p in unit_points_old.items() if pk in ids},
+            {pk: p for pk, p in unit_points_new.items() if pk in ids},
+        )
+        name = members[0].unit_class.name if members[0].unit_class_id else ""
+        unit_rows.extend({**row, "class": name} for row in part)
     return {
         "base": base.pk,
         "draft": draft.pk,
@@ -171,6 +190,6 @@ def compare(draft: RuleSet, base: RuleSet, *, progress=None) -> dict:
         "start": base.effective_from.isoformat(),
         "end": base.effective_to.isoformat(),
         "lines": len(lines),
-        "units": rows({u.pk: u.label for u in ranked}, unit_points_old, unit_points_new),
+        "units": unit_rows,
         "persons": persons,
     }
