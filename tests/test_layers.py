@@ -58,6 +58,8 @@ LAYER_OF = {
     "access": "models",
     "roles": "models",
     "engine": "engine",
+    "standings": "ledger",  # scoring: standings by period, read from the ledger
+    "whatif": "ledger",  # scoring: a draft scored in memory beside the ledger
 }
 
 UPSTREAM: dict[str, set[str]] = {

@@ -12,6 +12,7 @@ class JobKind(models.TextChoices):
     IMPORT = "import", _("Ledger import")
     EXPORT = "export", _("Ledger export")
     RESCORE = "rescore", _("Rescoring")
+    WHATIF = "whatif", _("What-if")
 
 
 class JobStatus(models.TextChoices):

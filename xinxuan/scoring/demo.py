@@ -16,18 +16,6 @@ from xinxuan.scoring.models import RuleSet, RuleSetStatus
 RULESETS = Path(__file__).resolve().parent / "rulesets"
 
 
-def draft_2012(text: str) -> str:
-    """The 2012 draft (征求意见稿): the 2011 text with its period and a few points moved."""
-    return (
-        text.replace('id = "changzhou-2011"', 'id = "changzhou-2012"')
-        .replace('version = "2011.1"', 'version = "2012.0-draft"')
-        .replace("（2011年度）", "（2012年度，征求意见稿）")
-        .replace("effective_from = 2011-01-01", "effective_from = 2012-01-01")
-        .replace("effective_to = 2011-12-31", "effective_to = 2012-12-31")
-        .replace('status = "active"', 'status = "draft"')
-    )
-
-
 def this_year(text: str, year: int) -> str:
     """The current year's regulation in force: the 2011 text with its period moved to
     ``year`` (the demo's figures stay those of 2011; this one scores what is done now)."""
@@ -77,7 +65,11 @@ def load(*, log: Callable[[str], object]) -> None:
     # running while the demo loads; the appraisal and the bulletin that follow need the
     # standings now, so the loader (a command, not a request) scores the year itself.
     ledger.rescore_ruleset(current)
-    if not RuleSet.objects.filter(unit=city, code="changzhou-2012").exists():
-        actions.save_ruleset(user=None, unit=city, text=draft_2012(text), note="征求意见稿")
+    # The shipped 2012 draft (征求意见稿): its what-if against 2011 shows who gains and
+    # who loses by its new clauses (one endorsement per item, a yearly cap on media
+    # articles, a quarterly adoption rate).
+    if not RuleSet.objects.filter(unit=city, code="changzhou-2012-draft").exists():
+        draft = (RULESETS / "changzhou-2012-draft.toml").read_text(encoding="utf-8")
+        actions.save_ruleset(user=None, unit=city, text=draft, note="征求意见稿")
     log(f"scoring: {current.lines.count()} score lines under {current.name}")
     load_current_year(city=city, text=text, log=log)

@@ -44,6 +44,7 @@ from xinxuan.lib.exceptions import Unscorable
 from xinxuan.organisation.models import MemberTarget, Person, TeamMembership, Unit, UnitTarget
 from xinxuan.outcomes.models import Outcome
 from xinxuan.scoring import engine
+from xinxuan.scoring import standings as standings_by_period
 from xinxuan.scoring.models import RuleSet, ScoreLine, Standing
 from xinxuan.submissions.models import Item
 
@@ -351,6 +352,8 @@ def _stored_sums(queryset) -> dict[Key, tuple[Decimal, int]]:
 
 
 def _move_standings(old: dict[Key, tuple], new: dict[Key, tuple]) -> None:
+    # the monthly sums follow every key, also one whose lines moved between months
+    standings_by_period.refresh_months(set(old) | set(new))
     # in one order, so that two writers of the same standings queue rather than deadlock
     for key in sorted(set(old) | set(new), key=lambda k: (k[0], k[1], k[2] or 0)):
         o_points, o_count = old.get(key, (ZERO, 0))
@@ -659,12 +662,14 @@ def rebuild_standings(ruleset: RuleSet) -> None:
         Standing(ruleset=ruleset, unit_id=u, person_id=p, points=pts, adopted=n)
         for (_r, u, p), (pts, n) in sums.items()
     )
+    standings_by_period.rebuild_months(ruleset)
 
 
 def clear_ruleset(ruleset: RuleSet) -> None:
     """Remove what a rule set scored (when it goes out of force)."""
     ScoreLine.objects.filter(ruleset=ruleset).delete()
     Standing.objects.filter(ruleset=ruleset).delete()
+    standings_by_period.rebuild_months(ruleset)
 
 
 # ------------------------------------------------------------------ reading

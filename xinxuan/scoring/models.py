@@ -169,3 +169,48 @@ class Standing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person or self.unit}: {self.points}"
+
+
+class MonthlyScore(models.Model):
+    """The score lines of one month summed, for standings by period and breakdowns.
+
+    Derived, never written by hand: ``scoring/standings.py`` rebuilds a unit's rows from
+    its lines whenever the ledger moves that unit's ``Standing``. A unit's rows keep the
+    clause and the level (for the breakdowns); a person's only the month.
+    """
+
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, null=True, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    clause = models.CharField(max_length=80, blank=True)
+    level = models.ForeignKey(
+        "outcomes.Level", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    points = models.DecimalField(max_digits=14, decimal_places=4)
+    adopted = models.IntegerField(default=0)
+    lines = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # covering: a period's sums and breakdowns are read from the index alone
+            models.Index(
+                fields=[
+                    "ruleset",
+                    "month",
+                    "unit",
+                    "person",
+                    "clause",
+                    "level",
+                    "points",
+                    "adopted",
+                    "lines",
+                ],
+                name="monthly_by_month",
+            ),
+            models.Index(fields=["ruleset", "unit", "person"], name="monthly_by_owner"),
+        ]
+
+    def __str__(self) -> str:
+        owner = f"p{self.person_id}" if self.person_id else f"u{self.unit_id}"
+        return f"{owner} {self.month:%Y-%m} {self.clause}: {self.points}"

@@ -68,3 +68,33 @@ def _rescore(job: Job, progress: running.Progress) -> dict:
         )
     progress(4, 4)
     return {"lines": lines, "back": reverse("scoring:standings", args=[pk])}
+
+
+def schedule_whatif(*, draft, base, user) -> Job:
+    """Queue a what-if: ``draft`` run on the period of ``base`` (see ``whatif.py``)."""
+    return running.start(
+        user=user,
+        kind=JobKind.WHATIF,
+        title=_("What if “%(draft)s” had applied in %(start)s – %(end)s")
+        % {"draft": draft.name, "start": base.effective_from, "end": base.effective_to},
+        task=run_whatif,
+        subject=f"whatif:{base.pk}",
+        params={"draft": draft.pk, "base": base.pk},
+    )
+
+
+@task()
+def run_whatif(job_id: int) -> None:
+    running.run(job_id, _whatif)
+
+
+def _whatif(job: Job, progress: running.Progress) -> dict:
+    from xinxuan.scoring import whatif
+    from xinxuan.scoring.models import RuleSet
+
+    draft = RuleSet.objects.get(pk=job.params["draft"])
+    base = RuleSet.objects.get(pk=job.params["base"])
+    result = whatif.compare(draft, base, progress=progress)
+    progress(4, 4)
+    result["back"] = reverse("scoring:whatif", args=[base.pk]) + f"?job={job.pk}"
+    return result

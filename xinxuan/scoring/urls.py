@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:pk>/document/", views.ruleset_document, name="ruleset-document"),
     path("<int:pk>/retire/", views.ruleset_retire, name="ruleset-retire"),
     path("<int:pk>/standings/", views.standings, name="standings"),
+    path("<int:pk>/standings/lines/", views.standings_lines, name="standings-lines"),
+    path("<int:pk>/whatif/", views.whatif, name="whatif"),
     path("<int:pk>/standings/<slug:kind>/", views.unit_outcome_add, name="unit-outcome-add"),
 ]

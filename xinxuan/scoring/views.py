@@ -7,7 +7,8 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +18,9 @@ from django.views.decorators.http import require_POST
 
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.accounts.views import forbidden
+from xinxuan.jobs.models import Job, JobKind, JobStatus
 from xinxuan.lib.exceptions import ActionRefused
+from xinxuan.lib.spreadsheets import spreadsheet_text
 from xinxuan.organisation.access import (
     can_see_unit,
     filter_by_unit,
@@ -25,13 +28,17 @@ from xinxuan.organisation.access import (
     visible_unit_ids,
     visible_units,
 )
+from xinxuan.organisation.models import Unit
 from xinxuan.outcomes import actions as outcome_actions
+from xinxuan.outcomes.figures import headline_figures
 from xinxuan.outcomes.forms import RevokeForm
-from xinxuan.scoring import actions, engine, ledger
+from xinxuan.scoring import actions, charts, engine, ledger
+from xinxuan.scoring import standings as by_period
 from xinxuan.scoring.forms import RuleSetDecisionForm, RuleSetForm, UnitOutcomeForm
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 from xinxuan.scoring.regulation import regulation_of, to_docx
-from xinxuan.scoring.tasks import being_recalculated
+from xinxuan.scoring.tasks import being_recalculated, schedule_whatif
+from xinxuan.scoring.whatif import check as whatif_check
 
 
 def _visible(user):
@@ -189,25 +196,246 @@ def _may_assess(user, ruleset: RuleSet) -> bool:
 
 @login_required
 def standings(request: HttpRequest, pk: int) -> HttpResponse:
-    """Units under a rule set: points, target completion, rank, gaps; and the points
-    that belong to no item (deductions, adjustments, missed commissions)."""
+    """Units under a rule set for a period (``?period=2011-Q2``): points, target
+    completion, rank, gaps, per unit class; the writers; the breakdowns by month, kind
+    and level of all units or of one (``?unit=``), with charts; the headline figures;
+    the points that belong to no item.  ``?format=xlsx`` gives every table as a workbook."""
     ruleset = _standings_ruleset(request, pk)
+    try:
+        period = by_period.parse_period(ruleset, request.GET.get("period"))
+    except by_period.BadPeriod as bad:
+        messages.error(request, bad.message)
+        period = by_period.whole(ruleset)
+    rankings = by_period.unit_rankings(ruleset, period)
+    ranked = {row.unit.pk: row.unit for ranking in rankings for row in ranking.rows}
+    focus = None
+    wanted = request.GET.get("unit", "")
+    if wanted:
+        focus = ranked.get(int(wanted)) if wanted.isdigit() else None
+        if focus is None:
+            messages.error(
+                request, _("That unit is not ranked under this rule set; all are shown.")
+            )
+    breakdown = by_period.breakdown(ruleset, period, [focus.pk] if focus else None)
+    headline = headline_figures(unit=focus or ruleset.unit, start=period.start, end=period.end)
+    export = request.GET.get("format") == "xlsx"
+    person_rows = by_period.person_ranking(
+        ruleset, period, _person_scope(request.user, focus), limit=None if export else 300
+    )
+    if export:
+        return _standings_workbook(ruleset, period, rankings, person_rows, breakdown, headline)
     # Reading never writes: missed commissions are recorded by the daily
     # ``manage.py record_missed_commissions``, not when somebody looks.
     in_force = ruleset.status == RuleSetStatus.ACTIVE
     can_record = in_force and _may_assess(request.user, ruleset)
+    subject = focus.label if focus else ruleset.unit.label
     context = {
         "ruleset": ruleset,
-        "rows": ledger.standings(ruleset),
-        "person_rows": ledger.person_standings(ruleset, visible_unit_ids(request.user)),
-        "loose_lines": ledger.loose_lines(ruleset)[:200],
+        "period": period,
+        "choices": by_period.period_choices(ruleset),
+        "rankings": _ranking_blocks(rankings, _sub_rulesets(ranked, period)),
+        "nothing": not any(row.points for ranking in rankings for row in ranking.rows),
+        "focus": focus,
+        "breakdown": breakdown,
+        "trend_chart": charts.trend(
+            _("%(unit)s: points by month") % {"unit": subject},
+            [s.label for s in breakdown.by_month],
+            [s.points for s in breakdown.by_month],
+        ),
+        "kind_chart": charts.shares(
+            _("By kind"),
+            [s.label for s in breakdown.by_kind],
+            [s.points for s in breakdown.by_kind],
+        ),
+        "level_chart": charts.shares(
+            _("By level"),
+            [s.label for s in breakdown.by_level],
+            [s.points for s in breakdown.by_level],
+        ),
+        "headline": headline,
+        "person_rows": person_rows,
+        "loose_lines": ledger.loose_lines(ruleset).filter(
+            date__gte=period.start, date__lte=period.end
+        )[:200],
         "can_record": can_record,
         "has_deductions": can_record and bool(ledger.clauses(ruleset, "deduction")),
         "has_adjustments": can_record and bool(ledger.clauses(ruleset, "manual_adjustment")),
         "revoke_form": RevokeForm(),
         "recalculating": being_recalculated(ruleset),
+        "drafts": _readable(request.user).filter(status=RuleSetStatus.DRAFT).exclude(pk=pk),
     }
     return render(request, "scoring/standings.html", context)
+
+
+def _ranking_blocks(rankings, below: dict[int, int]) -> list[dict]:
+    """Each class's ranking with its chart, and per unit its own rule set (if any)."""
+    return [
+        {
+            "ranking": ranking,
+            "chart": charts.ranking(
+                _("%(class)s: points and target") % {"class": ranking.name},
+                [row.unit.label for row in ranking.rows],
+                [row.points for row in ranking.rows],
+                [row.target for row in ranking.rows],
+            ),
+            "rows": [(row, below.get(row.unit.pk)) for row in ranking.rows],
+        }
+        for ranking in rankings
+        # a class whose only unit has nothing (the office itself) needs no chart
+        if len(ranking.rows) > 1 or ranking.rows and ranking.rows[0].points
+    ]
+
+
+def _person_scope(user, focus: Unit | None) -> set[int] | None:
+    """The units whose writers a user sees in the standings (within the chosen unit)."""
+    ids = visible_unit_ids(user)
+    if focus is None:
+        return ids
+    return {focus.pk} if ids is None or focus.pk in ids else set()
+
+
+def _sub_rulesets(units: dict[int, Unit], period) -> dict[int, int]:
+    """unit pk → its own rule set in force in the period, whose standings rank the
+    unit's sub-units (the province ranks its bureaus; each bureau its departments)."""
+    found = RuleSet.objects.filter(
+        unit_id__in=list(units),
+        status=RuleSetStatus.ACTIVE,
+        effective_from__lte=period.end,
+        effective_to__gte=period.start,
+    ).order_by("effective_from")
+    return {rs.unit_id: rs.pk for rs in found}
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _standings_workbook(ruleset, period, rankings, person_rows, breakdown, headline):
+    """Every table of the standings page as a sheet; text cells never run as formulas."""
+    from openpyxl import Workbook
+
+    def sheet(title, header, rows):
+        ws = book.create_sheet(title[:31])
+        ws.append([spreadsheet_text(h) for h in header])
+        for row in rows:
+            ws.append([spreadsheet_text(v) if isinstance(v, str) else v for v in row])
+        ws.column_dimensions["B"].width = 24
+
+    def num(value):
+        return float(value) if value is not None else None
+
+    book = Workbook()
+    book.remove(book.active)
+    for ranking in rankings:
+        sheet(
+            ranking.name,
+            [
+                _("Rank"),
+                _("Unit"),
+                _("Points"),
+                _("Target"),
+                _("Completion %"),
+                _("Adopted items"),
+                _("Gap to the one above"),
+                _("Difference to the second"),
+            ],
+            [
+                [
+                    r.rank,
+                    r.unit.label,
+                    num(r.points),
+                    num(r.target),
+                    num(r.completion),
+                    r.adopted,
+                    num(r.gap_to_next),
+                    num(r.to_second),
+                ]
+                for r in ranking.rows
+            ],
+        )
+    sheet(
+        _("Writers"),
+        [
+            _("Rank"),
+            _("Writer"),
+            _("Unit"),
+            _("Team"),
+            _("Points"),
+            _("Target"),
+            _("Completion %"),
+            _("Adopted items"),
+        ],
+        [
+            [
+                r.rank,
+                r.person.name,
+                r.unit.label,
+                "、".join(r.teams),
+                num(r.points),
+                num(r.target),
+                num(r.completion),
+                r.adopted,
+            ]
+            for r in person_rows
+        ],
+    )
+    for title, slices in (
+        (_("By month"), breakdown.by_month),
+        (_("By kind"), breakdown.by_kind),
+        (_("By level"), breakdown.by_level),
+    ):
+        sheet(
+            title,
+            [title, _("Points"), _("Score lines")],
+            [[s.label, num(s.points), s.lines] for s in slices],
+        )
+    sheet(_("Headline figures"), [_("Figure"), _("Number")], headline.as_rows())
+    response = HttpResponse(_workbook_bytes(book), content_type=XLSX)
+    filename = quote(f"{ruleset.name}-{period.label}.xlsx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"standings-{ruleset.pk}.xlsx\"; filename*=UTF-8''{filename}"
+    )
+    return response
+
+
+def _workbook_bytes(book) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@login_required
+def standings_lines(request: HttpRequest, pk: int) -> HttpResponse:
+    """The score lines behind a figure of the standings, each with its explanation:
+    filtered by period, unit, writer, month, kind and level, only of units the user
+    may see."""
+    ruleset = _standings_ruleset(request, pk)
+    try:
+        period = by_period.parse_period(ruleset, request.GET.get("period"))
+        lines = by_period.lines_behind(
+            ruleset,
+            period,
+            unit=request.GET.get("unit", ""),
+            person=request.GET.get("person", ""),
+            kind=request.GET.get("kind", ""),
+            level=request.GET.get("level", ""),
+        )
+    except by_period.BadFilter as bad:
+        messages.error(request, bad.message)
+        return redirect("scoring:standings", pk=pk)
+    lines = filter_by_unit(lines, request.user, "unit")
+    page = Paginator(lines, 100).get_page(request.GET.get("p"))
+    total = lines.aggregate(total=Sum("points"))["total"]
+    context = {
+        "ruleset": ruleset,
+        "period": period,
+        "page": page,
+        "total": total,
+        "filters": by_period.describe_filters(request.GET),
+        "query": request.GET.copy(),
+    }
+    return render(request, "scoring/standings_lines.html", context)
 
 
 UNIT_OUTCOMES = {
@@ -302,3 +530,68 @@ def _record_unit_outcome(kind: str, user, data):
     return outcome_actions.record_adjustment(
         **common, points=data["points"], range_min=clause.low, range_max=clause.high
     )
+
+
+@login_required
+def whatif(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft rule set run on this rule set's period beside it: each unit's and
+    writer's points and rank, before and after.  The office starts the run (a
+    background job); everyone who reads the standings reads the kept results."""
+    base = _standings_ruleset(request, pk)
+    drafts = _readable(request.user).filter(status=RuleSetStatus.DRAFT).exclude(pk=pk)
+    if request.method == "POST":
+        if not _is_office(request.user):
+            denied = PermissionDenied(_("Only the office may run a what-if."))
+            return forbidden(request, denied)
+        chosen = request.POST.get("draft", "")
+        draft = (
+            drafts.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 12 else None
+        )
+        if draft is None:
+            messages.error(request, _("Choose one of the drafts in the list."))
+            return redirect("scoring:whatif", pk=pk)
+        try:
+            whatif_check(draft, base)
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("scoring:whatif", pk=pk)
+        job = schedule_whatif(draft=draft, base=base, user=request.user)
+        return redirect("jobs:job-detail", pk=job.pk)
+    runs = Job.objects.filter(kind=JobKind.WHATIF, subject=f"whatif:{base.pk}")
+    shown = None
+    wanted = request.GET.get("job", "")
+    if wanted:
+        readable = wanted.isdigit() and len(wanted) < 12
+        shown = runs.filter(pk=wanted, status=JobStatus.DONE).first() if readable else None
+        if shown is None:
+            messages.error(request, _("That what-if is not among the finished ones below."))
+    elif runs.filter(status=JobStatus.DONE).exists():
+        shown = runs.filter(status=JobStatus.DONE).first()
+    context = {
+        "ruleset": base,
+        "drafts": drafts,
+        "runs": runs[:20],
+        "shown": shown,
+        "is_office": _is_office(request.user),
+    }
+    if shown is not None:
+        ids = visible_unit_ids(request.user)
+        result = shown.result
+        context["unit_rows"] = [_change(r) for r in result.get("units", [])]
+        context["person_rows"] = [
+            _change(r) for r in result.get("persons", []) if ids is None or r.get("unit") in ids
+        ]
+    return render(request, "scoring/whatif.html", context)
+
+
+def _change(row: dict) -> dict:
+    """A kept what-if row with its numbers as numbers (JSON keeps them as text)."""
+    from decimal import Decimal
+
+    return {
+        **row,
+        "before": Decimal(row["before"]),
+        "after": Decimal(row["after"]),
+        "change": Decimal(row["change"]),
+        "moved": row["rank_before"] - row["rank_after"],
+    }
