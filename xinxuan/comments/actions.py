@@ -368,20 +368,25 @@ def import_lexicon(*, user, text: str, replace: bool = False) -> dict[str, int]:
     refuses the whole file and names the line.
     """
     _require(user, EDIT_LEXICON)
-    categories = {c.name: Action(c.action) for c in LexiconCategory.objects.all()}
-    declared: dict[str, Action] = {}
+    existing = LexiconCategory.objects.all()
+    categories = {c.name: Action(c.action) for c in existing}
+    declared: dict[str, tuple[Action, bool]] = {}
     try:
         entries = lexicon.parse_lexicon(
-            text, categories={**lexicon.DEFAULT_CATEGORIES, **categories}
+            text,
+            categories={**lexicon.DEFAULT_CATEGORIES, **categories},
+            by_sound=[c.name for c in existing if c.homophones],
         )
         for line in text.splitlines():
             parts = line.strip().split()
-            if len(parts) == 3 and parts[0] == "@category":
-                declared[parts[1]] = Action(parts[2].lower())
+            if len(parts) in (3, 4) and parts[0] == "@category":
+                declared[parts[1]] = (Action(parts[2].lower()), len(parts) == 4)
     except lexicon.LexiconError as error:
         raise ActionRefused(str(error)) from error
-    for name, action in declared.items():
-        LexiconCategory.objects.update_or_create(name=name, defaults={"action": action})
+    for name, (action, homophones) in declared.items():
+        LexiconCategory.objects.update_or_create(
+            name=name, defaults={"action": action, "homophones": homophones}
+        )
     for entry in entries:
         if entry.category not in categories and entry.category not in declared:
             LexiconCategory.objects.get_or_create(
@@ -398,7 +403,9 @@ def import_lexicon(*, user, text: str, replace: bool = False) -> dict[str, int]:
         category = by_name[entry.category]
         action = "" if entry.action == Action(category.action) else entry.action
         word, created = LexiconWord.objects.update_or_create(
-            word=entry.word, category=category, defaults={"action": action}
+            word=entry.word,
+            category=category,
+            defaults={"action": action, "homophones": entry.homophones and not category.homophones},
         )
         kept.add(word.pk)
         added += created

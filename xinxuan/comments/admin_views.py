@@ -218,14 +218,14 @@ def lexicon_import(request: HttpRequest) -> HttpResponse:
 @require_GET
 def lexicon_export(request: HttpRequest) -> HttpResponse:
     _require(request, actions.EDIT_LEXICON)
-    categories = {c.name: lexicon.Action(c.action) for c in LexiconCategory.objects.all()}
-    entries = [
-        lexicon.Entry(w.word, w.category.name, lexicon.Action(w.effective_action))
-        for w in LexiconWord.objects.select_related("category")
-    ]
-    response = HttpResponse(
-        lexicon.dump_lexicon(entries, categories), content_type="text/plain; charset=utf-8"
+    categories = LexiconCategory.objects.all()
+    entries = [w.as_entry() for w in LexiconWord.objects.select_related("category")]
+    text = lexicon.dump_lexicon(
+        entries,
+        {c.name: lexicon.Action(c.action) for c in categories},
+        [c.name for c in categories if c.homophones],
     )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lexicon.txt"'
     return response
 
