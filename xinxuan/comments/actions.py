@@ -360,6 +360,46 @@ def register_reader(*, username: str, password: str, display_name: str = "", add
 # Lexicon lists
 
 
+def _list_entry_text(entry) -> str:
+    return entry.name if isinstance(entry, LexiconCategory) else entry.word
+
+
+@transaction.atomic
+def save_list_entry(*, user, entry: LexiconWord | LexiconCategory | WhitelistWord):
+    """Create or change a listed word, a category or a whitelisted word (the
+    workbench's forms); the filter is rebuilt with it."""
+    _require(user, EDIT_LEXICON)
+    text = _list_entry_text(entry).strip()
+    if not isinstance(entry, LexiconCategory) and not filtering.current_lexicon().plain(text):
+        raise ActionRefused(
+            _("The word has no character the filter reads (only punctuation or spaces).")
+        )
+    created = entry.pk is None
+    entry.save()
+    data = {"text": text}
+    if isinstance(entry, LexiconWord):
+        data |= {"category": entry.category.name, "action": entry.effective_action}
+    elif isinstance(entry, LexiconCategory):
+        data |= {"action": entry.action}
+    if not isinstance(entry, WhitelistWord):
+        data["homophones"] = entry.homophones
+    log(entry, "comments.list_add" if created else "comments.list_change", user=user, data=data)
+    filtering.forget()
+    return entry
+
+
+@transaction.atomic
+def delete_list_entry(*, user, entry: LexiconWord | LexiconCategory | WhitelistWord) -> None:
+    """Remove a listed word, a category (with its words) or a whitelisted word."""
+    _require(user, EDIT_LEXICON)
+    data = {"text": _list_entry_text(entry)}
+    if isinstance(entry, LexiconCategory):
+        data["words"] = entry.words.count()
+    log(entry, "comments.list_delete", user=user, data=data)
+    entry.delete()
+    filtering.forget()
+
+
 @transaction.atomic
 def import_lexicon(*, user, text: str, replace: bool = False) -> dict[str, int]:
     """Load words (the lexicon file format) and declared categories; counts what changed.
