@@ -64,7 +64,7 @@ def test_test_box_shows_why_a_text_matched(client, office):
     html = response.content.decode()
     assert response.status_code == 200
     assert "代开发票" in html
-    assert "normalised" in html
+    assert "变形写法" in html
     assert "“代开發票”" in html
 
 
