@@ -231,7 +231,7 @@ class Comment(models.Model):
 
     class Meta:
         verbose_name = _("comment")
-        verbose_name_plural = _("comments")
+        verbose_name_plural = _("reader comments")  # "comments" is a count in the portal
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["page", "status"], name="comments_page_status")]
 
