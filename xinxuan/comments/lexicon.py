@@ -5,7 +5,7 @@ A :class:`Lexicon` holds blacklisted words, each in a category with an action
 returns a :class:`Verdict`: the decision, and every matched word with its span in
 the *original* text and how it was found.
 
-Matching runs one Aho-Corasick automaton (pyahocorasick) over the text after
+Matching runs Aho-Corasick automata (pyahocorasick) over the text after
 normalisation, each step of which can be turned off in :class:`Options`:
 
 1. width and case: NFKC per character (full-width Ａ → a, ① → 1) and lower case;
@@ -21,14 +21,17 @@ normalisation, each step of which can be turned off in :class:`Options`:
 Homophones are the loosest step: two syllables are shared by so many everyday
 words that reading every two-character word by its sound would hold most ordinary
 comments against a list of thousands.  So a word is looked for by its sound when it
-has at least ``Options.homophone_min_length`` (3) characters, or when it or its
+has at least ``Options.homophone_min_length`` (4) characters, or when it or its
 category is marked for it (``Entry.homophones``; ``@category NAME ACTION homophones``
 or a fourth column ``homophones`` in a list file).  The shipped list marks all its
 categories.  A single character is never looked for by its sound.
 
-Matching runs two automata: one over the text after steps 1–4 (words not looked for
-by sound, their pinyin, and the whitelist) and one over the text after steps 1–5
-(words looked for by sound and their pinyin).  Each step is one ``str.translate`` over
+There are three passes: over the text after steps 1–4 (words not looked for by
+sound, their pinyin, and the whitelist), after steps 1–5 (words looked for by sound
+and their pinyin), and after steps 1–3 for words whose own characters repeat (了了,
+心心相印), which step 4 would shrink to a single common character; that pass runs only
+over a text with a repeat.  Keys with Latin letters are searched only in a text with
+letters.  Each step is one ``str.translate`` over
 a table built once and one regular expression; a text with no hit costs just that and
 the automaton passes.  Only a text with a hit is normalised again keeping, for each
 normalised character, the position of the original character it came from.
