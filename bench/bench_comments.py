@@ -1,15 +1,19 @@
 """Posting a comment under load: a gunicorn server and this process as the client.
 
-    .venv/bin/python bench/bench_comments.py                  # 400 posts, 4 client threads
-    .venv/bin/python bench/bench_comments.py --posts 1000 --threads 8 --workers 2
+    .venv/bin/python bench/bench_comments.py                  # SQLite, 2 workers, 2 clients
+    .venv/bin/python bench/bench_comments.py --database postgres://postgres@127.0.0.1:5432/bench_reader
+    .venv/bin/python bench/bench_comments.py --posts 400 --threads 1 --workers 1 --rounds 5
 
-Builds a throw-away SQLite database under a temporary directory (migrate, a portal
-with one article in a post-moderated channel, one reader per client thread), starts
+Builds a throw-away database (SQLite under a temporary directory, or the PostgreSQL
+database given, which is dropped and created again), migrates it, makes a portal with
+one article in a post-moderated channel and one reader per client thread, starts
 gunicorn on 127.0.0.1 only, signs each reader in, warms every worker up (the lexicon
-tables are built on a worker's first post), then times a bounded number of comment
-posts over loopback and prints the median, p95 and maximum and the error count.
-The captcha is in test mode and the rate limits are raised for the run only.  As a
-baseline in the same run it times GET /healthz (one trivial query) the same way.
+tables are built on a worker's first post), then, ``--rounds`` times, times
+``--posts`` requests of the baseline GET /healthz (one trivial query) and then as many
+comment posts over loopback, from this (second) process.  Prints per round and as
+medians with their spread: the median and p95 of each, the errors, the ratio of the
+p95s, and the load average.  The captcha is in test mode and the rate limits are
+raised for the run only.
 """
 
 from __future__ import annotations
@@ -173,11 +177,40 @@ def summary(name: str, times: list[float], errors: int) -> str:
     )
 
 
+def server_cpu(master: int) -> float:
+    """CPU seconds used so far by gunicorn's workers (and the database server's
+    processes when given), from /proc: the cost of a request whatever the load."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for pid in [master, *children]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def fresh_postgres(url: str) -> None:
+    """Drop and create the benchmark's own PostgreSQL database."""
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    common = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+    common += ["-U", parts.username or "postgres"]
+    subprocess.run(["dropdb", *common, "--if-exists", name], check=True)
+    subprocess.run(["createdb", *common, name], check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--posts", type=int, default=400)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--posts", type=int, default=200, help="requests of each kind a round")
+    parser.add_argument("--threads", type=int, default=2, help="client threads (one reader each)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database", default="", help="a PostgreSQL URL; default SQLite")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as var:
@@ -193,6 +226,9 @@ def main() -> None:
             "XINXUAN_PAGE_CACHE_SECONDS": "0",
         }
         env.pop("XINXUAN_DATABASE_URL", None)
+        if args.database:
+            fresh_postgres(args.database)
+            env["XINXUAN_DATABASE_URL"] = args.database
         article = setup(env, args.threads)
         server = subprocess.Popen(
             [
@@ -220,15 +256,47 @@ def main() -> None:
                 reader.sign_in()
             # Warm up: every worker builds its lexicon tables on its first post.
             run_load(readers, 20 * args.workers * args.threads, lambda r, g: r.post(article, g))
-            base_times, base_errors = run_load(
-                readers, args.posts, lambda r, g: r.request("GET", "/healthz")
+            database = "PostgreSQL" if args.database else "SQLite (WAL)"
+            print(f"gunicorn {args.workers} workers, {args.threads} client threads, {database}")
+            rounds = []
+            cpu: dict[str, list[float]] = {"healthz": [], "post": []}
+            for number in range(1, args.rounds + 1):
+                before = server_cpu(server.pid)
+                base, base_errors = run_load(
+                    readers, args.posts, lambda r, g: r.request("GET", "/healthz")
+                )
+                middle = server_cpu(server.pid)
+                posts, errors = run_load(readers, args.posts, lambda r, g: r.post(article, g))
+                cpu["healthz"].append((middle - before) / len(base) * 1000)
+                cpu["post"].append((server_cpu(server.pid) - middle) / len(posts) * 1000)
+                rounds.append((base, base_errors, posts, errors))
+                print(f"round {number}: " + summary("GET /healthz", base, base_errors))
+                print(f"round {number}: " + summary("POST a comment", posts, errors))
+            post_p95 = [percentile(r[2], 0.95) * 1000 for r in rounds]
+            base_p95 = [percentile(r[0], 0.95) * 1000 for r in rounds]
+            post_median = [statistics.median(r[2]) * 1000 for r in rounds]
+            ratios = [p / b for p, b in zip(post_p95, base_p95, strict=True)]
+            median = statistics.median
+            print(
+                f"POST a comment: median {median(post_median):.1f} ms, "
+                f"p95 {median(post_p95):.1f} ms "
+                f"(spread of the rounds' p95 {min(post_p95):.1f}–{max(post_p95):.1f}), "
+                f"errors {sum(r[3] for r in rounds)} of {sum(len(r[2]) for r in rounds)}"
             )
-            times, errors = run_load(readers, args.posts, lambda r, g: r.post(article, g))
-            print(f"gunicorn {args.workers} workers, {args.threads} client threads, SQLite (WAL)")
-            print(summary("baseline GET /healthz", base_times, base_errors))
-            print(summary("POST a comment", times, errors))
-            ratio = percentile(times, 0.95) / percentile(base_times, 0.95)
-            print(f"ratio of p95s: {ratio:.1f}x")
+            print(
+                f"GET /healthz: p95 {median(base_p95):.1f} ms "
+                f"({min(base_p95):.1f}–{max(base_p95):.1f}), "
+                f"errors {sum(r[1] for r in rounds)}"
+            )
+            print(f"ratio of the p95s: {median(ratios):.1f}x ({min(ratios):.1f}–{max(ratios):.1f})")
+            print(
+                f"CPU time of the gunicorn workers per request (the database's own not "
+                f"counted for PostgreSQL): POST {median(cpu['post']):.1f} ms "
+                f"({min(cpu['post']):.1f}–{max(cpu['post']):.1f}), GET /healthz "
+                f"{median(cpu['healthz']):.1f} ms ({min(cpu['healthz']):.1f}–"
+                f"{max(cpu['healthz']):.1f})"
+            )
+            print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -12,7 +12,8 @@ from xinxuan.comments.lexicon import Action, Entry, Lexicon, LexiconError, Optio
 def lexicon():
     return Lexicon(
         [
-            Entry("赌博", "广告", Action.HOLD),
+            # Two characters: looked for by sound only when marked (docs/comments.md).
+            Entry("赌博", "广告", Action.HOLD, homophones=True),
             Entry("代开发票", "广告", Action.HOLD),
             Entry("笨蛋", "辱骂", Action.MASK),
             Entry("颠覆政权", "反动", Action.REJECT),
@@ -100,7 +101,10 @@ def test_strictest_action_decides(lexicon):
     ],
 )
 def test_each_normalisation_can_be_turned_off(options, text):
-    entries = [Entry("赌博", "广告", Action.HOLD), Entry("代开发票", "广告", Action.HOLD)]
+    entries = [
+        Entry("赌博", "广告", Action.HOLD, homophones=True),
+        Entry("代开发票", "广告", Action.HOLD),
+    ]
     assert Lexicon(entries, options=options).check(text).matches == ()
     assert Lexicon(entries).check(text).decision == Action.HOLD
 
@@ -162,3 +166,60 @@ def test_command_line_table_and_bad_file(tmp_path, capsys):
     words.write_text("赌博\n", encoding="utf-8")
     assert lx.main(["--lexicon", str(words)]) == 2
     assert "line 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("entry", "text", "decision"),
+    [
+        pytest.param(Entry("赌博", "广告", Action.HOLD), "堵搏", Action.PASS, id="short-unmarked"),
+        pytest.param(
+            Entry("赌博", "广告", Action.HOLD, homophones=True),
+            "堵搏",
+            Action.HOLD,
+            id="short-marked",
+        ),
+        pytest.param(
+            Entry("赌博", "广告", Action.HOLD), "賭.博", Action.HOLD, id="short-unmarked-plain"
+        ),
+        pytest.param(
+            Entry("代开发票", "广告", Action.HOLD), "带开发漂", Action.HOLD, id="long-word"
+        ),
+    ],
+)
+def test_short_words_are_looked_for_by_sound_only_when_marked(entry, text, decision):
+    assert Lexicon([entry]).check(text).decision == decision
+
+
+def test_a_list_file_marks_a_category_or_a_word_for_homophones():
+    entries = lx.parse_lexicon(
+        "@category 赌场 hold homophones\n赌博\t赌场\n笨蛋\t辱骂\n傻瓜\t辱骂\tmask\thomophones\n"
+    )
+    assert [e.homophones for e in entries] == [True, False, True]
+    assert lx.parse_lexicon(lx.dump_lexicon(entries, {"赌场": Action.HOLD}, ["赌场"])) == entries
+    with pytest.raises(LexiconError, match="line 1: the last column"):
+        lx.parse_lexicon("赌博\t广告\thold\tsound")
+
+
+def test_the_shipped_list_finds_its_short_words_by_sound():
+    assert Lexicon.default().check("你这个本蛋").decision == Action.MASK
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        pytest.param("赌博" * 3, [(0, 2), (2, 4), (4, 6)], id="many-hits"),
+        pytest.param("..赌博..", [(2, 4)], id="noise-around"),
+        pytest.param("赌博博博.博来", [(0, 6)], id="repeats-over-noise"),
+        pytest.param("賭.博和堵 ★ 搏，du博", [(0, 3), (4, 9), (10, 13)], id="mixed"),
+        pytest.param("打击赌博，打鸡赌博", [(7, 9)], id="whitelist-only-its-own"),
+    ],
+)
+def test_spans_point_into_the_original_text(lexicon, text, spans):
+    verdict = lexicon.check(text)
+    assert [(m.start, m.end) for m in verdict.matches] == spans
+    assert all(text[m.start : m.end] == m.found for m in verdict.matches)
+
+
+def test_a_word_whose_characters_repeat_is_not_found_in_one_of_them():
+    verdict = Lexicon([Entry("了了", "辱骂", Action.MASK)]).check("我知道了，很好了了")
+    assert [(m.start, m.end) for m in verdict.matches] == [(7, 9)]

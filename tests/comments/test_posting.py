@@ -153,3 +153,15 @@ def test_rule_is_shown_above_the_form(client, article, portal):
     assert html.index("请自觉遵守互联网相关的政策法规") < html.index('id="comment-form"')
     for label in ("用户名", "密码", "验证码"):
         assert label in html
+
+
+def test_posting_is_audited(article, reader):
+    from wagtail.models import ModelLogEntry
+
+    comment = actions.post_comment(user=reader, page=article, body="好文章")
+    entry = ModelLogEntry.objects.get(action="comments.post")
+    assert (entry.object_id, entry.user_id, entry.data) == (
+        str(comment.pk),
+        reader.pk,
+        {"status": "pending"},
+    )

@@ -18,6 +18,7 @@ from xinxuan.comments import actions, filtering, lexicon
 from xinxuan.comments.models import (
     Comment,
     CommentStatus,
+    FilterAction,
     LexiconCategory,
     LexiconWord,
     ReaderStanding,
@@ -95,6 +96,49 @@ def _require(request: HttpRequest, permission: str) -> None:
         raise PermissionDenied
 
 
+VIA_LABELS = {
+    lexicon.Via.EXACT: gettext_lazy("as written"),
+    lexicon.Via.NORMALISED: gettext_lazy(
+        "written differently (traditional, full-width, symbols, repeats)"
+    ),
+    lexicon.Via.HOMOPHONE: gettext_lazy("characters that sound the same"),
+    lexicon.Via.PINYIN: gettext_lazy("in pinyin"),
+}
+
+
+DECISION_LABELS = {
+    lexicon.Action.PASS: gettext_lazy("passes"),
+    **{lexicon.Action(choice.value): choice.label for choice in FilterAction},
+}
+
+
+def described(matches: list[dict]) -> list[dict]:
+    """The filter's matches with the action and the way found in words, not codes."""
+    return [
+        {
+            **m,
+            "action_label": FilterAction(m["action"]).label,
+            "via_label": VIA_LABELS[lexicon.Via(m["via"])],
+        }
+        for m in matches
+    ]
+
+
+def marked(text: str, matches: list[dict]) -> list[tuple[str, bool]]:
+    """``text`` in pieces, each with whether a matched word covers it."""
+    covered = [False] * len(text)
+    for m in matches:
+        for index in range(max(0, m["start"]), min(len(text), m["end"])):
+            covered[index] = True
+    pieces: list[tuple[str, bool]] = []
+    for char, inside in zip(text, covered, strict=True):
+        if pieces and pieces[-1][1] == inside:
+            pieces[-1] = (pieces[-1][0] + char, inside)
+        else:
+            pieces.append((char, inside))
+    return pieces
+
+
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, actions.MODERATE)
@@ -118,6 +162,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         "comments/admin/decide.html",
         {
             "comment": comment,
+            "matches": described(comment.filter_matches),
+            "marked": marked(comment.body, comment.filter_matches),
             "form": form,
             "reports": comment.reports.select_related("reporter"),
             "statuses": CommentStatus,
@@ -176,7 +222,13 @@ def lexicon_test(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "comments/admin/lexicon_test.html",
-        {"form": form, "verdict": verdict, "import_form": ImportForm()},
+        {
+            "form": form,
+            "verdict": verdict,
+            "matches": described([m.as_dict() for m in verdict.matches]) if verdict else [],
+            "decision": DECISION_LABELS[verdict.decision] if verdict else "",
+            "import_form": ImportForm(),
+        },
     )
 
 
@@ -218,14 +270,14 @@ def lexicon_import(request: HttpRequest) -> HttpResponse:
 @require_GET
 def lexicon_export(request: HttpRequest) -> HttpResponse:
     _require(request, actions.EDIT_LEXICON)
-    categories = {c.name: lexicon.Action(c.action) for c in LexiconCategory.objects.all()}
-    entries = [
-        lexicon.Entry(w.word, w.category.name, lexicon.Action(w.effective_action))
-        for w in LexiconWord.objects.select_related("category")
-    ]
-    response = HttpResponse(
-        lexicon.dump_lexicon(entries, categories), content_type="text/plain; charset=utf-8"
+    categories = LexiconCategory.objects.all()
+    entries = [w.as_entry() for w in LexiconWord.objects.select_related("category")]
+    text = lexicon.dump_lexicon(
+        entries,
+        {c.name: lexicon.Action(c.action) for c in categories},
+        [c.name for c in categories if c.homophones],
     )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lexicon.txt"'
     return response
 

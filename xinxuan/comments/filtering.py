@@ -13,7 +13,7 @@ import time
 from django.conf import settings
 from django.db.models import Count, Max
 
-from xinxuan.comments.lexicon import Action, Entry, Lexicon
+from xinxuan.comments.lexicon import Lexicon
 from xinxuan.comments.models import LexiconCategory, LexiconWord, WhitelistWord
 
 _lock = threading.Lock()
@@ -28,10 +28,7 @@ def _stamp() -> tuple:
 
 
 def build() -> Lexicon:
-    entries = [
-        Entry(w.word, w.category.name, Action(w.effective_action))
-        for w in LexiconWord.objects.select_related("category")
-    ]
+    entries = [w.as_entry() for w in LexiconWord.objects.select_related("category")]
     whitelist = list(WhitelistWord.objects.values_list("word", flat=True))
     return Lexicon(entries, whitelist)
 

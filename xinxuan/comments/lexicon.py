@@ -5,7 +5,7 @@ A :class:`Lexicon` holds blacklisted words, each in a category with an action
 returns a :class:`Verdict`: the decision, and every matched word with its span in
 the *original* text and how it was found.
 
-Matching runs one Aho-Corasick automaton (pyahocorasick) over the text after
+Matching runs Aho-Corasick automata (pyahocorasick) over the text after
 normalisation, each step of which can be turned off in :class:`Options`:
 
 1. width and case: NFKC per character (full-width Ａ → a, ① → 1) and lower case;
@@ -18,10 +18,23 @@ normalisation, each step of which can be turned off in :class:`Options`:
 6. pinyin: a word is also looked for spelled in Latin letters, whole or in part
    (dubo, du博, 赌bo), as a separate word of letters.
 
-Steps 1, 2, 3 and 5 are one ``str.translate`` over a table built once; step 4 is
-one regular expression.  A text with no hit costs just that and one automaton pass.
-Only a text with a hit is normalised again keeping, for each normalised character,
-the span of original characters it came from.
+Homophones are the loosest step: two syllables are shared by so many everyday
+words that reading every two-character word by its sound would hold most ordinary
+comments against a list of thousands.  So a word is looked for by its sound when it
+has at least ``Options.homophone_min_length`` (4) characters, or when it or its
+category is marked for it (``Entry.homophones``; ``@category NAME ACTION homophones``
+or a fourth column ``homophones`` in a list file).  The shipped list marks all its
+categories.  A single character is never looked for by its sound.
+
+There are three passes: over the text after steps 1–4 (words not looked for by
+sound, their pinyin, and the whitelist), after steps 1–5 (words looked for by sound
+and their pinyin), and after steps 1–3 for words whose own characters repeat (了了,
+心心相印), which step 4 would shrink to a single common character; that pass runs only
+over a text with a repeat.  Keys with Latin letters are searched only in a text with
+letters.  Each step is one ``str.translate`` over
+a table built once and one regular expression; a text with no hit costs just that and
+the automaton passes.  Only a text with a hit is normalised again keeping, for each
+normalised character, the position of the original character it came from.
 
 A whitelisted word beats every blacklisted word found inside its span (打击赌博
 allows 赌博 there), but only when it is in the text itself, up to steps 1–4: a
@@ -34,6 +47,7 @@ from __future__ import annotations
 import argparse
 import enum
 import json
+import operator
 import re
 import sys
 import unicodedata
@@ -89,6 +103,9 @@ class Entry:
     word: str
     category: str
     action: Action
+    # Look for this word by its sound even when it is shorter than
+    # Options.homophone_min_length (set for every word of a category so marked).
+    homophones: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,8 @@ class Options:
     pinyin: bool = True
     # Words longer than this are looked for in whole pinyin only, not in every mix.
     max_mixed_length: int = 4
+    # Shorter words are looked for by their sound only when marked (Entry.homophones).
+    homophone_min_length: int = 4
 
     @classmethod
     def none(cls) -> Options:
@@ -156,7 +175,9 @@ class Verdict:
 TABLE_SIZE = 0x20000  # the Basic and Supplementary Multilingual Planes, emoji included
 NOISE = "\0"
 _REPEATS = re.compile(r"(.)\1+", re.DOTALL)
+_FIRST = operator.itemgetter(1)  # faster than the template r"\1"
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_HAS_LETTER = re.compile("[a-z]")
 
 
 def _is_noise(char: str) -> bool:
@@ -230,133 +251,194 @@ class _Payload:
     pinyin: bool  # this key spells the word (partly) in Latin letters
 
 
+class _Pass:
+    """One normalisation of the text and the automaton of the keys written in it."""
+
+    def __init__(self, options: Options, *, homophones: bool, repeats: bool) -> None:
+        self.table = char_table(options, homophones=homophones, keep_noise=False)
+        self.table_keeping_noise = char_table(options, homophones=homophones, keep_noise=True)
+        self.repeats = repeats
+        self.automaton = ahocorasick.Automaton()
+        # Keys with Latin letters (pinyin spellings) are most of the keys and need a
+        # text with letters: a text without any, most Chinese comments, skips them.
+        self.letters = ahocorasick.Automaton()
+        self.empty = True
+
+    def compile(self, keys: dict[str, list[_Payload]]) -> None:
+        # Keys and texts go in as UTF-8 bytes spelled as Latin-1 strings: the automaton
+        # then branches over a few lead bytes instead of thousands of characters at
+        # its root, which makes it some thirty times faster on Chinese text.
+        for key, payloads in keys.items():
+            automaton = self.letters if _HAS_LETTER.search(key) else self.automaton
+            automaton.add_word(_bytes(key), (key, tuple(payloads)))
+        self.empty = not keys
+        for automaton in (self.automaton, self.letters):
+            if len(automaton):
+                automaton.make_automaton()
+
+    def normalise(self, text: str) -> str:
+        text = text.translate(self.table)
+        return _REPEATS.sub(_FIRST, text) if self.repeats else text
+
+    def hits(self, normalised: str) -> list:
+        """(end byte, (key, payloads)) of every key in the normalised text."""
+        if self.empty:
+            return []
+        latin = _bytes(normalised)
+        hits = list(self.automaton.iter(latin)) if len(self.automaton) else []
+        if len(self.letters) and _HAS_LETTER.search(normalised):
+            hits += self.letters.iter(latin)
+        return hits
+
+    def spans(self, text: str, normalised: str, hits: list) -> Iterator[tuple]:
+        """Per hit: its first and last character in the normalised text, its span in
+        the original text, and its key and payloads."""
+        latin = _bytes(normalised)
+        starts = self._starts(text)
+        for end_byte, (key, payloads) in hits:
+            end = len(latin[: end_byte + 1].encode("latin-1").decode("utf-8")) - 1
+            first = end - len(key) + 1
+            following = starts[end + 1] if end + 1 < len(starts) else len(text)
+            yield first, end, starts[first], self._stop(text, following), key, payloads
+
+    def _starts(self, text: str) -> list[int]:
+        """The original position of every normalised character."""
+        starts: list[int] = []
+        previous = None
+        for index, char in enumerate(text.translate(self.table_keeping_noise)):
+            if char == NOISE or (self.repeats and char == previous):
+                continue
+            starts.append(index)
+            previous = char
+        return starts
+
+    def _stop(self, text: str, following: int) -> int:
+        """The end of a span that runs up to ``following``, trailing noise left out."""
+        stop = following
+        while stop > 0 and text[stop - 1].translate(self.table) == "":
+            stop -= 1
+        return stop
+
+
 @dataclass
 class Lexicon:
-    """Blacklisted entries and whitelisted words, compiled into one automaton."""
+    """Blacklisted entries and whitelisted words, compiled into two automata."""
 
     entries: list[Entry]
     whitelist: list[str] = field(default_factory=list)
     options: Options = field(default_factory=Options)
 
     def __post_init__(self) -> None:
-        self._fast = char_table(self.options, homophones=self.options.homophones, keep_noise=False)
-        self._keep = char_table(self.options, homophones=self.options.homophones, keep_noise=True)
         self._plain_table = char_table(self.options, homophones=False, keep_noise=False)
-        keys: dict[str, list[_Payload]] = {}
+        options = self.options
+        self._plain_pass = _Pass(options, homophones=False, repeats=options.repeats)
+        self._sound_pass = _Pass(options, homophones=options.homophones, repeats=options.repeats)
+        self._doubled_pass = _Pass(options, homophones=False, repeats=False)
+        self._passes = (self._plain_pass, self._sound_pass, self._doubled_pass)
+        keys: dict[_Pass, dict[str, list[_Payload]]] = {where: {} for where in self._passes}
         for entry in self.entries:
-            self._add(keys, entry.word, entry)
+            where = self._pass_for(entry.word, entry)
+            self._add(keys[where], where, entry.word, entry)
         for word in self.whitelist:
-            self._add(keys, word, None)
-        # Keys and texts go in as UTF-8 bytes spelled as Latin-1 strings: the automaton
-        # then branches over a few lead bytes instead of thousands of characters at
-        # its root, which makes it some thirty times faster on Chinese text.
-        self._automaton = ahocorasick.Automaton()
-        for key, payloads in keys.items():
-            self._automaton.add_word(_bytes(key), (key, tuple(payloads)))
-        self._empty = not keys
-        if keys:
-            self._automaton.make_automaton()
+            where = self._pass_for(word, None)
+            self._add(keys[where], where, word, None)
+        for where in self._passes:
+            where.compile(keys[where])
 
     # -- building ---------------------------------------------------------------
 
-    def _collapse(self, text: str) -> str:
-        return _REPEATS.sub(r"\1", text) if self.options.repeats else text
+    def _pass_for(self, word: str, entry: Entry | None) -> _Pass:
+        """Which pass looks for ``word`` (module docstring)."""
+        plain = self.plain(word)
+        if len(plain) < len(self._doubled_pass.normalise(word)):
+            return self._doubled_pass  # its own characters repeat: 了了, 心心相印
+        if entry is None or not self.options.homophones or len(plain) < 2:
+            return self._plain_pass
+        if not (entry.homophones or len(plain) >= self.options.homophone_min_length):
+            return self._plain_pass
+        # As many syllables as characters once read: 结义一 (jie yi yi) would otherwise
+        # be read as two syllables and found in every 解一.
+        if len(self._sound_pass.normalise(word)) < len(plain):
+            return self._plain_pass
+        return self._sound_pass
+
+    def by_sound(self, entry: Entry) -> bool:
+        """Whether ``entry`` is looked for by its sound."""
+        return self._pass_for(entry.word, entry) is self._sound_pass
 
     def plain(self, text: str) -> str:
         """Steps 1–4: what two spellings must share to count as the same word."""
-        return self._collapse(text.translate(self._plain_table))
+        text = text.translate(self._plain_table)
+        return _REPEATS.sub(_FIRST, text) if self.options.repeats else text
 
-    def normalise(self, text: str) -> str:
-        """Every step but pinyin: the text the automaton reads."""
-        return self._collapse(text.translate(self._fast))
-
-    def _add(self, keys: dict[str, list[_Payload]], word: str, entry: Entry | None) -> None:
+    def _add(self, keys: dict, where: _Pass, word: str, entry: Entry | None) -> None:
         plain = self.plain(word)
-        key = self.normalise(word)
+        key = where.normalise(word)
         if not key:
             return
         keys.setdefault(key, []).append(_Payload(entry, word, plain, pinyin=False))
         if entry is None or not self.options.pinyin:
             return
-        for spelled in self._pinyin_spellings(plain):
+        for spelled in self._pinyin_spellings(plain, where):
             keys.setdefault(spelled, []).append(_Payload(entry, word, plain, pinyin=True))
 
-    def _pinyin_spellings(self, plain: str) -> set[str]:
+    def _pinyin_spellings(self, plain: str, where: _Pass) -> set[str]:
         table = pinyin_table()
         if len(plain) < 2 or any(char not in table for char in plain):
             return set()
         syllables = [table[char] for char in plain]
         if len(plain) > self.options.max_mixed_length:
-            choices = [[syllables]]
             spellings = {"".join(syllables)}
         else:
             choices = [(char, syllable) for char, syllable in zip(plain, syllables, strict=True)]
             spellings = {"".join(parts) for parts in product(*choices)}
             spellings.discard(plain)
         # Read the spellings as the text will be read (repeats, homophones).
-        return {self.normalise(s) for s in spellings if len(s) >= 2} - {self.normalise(plain)}
+        return {where.normalise(s) for s in spellings if len(s) >= 2} - {where.normalise(plain)}
 
     # -- checking ---------------------------------------------------------------
 
     def has_hit(self, text: str) -> bool:
-        """True when the automaton finds anything (the fast path of :meth:`check`)."""
-        if self._empty:
-            return False
-        for _hit in self._automaton.iter(_bytes(self.normalise(text))):
-            return True
-        return False
+        """True when an automaton finds anything (the fast path of :meth:`check`)."""
+        return any(where.hits(normalised) for where, normalised in self._readings(text))
 
-    def _mapped(self, text: str) -> tuple[str, list[list[int]], dict[int, int]]:
-        """The normalised text; per character, the original span it came from; and
-        the index of the character that ends at each UTF-8 byte offset."""
-        chars: list[str] = []
-        spans: list[list[int]] = []
-        char_at_byte: dict[int, int] = {}
-        previous = None
-        repeats = self.options.repeats
-        offset = -1
-        for index, char in enumerate(text.translate(self._keep)):
-            if char == NOISE:
-                continue
-            if repeats and char == previous:
-                spans[-1][1] = index + 1
-                continue
-            code = ord(char)
-            offset += 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
-            char_at_byte[offset] = len(chars)
-            chars.append(char)
-            spans.append([index, index + 1])
-            previous = char
-        return "".join(chars), spans, char_at_byte
+    def _readings(self, text: str) -> Iterator[tuple[_Pass, str]]:
+        """Each pass with keys, and the text as that pass reads it."""
+        translated = text.translate(self._plain_pass.table)
+        plain = _REPEATS.sub(_FIRST, translated) if self.options.repeats else translated
+        yield self._plain_pass, plain
+        if not self._sound_pass.empty:
+            yield self._sound_pass, self._sound_pass.normalise(text)
+        # Words whose own characters repeat need a text with a repeat (steps 1-3 only).
+        if not self._doubled_pass.empty and len(plain) < len(translated):
+            yield self._doubled_pass, translated
 
     def check(self, text: str) -> Verdict:
         """The decision for ``text`` with every matched word and its original span."""
-        if not self.has_hit(text):
-            return Verdict(Action.PASS, masked=text)
-        normalised, spans, char_at_byte = self._mapped(text)
         found: list[Match] = []
         allowing: list[Match] = []
-        for end_byte, (key, payloads) in self._automaton.iter(_bytes(normalised)):
-            end = char_at_byte[end_byte]
-            first = end - len(key) + 1
-            if any(p.pinyin for p in payloads) and not _separate_word(normalised, first, end):
-                payloads = tuple(p for p in payloads if not p.pinyin)
-            start, stop = spans[first][0], spans[end][1]
-            original = text[start:stop]
-            for payload in payloads:
-                via = _via(original, payload, self.plain(original))
-                if via is Via.HOMOPHONE and len(payload.plain) < 2:
-                    continue  # one character sounds like too many others
-                if payload.entry is None:
-                    if via in (Via.EXACT, Via.NORMALISED):
+        for where, normalised in self._readings(text):
+            hits = where.hits(normalised)
+            if not hits:
+                continue
+            for first, end, start, stop, _key, payloads in where.spans(text, normalised, hits):
+                if any(p.pinyin for p in payloads) and not _separate_word(normalised, first, end):
+                    payloads = tuple(p for p in payloads if not p.pinyin)
+                original = text[start:stop]
+                plain_original = self.plain(original)
+                for payload in payloads:
+                    via = _via(original, payload, plain_original)
+                    if payload.entry is None:
                         allowing.append(
                             Match(payload.word, "", Action.PASS, start, stop, original, via)
                         )
-                    continue
-                entry = payload.entry
-                found.append(
-                    Match(entry.word, entry.category, entry.action, start, stop, original, via)
-                )
+                        continue
+                    entry = payload.entry
+                    found.append(
+                        Match(entry.word, entry.category, entry.action, start, stop, original, via)
+                    )
+        if not found:
+            return Verdict(Action.PASS, masked=text)
         matches, allowed = _apply_whitelist(found, allowing)
         matches = _dedupe(matches)
         if not matches:
@@ -455,40 +537,63 @@ _SEPARATOR = re.compile(r"\t|,|，")
 
 
 def parse_lexicon(
-    text: str, *, source: str = "", categories: dict[str, Action] | None = None
+    text: str,
+    *,
+    source: str = "",
+    categories: dict[str, Action] | None = None,
+    by_sound: Iterable[str] = (),
 ) -> list[Entry]:
-    """Entries from ``word<TAB>category[<TAB>action]`` lines.
+    """Entries from ``word<TAB>category[<TAB>action[<TAB>homophones]]`` lines.
 
-    ``@category NAME ACTION`` declares a category (or changes a shipped one's
-    action); ``#`` starts a comment.  Errors name the line.
+    ``@category NAME ACTION [homophones]`` declares a category (or changes a shipped
+    one's action); ``homophones`` there marks every word of the category, in the
+    fourth column one word, to be looked for by its sound even when short;
+    ``by_sound`` names categories already so marked.  ``#`` starts a comment.
+    Errors name the line.
     """
     known = dict(DEFAULT_CATEGORIES if categories is None else categories)
+    sound = set(by_sound)
     entries: list[Entry] = []
     where = f"{source}: " if source else ""
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip().lstrip("\ufeff")
         if not line or line.startswith("#"):
             continue
+        at = f"{where}line {number}"
         if line.startswith("@category"):
             parts = line.split()
-            if len(parts) != 3:
-                raise LexiconError(f"{where}line {number}: write @category NAME ACTION")
-            known[parts[1]] = _action(parts[2], f"{where}line {number}")
+            if len(parts) not in (3, 4):
+                raise LexiconError(f"{at}: write @category NAME ACTION [{HOMOPHONES}]")
+            known[parts[1]] = _action(parts[2], at)
+            sound.discard(parts[1])
+            if len(parts) == 4:
+                _homophones_flag(parts[3], at)
+                sound.add(parts[1])
             continue
         parts = [p.strip() for p in _SEPARATOR.split(line)]
         if len(parts) < 2 or not parts[0] or not parts[1]:
-            raise LexiconError(f"{where}line {number}: write WORD<TAB>CATEGORY[<TAB>ACTION]")
+            raise LexiconError(f"{at}: write WORD<TAB>CATEGORY[<TAB>ACTION]")
         word, category = parts[0], parts[1]
         if category not in known:
             raise LexiconError(
-                f"{where}line {number}: unknown category {category!r}; "
+                f"{at}: unknown category {category!r}; "
                 f"declare it first with @category {category} hold"
             )
         action = known[category]
         if len(parts) > 2 and parts[2]:
-            action = _action(parts[2], f"{where}line {number}")
-        entries.append(Entry(word, category, action))
+            action = _action(parts[2], at)
+        flagged = len(parts) > 3 and bool(parts[3]) and _homophones_flag(parts[3], at)
+        entries.append(Entry(word, category, action, homophones=flagged or category in sound))
     return entries
+
+
+HOMOPHONES = "homophones"
+
+
+def _homophones_flag(value: str, where: str) -> bool:
+    if value.strip().lower() != HOMOPHONES:
+        raise LexiconError(f"{where}: the last column may only be {HOMOPHONES!r}, not {value!r}")
+    return True
 
 
 def _action(value: str, where: str) -> Action:
@@ -510,10 +615,21 @@ def parse_whitelist(text: str) -> list[str]:
     return [w for w in words if w]
 
 
-def dump_lexicon(entries: Iterable[Entry], categories: dict[str, Action]) -> str:
-    lines = ["# xinxuan lexicon: WORD<TAB>CATEGORY<TAB>ACTION"]
-    lines += [f"@category {name} {action}" for name, action in categories.items()]
-    lines += [f"{e.word}\t{e.category}\t{e.action}" for e in entries]
+def dump_lexicon(
+    entries: Iterable[Entry], categories: dict[str, Action], by_sound: Iterable[str] = ()
+) -> str:
+    """The lexicon file of ``entries``; ``by_sound`` names the categories so marked."""
+    sound = set(by_sound)
+    lines = ["# xinxuan lexicon: WORD<TAB>CATEGORY<TAB>ACTION[<TAB>homophones]"]
+    lines += [
+        f"@category {name} {action}" + (f" {HOMOPHONES}" if name in sound else "")
+        for name, action in categories.items()
+    ]
+    lines += [
+        f"{e.word}\t{e.category}\t{e.action}"
+        + (f"\t{HOMOPHONES}" if e.homophones and e.category not in sound else "")
+        for e in entries
+    ]
     return "\n".join(lines) + "\n"
 
 

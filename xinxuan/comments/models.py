@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from xinxuan.comments.lexicon import Action
+from xinxuan.comments.lexicon import Action, Entry
 
 
 class FilterAction(models.TextChoices):
@@ -29,9 +29,17 @@ class LexiconCategory(index.Indexed, models.Model):
     action = models.CharField(
         _("action"), max_length=10, choices=FilterAction.choices, default=FilterAction.HOLD
     )
+    homophones = models.BooleanField(
+        _("find by sound"),
+        default=False,
+        help_text=_(
+            "Also find the category's words of two or three characters written with "
+            "characters that sound the same (longer words always are)."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    panels = [FieldPanel("name"), FieldPanel("action")]
+    panels = [FieldPanel("name"), FieldPanel("action"), FieldPanel("homophones")]
     search_fields = [index.SearchField("name")]
 
     class Meta:
@@ -57,9 +65,22 @@ class LexiconWord(index.Indexed, models.Model):
         blank=True,
         help_text=_("Empty means the category's action."),
     )
+    homophones = models.BooleanField(
+        _("find by sound"),
+        default=False,
+        help_text=_(
+            "Also find this word of two or three characters written with characters "
+            "that sound the same (longer words always are)."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    panels = [FieldPanel("word"), FieldPanel("category"), FieldPanel("action")]
+    panels = [
+        FieldPanel("word"),
+        FieldPanel("category"),
+        FieldPanel("action"),
+        FieldPanel("homophones"),
+    ]
     search_fields = [index.SearchField("word"), index.AutocompleteField("word")]
 
     class Meta:
@@ -76,6 +97,15 @@ class LexiconWord(index.Indexed, models.Model):
     @property
     def effective_action(self) -> str:
         return self.action or self.category.action
+
+    def as_entry(self) -> Entry:
+        """The word as the lexicon filter reads it."""
+        return Entry(
+            self.word,
+            self.category.name,
+            Action(self.effective_action),
+            homophones=self.homophones or self.category.homophones,
+        )
 
 
 class WhitelistWord(index.Indexed, models.Model):
@@ -201,7 +231,7 @@ class Comment(models.Model):
 
     class Meta:
         verbose_name = _("comment")
-        verbose_name_plural = _("comments")
+        verbose_name_plural = _("reader comments")  # "comments" is a count in the portal
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["page", "status"], name="comments_page_status")]
 

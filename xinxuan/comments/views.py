@@ -45,7 +45,8 @@ PER_PAGE = 20
 
 
 def _article(page_id: int) -> ArticlePage:
-    return get_object_or_404(ArticlePage.objects.live().public(), pk=page_id)
+    # The comment screens show the title and date, never the body.
+    return get_object_or_404(ArticlePage.objects.live().public().defer_streamfields(), pk=page_id)
 
 
 def _channels():
@@ -78,7 +79,9 @@ def _safe_next(request: HttpRequest, default: str = "/") -> str:
 
 
 def _article_url(request: HttpRequest, article: ArticlePage) -> str:
-    return (article.get_url(request=request) or "/") + "#comments"
+    # ``url`` reads the sites' root paths from the cache; ``get_url(request)`` would
+    # look the site up by host name in the database on every post.
+    return (article.url or "/") + "#comments"
 
 
 def _sign_in(request: HttpRequest, username: str, password: str):

@@ -1,5 +1,8 @@
 """The workbench side of comments: the moderation queue, reports, the lexicon lists."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -8,8 +11,15 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    DeleteView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
+from xinxuan.accounts.views import forbidden
 from xinxuan.comments import actions
 from xinxuan.comments.admin_views import ReasonForm
 from xinxuan.comments.models import (
@@ -20,6 +30,7 @@ from xinxuan.comments.models import (
     LexiconWord,
     WhitelistWord,
 )
+from xinxuan.lib.action_views import ActionFormMixin
 from xinxuan.lib.exceptions import ActionRefused
 
 LOG_ACTIONS = [
@@ -35,6 +46,9 @@ LOG_ACTIONS = [
     ("comments.restore", _("Restore reader"), _("Reader may comment again")),
     ("comments.import_lexicon", _("Import lexicon"), _("Lexicon imported")),
     ("comments.import_whitelist", _("Import whitelist"), _("Whitelist imported")),
+    ("comments.list_add", _("Add to a list"), _("Added to the lexicon lists")),
+    ("comments.list_change", _("Change in a list"), _("Changed in the lexicon lists")),
+    ("comments.list_delete", _("Remove from a list"), _("Removed from the lexicon lists")),
 ]
 
 
@@ -94,25 +108,66 @@ class ReportViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
-class CategoryViewSet(SnippetViewSet):
+class ListCreateView(ActionFormMixin, CreateView):
+    """Adding to a lexicon list goes through ``actions.save_list_entry`` (audited)."""
+
+    def save_instance(self):
+        return actions.save_list_entry(user=self.request.user, entry=self.form.save(commit=False))
+
+
+class ListEditView(ActionFormMixin, EditView):
+    def save_instance(self):
+        return actions.save_list_entry(user=self.request.user, entry=self.form.save(commit=False))
+
+
+class ListDeleteView(DeleteView):
+    def delete_action(self):
+        actions.delete_list_entry(user=self.request.user, entry=self.object)
+
+
+class ListViewSet(SnippetViewSet):
+    add_view_class = ListCreateView
+    edit_view_class = ListEditView
+    delete_view_class = ListDeleteView
+
+
+class CategoryViewSet(ListViewSet):
     model = LexiconCategory
     icon = "tag"
-    list_display = ["name", "action", "updated_at"]
+    list_display = ["name", "action", "homophones", "updated_at"]
 
 
-class WordViewSet(SnippetViewSet):
+class WordViewSet(ListViewSet):
     model = LexiconWord
     icon = "form"
-    list_display = ["word", "category", "action", "updated_at"]
-    list_filter = ["category", "action"]
+    list_display = ["word", "category", "action", "homophones", "updated_at"]
+    list_filter = ["category", "action", "homophones"]
     search_fields = ["word"]
 
 
-class WhitelistViewSet(SnippetViewSet):
+class WhitelistViewSet(ListViewSet):
     model = WhitelistWord
     icon = "tick"
     list_display = ["word", "updated_at"]
     search_fields = ["word"]
+
+
+LIST_MODELS = (LexiconCategory, LexiconWord, WhitelistWord)
+
+
+@hooks.register("before_bulk_action")
+def delete_list_entries_through_the_action(request, action_type, objects, action_class_instance):
+    """The listing's bulk delete of list entries goes through the audited action too
+    (Wagtail's own deletes the rows with one query, unlogged)."""
+    if action_type != "delete" or getattr(action_class_instance, "model", None) not in LIST_MODELS:
+        return None
+    try:
+        for entry in objects:
+            actions.delete_list_entry(user=request.user, entry=entry)
+    except PermissionDenied as denied:
+        return forbidden(request, denied)
+    messages.success(request, _("%(count)d removed from the lists.") % {"count": len(objects)})
+    return redirect(action_class_instance.next_url)
 
 
 class PolicyViewSet(SnippetViewSet):
