@@ -193,7 +193,7 @@ def test_the_excel_export_has_every_table_and_writes_no_formula(client, world):
     client.force_login(world.office)
     response = client.get(reverse("scoring:standings", args=[world.ruleset.pk]), {"format": "xlsx"})
     book = load_workbook(io.BytesIO(response.content))
-    assert {"个人积分", "按月", "按类别", "按级别", "主要指标"} <= set(book.sheetnames)
+    assert {"个人积分", "按月", "按类别", "按级别", "主要数据"} <= set(book.sheetnames)
     cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
     assert "'" + world.org.dept.short_name in cells
     assert not any(isinstance(v, str) and v.startswith("=") for v in cells)

@@ -86,6 +86,7 @@ RESERVED_SLUGS = frozenset(
         "images",
         "readers",
         "robots.txt",
+        "favicon.ico",
         "search",
         "sitemap.xml",
         "static",
