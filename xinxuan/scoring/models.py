@@ -169,3 +169,29 @@ class Standing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person or self.unit}: {self.points}"
+
+
+class ClauseSum(models.Model):
+    """The unit lines of items under a rule set with period rules, summed per unit,
+    month (day when a rule counts weeks), clause and sign of the points: what the
+    period rules read. Kept by ``ledger.py`` as lines change, like ``Standing``, so
+    that one recorded outcome recomputes one unit's period lines from a few sums."""
+
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="clause_sums")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    clause = models.CharField(max_length=80)
+    sign = models.SmallIntegerField()
+    points = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    tally = models.IntegerField(default=0)
+    lines = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ruleset", "unit", "date", "clause", "sign"], name="one_clause_sum"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.date} {self.clause} {self.sign:+d}: {self.points}"
