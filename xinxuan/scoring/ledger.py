@@ -357,7 +357,10 @@ def _sums(lines: Iterable[ScoreLine]) -> dict[Key, tuple[Decimal, int]]:
 
 
 def _stored_sums(queryset) -> dict[Key, tuple[Decimal, int]]:
-    rows = queryset.values("ruleset_id", "unit_id", "person_id", "points", "tally", "clause")
+    # unordered: ordered by date, SQLite walks every line of the unit by its date index
+    rows = queryset.order_by().values(
+        "ruleset_id", "unit_id", "person_id", "points", "tally", "clause"
+    )
     sums: dict[Key, list] = defaultdict(lambda: [ZERO, 0])
     for row in rows:
         key = (row["ruleset_id"], row["unit_id"], row["person_id"])
@@ -489,9 +492,11 @@ def _clause_sums(lines: Iterable[tuple], summed: dict[int, Summed]) -> dict[SumK
 
 
 def _stored_clause_sums(queryset, summed: dict[int, Summed]) -> dict[SumKey, list]:
-    rows = queryset.filter(
-        ruleset_id__in=list(summed), item__isnull=False, person__isnull=True
-    ).values_list("ruleset_id", "unit_id", "date", "clause", "points", "tally")
+    rows = (
+        queryset.filter(ruleset_id__in=list(summed), item__isnull=False, person__isnull=True)
+        .order_by()
+        .values_list("ruleset_id", "unit_id", "date", "clause", "points", "tally")
+    )
     return _clause_sums(rows, summed)
 
 

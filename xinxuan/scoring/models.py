@@ -134,6 +134,12 @@ class ScoreLine(models.Model):
         indexes = [
             models.Index(fields=["item"]),
             models.Index(fields=["ruleset", "unit", "date"]),
+            # a unit's lines that belong to no item: what its period stage replaces
+            models.Index(
+                fields=["ruleset", "unit"],
+                condition=Q(item__isnull=True),
+                name="scoreline_loose_ruleset_unit",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1491,9 +1491,10 @@ def _period_stage(
         end = period_data.end or rs.effective_to
         keys: dict[str, datetime.date] = {}
         day = start
-        while day <= end:
-            keys.setdefault(period_key(day, kind), period_end(day, kind))
-            day += datetime.timedelta(days=1)
+        while day <= end:  # period by period, not day by day: one stage per change
+            last = period_end(day, kind)
+            keys.setdefault(period_key(day, kind), last)
+            day = last + datetime.timedelta(days=1)
         return [(unit, key, last) for unit in units for key, last in keys.items()]
 
     # Vetoes are decided here, from the events counted so far (the period rules below
