@@ -492,12 +492,14 @@ def _clause_sums(lines: Iterable[tuple], summed: dict[int, Summed]) -> dict[SumK
 
 
 def _stored_clause_sums(queryset, summed: dict[int, Summed]) -> dict[SumKey, list]:
+    # lines without an item are left out here, not in SQL: PostgreSQL, told both
+    # "item in (…)" and "item is not null", planned a walk of the rule set's lines
     rows = (
-        queryset.filter(ruleset_id__in=list(summed), item__isnull=False, person__isnull=True)
+        queryset.filter(ruleset_id__in=list(summed), person__isnull=True)
         .order_by()
-        .values_list("ruleset_id", "unit_id", "date", "clause", "points", "tally")
+        .values_list("ruleset_id", "unit_id", "date", "clause", "points", "tally", "item_id")
     )
-    return _clause_sums(rows, summed)
+    return _clause_sums((row[:6] for row in rows if row[6] is not None), summed)
 
 
 def _move_clause_sums(old: dict[SumKey, list], new: dict[SumKey, list]) -> set[tuple[int, int]]:
