@@ -276,6 +276,14 @@ class Outcome(models.Model):
             models.Index(fields=["item", "date"]),
             models.Index(fields=["unit", "date"]),
             models.Index(fields=["kind", "date"]),
+            # the ledger in date order: a page read along the index, not a sort of all
+            models.Index(fields=["date", "id"], name="outcome_date_id"),
+            # a unit's outcomes without an item, which its period stage reads on a change
+            models.Index(
+                fields=["unit", "date"],
+                condition=Q(item__isnull=True),
+                name="outcome_loose_unit_date",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

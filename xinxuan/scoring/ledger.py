@@ -15,12 +15,15 @@ What is recomputed after a change — exactly what it affects, idempotently:
 * an outcome without an item (deduction, adjustment, missed commission) changes →
   that outcome's lines are replaced (``rescore_outcome``);
 * under a rule set with period rules (quotas, caps, bases, rates, steps, vetoes,
-  escalation, nullification), its period stage is recomputed as well, since those
-  depend on every line of the period;
+  escalation, nullification), the period stage of each unit whose sums moved is
+  recomputed as well (``rescore_unit_period_stage``). Period rules read only the
+  unit's item lines summed per month, clause and sign; ``ClauseSum`` rows keep those
+  sums as lines change, so one outcome costs a few sums, not every line of the year;
 * a rule set is activated or edited → everything it scores (``rescore_ruleset``).
 
-``Standing`` rows are the running sums of the lines and move by the difference
-between the old and the new lines, so seeing the standings costs one small query.
+``Standing`` and ``ClauseSum`` rows are running sums of the lines and move by the
+difference between the old and the new lines, so seeing the standings costs one small
+query; a full rescoring rebuilds both (``rebuild_standings``).
 """
 
 from __future__ import annotations
@@ -31,12 +34,12 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +48,7 @@ from xinxuan.organisation.models import MemberTarget, Person, TeamMembership, Un
 from xinxuan.outcomes.models import Outcome
 from xinxuan.scoring import engine
 from xinxuan.scoring import standings as standings_by_period
-from xinxuan.scoring.models import RuleSet, ScoreLine, Standing
+from xinxuan.scoring.models import ClauseSum, RuleSet, ScoreLine, Standing
 from xinxuan.submissions.models import Item
 
 ZERO = Decimal(0)
@@ -103,12 +106,11 @@ def rescore_outcomes(pks: Iterable[int]) -> None:
         return
     ctx = Context(lock=True)
     outcomes = list(Outcome.objects.filter(pk__in=list(pks)))
-    periods = rescore_items({o.item_id for o in outcomes if o.item_id}, ctx=ctx, period=False)
+    due = rescore_items({o.item_id for o in outcomes if o.item_id}, ctx=ctx, period=False)
     for outcome in outcomes:
         if not outcome.item_id:
-            periods.update(rescore_outcome(outcome, ctx=ctx, period=False))
-    for ruleset in sorted(periods.values(), key=lambda rs: rs.pk):
-        rescore_period_stage(ruleset, ctx=ctx)
+            due.update(rescore_outcome(outcome, ctx=ctx, period=False))
+    run_period_stages(due, ctx=ctx)
 
 
 # ------------------------------------------------------------------ rule sets
@@ -176,6 +178,25 @@ class Context:
             # a rule-set change and an adoption wait for each other, never deadlock.
             rulesets = rulesets.select_for_update()
         self.rulesets = list(rulesets)
+        self._summed: dict[int, Summed] | None = None
+
+    def summed(self) -> dict[int, Summed]:
+        """The rule sets in force whose clause sums are kept (those with period
+        rules), by primary key; sums missing altogether (a database from before they
+        were kept) are built first."""
+        if self._summed is None:
+            self._summed = {}
+            for rs in self.rulesets:
+                compiled = compile_ruleset(rs)
+                if not has_period_rules(compiled):
+                    continue
+                if not ClauseSum.objects.filter(ruleset=rs).exists():
+                    rebuild_clause_sums(rs)
+                self._summed[rs.pk] = Summed(compiled.uses_weeks, compiled.escalating)
+        return self._summed
+
+    def ruleset(self, pk: int) -> RuleSet:
+        return next(rs for rs in self.rulesets if rs.pk == pk)
 
     def rulesets_for(self, unit_id: int, day: datetime.date) -> list[RuleSet]:
         above = set(self.tree.ancestors(unit_id))
@@ -341,7 +362,10 @@ def _sums(lines: Iterable[ScoreLine]) -> dict[Key, tuple[Decimal, int]]:
 
 
 def _stored_sums(queryset) -> dict[Key, tuple[Decimal, int]]:
-    rows = queryset.values("ruleset_id", "unit_id", "person_id", "points", "tally", "clause")
+    # unordered: ordered by date, SQLite walks every line of the unit by its date index
+    rows = queryset.order_by().values(
+        "ruleset_id", "unit_id", "person_id", "points", "tally", "clause"
+    )
     sums: dict[Key, list] = defaultdict(lambda: [ZERO, 0])
     for row in rows:
         key = (row["ruleset_id"], row["unit_id"], row["person_id"])
@@ -402,11 +426,157 @@ def _to_rows(ruleset: RuleSet, lines: Iterable[engine.ScoreLine]) -> list[ScoreL
     return rows
 
 
-def _replace(queryset, rows: list[ScoreLine]) -> None:
+def _replace(
+    queryset, rows: list[ScoreLine], summed: dict[int, Summed] | None = None
+) -> set[tuple[int, int]]:
+    """Put ``rows`` in place of the lines of ``queryset``, moving the standings and,
+    for the rule sets in ``summed``, the clause sums; returns the (rule set, unit)
+    pairs whose period stage the change may move."""
+    old_clauses = _stored_clause_sums(queryset, summed) if summed else {}
     old = _stored_sums(queryset)
     queryset.delete()
     ScoreLine.objects.bulk_create(rows, batch_size=2000)
     _move_standings(old, _sums(rows))
+    if not summed:
+        return set()
+    new_clauses = _clause_sums(
+        (
+            (line.ruleset_id, line.unit_id, line.date, line.clause, line.points, line.tally)
+            for line in rows
+            if line.item_id is not None and line.person_id is None
+        ),
+        summed,
+    )
+    return _move_clause_sums(old_clauses, new_clauses)
+
+
+# ------------------------------------------------------------------ clause sums
+
+
+@dataclass(frozen=True)
+class Summed:
+    """How a rule set's clause sums are kept: by day when a rule counts weeks, else by
+    month; the clauses of escalating deductions, whose lines count one by one."""
+
+    weekly: bool
+    escalating: frozenset[str]
+
+    def granule(self, day: datetime.date) -> datetime.date:
+        return day if self.weekly else day.replace(day=1)
+
+
+# rule set, unit, granule, clause, sign -> points, tally, lines
+SumKey = tuple[int, int, datetime.date, str, int]
+
+
+def _sign(points: Decimal) -> int:
+    return (points > 0) - (points < 0)
+
+
+def _add_clause_sum(sums: dict, key: SumKey, points: Decimal, tally: int, lines: int) -> None:
+    entry = sums.get(key)
+    if entry is None:
+        sums[key] = [points, tally, lines]
+    else:
+        entry[0] += points
+        entry[1] += tally
+        entry[2] += lines
+
+
+def _clause_sums(lines: Iterable[tuple], summed: dict[int, Summed]) -> dict[SumKey, list]:
+    """Unit lines of items, as (rule set, unit, date, clause, points, tally), summed."""
+    sums: dict[SumKey, list] = {}
+    for ruleset_id, unit_id, day, clause, points, tally in lines:
+        how = summed.get(ruleset_id)
+        if how is None:
+            continue
+        key = (ruleset_id, unit_id, how.granule(day), clause, _sign(points))
+        _add_clause_sum(sums, key, points, tally, 1)
+        if clause in how.escalating:
+            # the order of these lines counts, not only their sum: mark the unit moved
+            _add_clause_sum(sums, (ruleset_id, unit_id, datetime.date.min, "", 0), ZERO, 0, 0)
+    return sums
+
+
+def _stored_clause_sums(queryset, summed: dict[int, Summed]) -> dict[SumKey, list]:
+    # lines without an item are left out here, not in SQL: PostgreSQL, told both
+    # "item in (…)" and "item is not null", planned a walk of the rule set's lines
+    rows = (
+        queryset.filter(ruleset_id__in=list(summed), person__isnull=True)
+        .order_by()
+        .values_list("ruleset_id", "unit_id", "date", "clause", "points", "tally", "item_id")
+    )
+    return _clause_sums((row[:6] for row in rows if row[6] is not None), summed)
+
+
+def _move_clause_sums(old: dict[SumKey, list], new: dict[SumKey, list]) -> set[tuple[int, int]]:
+    moved: set[tuple[int, int]] = set()
+    # in one order, so that two writers of the same sums queue rather than deadlock
+    for key in sorted(set(old) | set(new)):
+        o_points, o_tally, o_lines = old.get(key, (ZERO, 0, 0))
+        n_points, n_tally, n_lines = new.get(key, (ZERO, 0, 0))
+        if key[3] == "":  # an escalating deduction's line: its unit moved
+            moved.add(key[:2])
+            continue
+        d_points, d_tally, d_lines = n_points - o_points, n_tally - o_tally, n_lines - o_lines
+        if not (d_points or d_tally or d_lines):
+            continue
+        moved.add(key[:2])
+        ruleset_id, unit_id, day, clause, sign = key
+        rows = ClauseSum.objects.filter(
+            ruleset_id=ruleset_id, unit_id=unit_id, date=day, clause=clause, sign=sign
+        )
+        change = {
+            "points": F("points") + d_points,
+            "tally": F("tally") + d_tally,
+            "lines": F("lines") + d_lines,
+        }
+        if not rows.update(**change):
+            ClauseSum.objects.get_or_create(
+                ruleset_id=ruleset_id, unit_id=unit_id, date=day, clause=clause, sign=sign
+            )
+            rows.update(**change)
+        if d_lines < 0:
+            rows.filter(lines__lte=0).delete()
+    return moved
+
+
+def rebuild_clause_sums(ruleset: RuleSet) -> None:
+    """The clause sums of a rule set recomputed from its lines (none are kept for a
+    rule set without period rules)."""
+    ClauseSum.objects.filter(ruleset=ruleset).delete()
+    compiled = compile_ruleset(ruleset)
+    if not has_period_rules(compiled):
+        return
+    how = Summed(compiled.uses_weeks, compiled.escalating)
+    sign = Case(When(points__gt=0, then=1), When(points__lt=0, then=-1), default=0)
+    grouped = (
+        ScoreLine.objects.filter(ruleset=ruleset, item__isnull=False, person__isnull=True)
+        .annotate(sign=sign)
+        .values("unit_id", "date", "clause", "sign")
+        .annotate(sum_points=Sum("points"), sum_tally=Sum("tally"), lines=Count("pk"))
+        .order_by()
+    )
+    sums: dict[SumKey, list] = {}
+    for row in grouped.iterator(chunk_size=5000):
+        key = (ruleset.pk, row["unit_id"], how.granule(row["date"]), row["clause"], row["sign"])
+        _add_clause_sum(sums, key, row["sum_points"], row["sum_tally"], row["lines"])
+    ClauseSum.objects.bulk_create(
+        (
+            ClauseSum(
+                ruleset=ruleset,
+                unit_id=unit_id,
+                date=day,
+                clause=clause,
+                sign=sign,
+                points=points,
+                tally=tally,
+                lines=lines,
+            )
+            for (_r, unit_id, day, clause, sign), (points, tally, lines) in sums.items()
+        ),
+        batch_size=5000,
+    )
 
 
 # ------------------------------------------------------------------ rescoring
@@ -423,20 +593,16 @@ def _items_query():
     )
 
 
-def _item_rows(
-    item: Item, outcomes: Sequence[Outcome], ctx: Context
-) -> tuple[list[ScoreLine], dict[int, RuleSet]]:
-    """The score lines of one item under every rule set in force for its events, and
-    the rule sets with period rules among them (their period stage follows)."""
+def _item_rows(item: Item, outcomes: Sequence[Outcome], ctx: Context) -> list[ScoreLine]:
+    """The score lines of one item under every rule set in force for its events."""
     route = _item_route(outcomes)
     groups: dict[int, list[engine.Event]] = defaultdict(list)
-    by_pk = {rs.pk: rs for rs in ctx.rulesets}
     for event in [*(engine_event(o) for o in outcomes), *commission_events(item)]:
         for rs in ctx.rulesets_for(item.unit_id, event.date):
             groups[rs.pk].append(event)
     rows: list[ScoreLine] = []
     for ruleset_pk, events in groups.items():
-        ruleset = by_pk[ruleset_pk]
+        ruleset = ctx.ruleset(ruleset_pk)
         compiled = compile_ruleset(ruleset)
         eitem = engine_item(item, ruleset, ctx.tree, route if route in compiled.routes else None)
         if not eitem.units:
@@ -446,8 +612,44 @@ def _item_rows(
             rows.extend(_to_rows(ruleset, lines))
         except engine.EngineError as error:
             raise _problems_message(error, ruleset) from None
-    periods = {pk: by_pk[pk] for pk in groups if has_period_rules(compile_ruleset(by_pk[pk]))}
-    return rows, periods
+    return rows
+
+
+@dataclass
+class Due:
+    """Period stages due after lines changed: per rule set with period rules, the units
+    whose clause sums or loose lines moved."""
+
+    rulesets: dict[int, RuleSet] = field(default_factory=dict)
+    units: dict[int, set[int]] = field(default_factory=dict)
+
+    def add(self, ruleset: RuleSet, unit_ids: Iterable[int]) -> None:
+        self.rulesets[ruleset.pk] = ruleset
+        self.units.setdefault(ruleset.pk, set()).update(unit_ids)
+
+    def add_moved(self, moved: Iterable[tuple[int, int]], ctx: Context) -> None:
+        for ruleset_id, unit_id in moved:
+            self.add(ctx.ruleset(ruleset_id), [unit_id])
+
+    def update(self, other: Due) -> None:
+        for pk, ruleset in other.rulesets.items():
+            self.add(ruleset, other.units.get(pk, ()))
+
+
+# more units moved than this at once (an import): one stage for the whole rule set
+UNIT_STAGES = 20
+
+
+def run_period_stages(due: Due, *, ctx: Context) -> None:
+    """Recompute the period stages a change made due: unit by unit where the rule set
+    allows, else the whole rule set's."""
+    for pk in sorted(due.rulesets):
+        ruleset, units = due.rulesets[pk], due.units.get(pk, set())
+        if len(units) <= UNIT_STAGES and all(unit_stage_fits(ruleset, u, ctx.tree) for u in units):
+            for unit_id in sorted(units):
+                rescore_unit_period_stage(ruleset, unit_id, ctx=ctx)
+        else:
+            rescore_period_stage(ruleset, ctx=ctx)
 
 
 def rescore_item(item: Item | int, *, ctx: Context | None = None) -> list[ScoreLine]:
@@ -456,10 +658,10 @@ def rescore_item(item: Item | int, *, ctx: Context | None = None) -> list[ScoreL
     item_id = item if isinstance(item, int) else item.pk
     item = _items_query().get(pk=item_id)
     outcomes = list(_outcomes().filter(item_id=item.pk).order_by("date", "pk"))
-    rows, periods = _item_rows(item, outcomes, ctx)
-    _replace(ScoreLine.objects.filter(item_id=item.pk), rows)
-    for ruleset in periods.values():
-        rescore_period_stage(ruleset, ctx=ctx)
+    rows = _item_rows(item, outcomes, ctx)
+    due = Due()
+    due.add_moved(_replace(ScoreLine.objects.filter(item_id=item.pk), rows, ctx.summed()), ctx)
+    run_period_stages(due, ctx=ctx)
     return rows
 
 
@@ -468,13 +670,13 @@ RESCORE_BATCH = 500
 
 def rescore_items(
     item_ids: Iterable[int], *, ctx: Context | None = None, period: bool = True
-) -> dict[int, RuleSet]:
+) -> Due:
     """``rescore_item`` for many items (an import): a few queries per batch of items
-    instead of several per item, the period stage once per rule set at the end (or left
-    to the caller with ``period=False``: the rule sets needing it are returned)."""
+    instead of several per item, the period stages once at the end (or left to the
+    caller with ``period=False``: the stages due are returned)."""
     ctx = ctx or Context(lock=True)
     ids = sorted(set(item_ids))
-    periods: dict[int, RuleSet] = {}
+    due = Due()
     for start in range(0, len(ids), RESCORE_BATCH):
         batch = ids[start : start + RESCORE_BATCH]
         by_item: dict[int, list[Outcome]] = defaultdict(list)
@@ -482,52 +684,63 @@ def rescore_items(
             by_item[outcome.item_id].append(outcome)
         rows: list[ScoreLine] = []
         for item in _items_query().filter(pk__in=batch):
-            item_rows, item_periods = _item_rows(item, by_item.get(item.pk, []), ctx)
-            rows.extend(item_rows)
-            periods.update(item_periods)
-        _replace(ScoreLine.objects.filter(item_id__in=batch), rows)
+            rows.extend(_item_rows(item, by_item.get(item.pk, []), ctx))
+        moved = _replace(ScoreLine.objects.filter(item_id__in=batch), rows, ctx.summed())
+        due.add_moved(moved, ctx)
     if period:
-        for ruleset in sorted(periods.values(), key=lambda rs: rs.pk):
-            rescore_period_stage(ruleset, ctx=ctx)
-    return periods
+        run_period_stages(due, ctx=ctx)
+    return due
 
 
-def rescore_outcome(
-    outcome: Outcome, *, ctx: Context | None = None, period: bool = True
-) -> dict[int, RuleSet]:
+def rescore_outcome(outcome: Outcome, *, ctx: Context | None = None, period: bool = True) -> Due:
     """Rescore what one outcome affects: its item, or, without an item, its own lines.
-    Returns the rule sets whose period stage is due (already recomputed if ``period``)."""
+    Returns the period stages due (already recomputed if ``period``)."""
     ctx = ctx or Context(lock=True)
     if outcome.item_id:
         return rescore_items([outcome.item_id], ctx=ctx, period=period)
     rows: list[ScoreLine] = []
-    periods: dict[int, RuleSet] = {}
+    due = Due()
+    own = ScoreLine.objects.filter(outcome=outcome, item__isnull=True)
+    summed = ctx.summed()
+    # where its lines were: a changed unit or date moves them out of a unit's stage
+    due.add_moved({(r, u) for r, u in own.values_list("ruleset_id", "unit_id") if r in summed}, ctx)
     for ruleset in ctx.rulesets_for(outcome.unit_id, outcome.date):
         compiled = compile_ruleset(ruleset)
-        if has_period_rules(compiled):
-            periods[ruleset.pk] = ruleset
-            continue
         unit = ctx.tree.credited(ruleset.unit_id, outcome.unit_id)
+        if has_period_rules(compiled):
+            # the period stage scores the unit's events without an item
+            if unit is not None:
+                due.add(ruleset, [unit])
+            continue
         event = engine_event(outcome, unit)
         try:
             lines = engine.score_period(compiled, [], [event], engine.PeriodData())
         except engine.EngineError as error:
             raise _problems_message(error, ruleset) from None
         rows.extend(_to_rows(ruleset, lines))
-    _replace(ScoreLine.objects.filter(outcome=outcome, item__isnull=True), rows)
+    _replace(own, rows)
     if period:
-        for ruleset in periods.values():
-            rescore_period_stage(ruleset, ctx=ctx)
-    return periods
+        run_period_stages(due, ctx=ctx)
+    return due
 
 
-def _scope(ruleset: RuleSet, tree: Tree) -> set[int]:
-    return {pk for pk in tree.parent if tree.credited(ruleset.unit_id, pk) is not None}
+def _scope(ruleset: RuleSet, tree: Tree, unit_id: int | None = None) -> set[int]:
+    """The units a rule set credits (``unit_id``: those it credits as that unit)."""
+    return {
+        pk
+        for pk in tree.parent
+        if (credited := tree.credited(ruleset.unit_id, pk)) is not None
+        and (unit_id is None or credited == unit_id)
+    }
 
 
-def period_data(ruleset: RuleSet, tree: Tree) -> engine.PeriodData:
-    """Units credited by the rule set, with the tree between them and their targets."""
-    children = [pk for pk, parent in tree.parent.items() if parent == ruleset.unit_id]
+def _children(ruleset: RuleSet, tree: Tree) -> list[int]:
+    return [pk for pk, parent in tree.parent.items() if parent == ruleset.unit_id]
+
+
+def period_data(ruleset: RuleSet, tree: Tree, unit_id: int | None = None) -> engine.PeriodData:
+    """Units credited by the rule set (or only ``unit_id``), with their targets."""
+    children = [pk for pk in _children(ruleset, tree) if unit_id is None or pk == unit_id]
     targets = dict(
         UnitTarget.objects.filter(
             unit_id__in=children, year=ruleset.effective_from.year
@@ -550,8 +763,8 @@ def period_data(ruleset: RuleSet, tree: Tree) -> engine.PeriodData:
     )
 
 
-def _loose_events(ruleset: RuleSet, tree: Tree) -> list[engine.Event]:
-    scope = _scope(ruleset, tree)
+def _loose_events(ruleset: RuleSet, tree: Tree, unit_id: int | None = None) -> list[engine.Event]:
+    scope = _scope(ruleset, tree, unit_id)
     outcomes = _outcomes().filter(
         item__isnull=True,
         unit_id__in=scope,
@@ -561,11 +774,42 @@ def _loose_events(ruleset: RuleSet, tree: Tree) -> list[engine.Event]:
     return [engine_event(o, tree.credited(ruleset.unit_id, o.unit_id)) for o in outcomes]
 
 
-def rescore_period_stage(ruleset: RuleSet, *, ctx: Context | None = None) -> None:
-    """Recompute the lines of a rule set that do not belong to one item."""
-    ctx = ctx or Context(lock=True)
+def unit_stage_fits(ruleset: RuleSet, unit_id: int, tree: Tree) -> bool:
+    """Whether one unit's period lines can be recomputed without the other units'.
+
+    Not when a person's repeated deductions escalate (a person's deductions may be
+    recorded under several units), nor for a unit the rule set credits without ranking
+    it (its own issuer, beside the units below it: the stage then sets rules for the
+    units below only, which one unit alone cannot tell)."""
     compiled = compile_ruleset(ruleset)
-    stored = ScoreLine.objects.filter(ruleset=ruleset, item__isnull=False, person__isnull=True)
+    if any(d.params.get("escalation_persons") for d in compiled.deductions.values()):
+        return False
+    children = _children(ruleset, tree)
+    return not children or unit_id in children
+
+
+def _period_lines(
+    ruleset: RuleSet, ctx: Context, unit_id: int | None = None
+) -> list[engine.ScoreLine]:
+    """The lines of a rule set's period stage (of one unit's only, with ``unit_id``),
+    from the clause sums of the item lines and the events without an item."""
+    compiled = compile_ruleset(ruleset)
+    sums = ClauseSum.objects.filter(ruleset=ruleset)
+    escalating = ScoreLine.objects.filter(
+        ruleset=ruleset,
+        item__isnull=False,
+        person__isnull=True,
+        clause__in=sorted(compiled.escalating),
+    )
+    if unit_id is not None:
+        sums, escalating = sums.filter(unit_id=unit_id), escalating.filter(unit_id=unit_id)
+    period_sums = [
+        engine.PeriodSum(str(unit), day, clause, points, tally, lines)
+        for unit, day, clause, points, tally, lines in sums.exclude(
+            clause__in=compiled.escalating
+        ).values_list("unit_id", "date", "clause", "points", "tally", "lines")
+    ]
+    # a repeated deduction weighs by its order, so its lines come one by one
     item_lines = [
         engine.ScoreLine(
             str(row["unit_id"]),
@@ -578,17 +822,42 @@ def rescore_period_stage(ruleset: RuleSet, *, ctx: Context | None = None) -> Non
             row["date"],
             row["tally"],
         )
-        for row in stored.values(
-            "unit_id", "item_id", "event_key", "clause", "points", "date", "tally"
+        for row in (
+            escalating.values(
+                "unit_id", "item_id", "event_key", "clause", "points", "date", "tally"
+            )
+            if compiled.escalating
+            else ()
         )
     ]
     try:
-        lines = engine.score_period(
-            compiled, item_lines, _loose_events(ruleset, ctx.tree), period_data(ruleset, ctx.tree)
+        return engine.score_period(
+            compiled,
+            item_lines,
+            _loose_events(ruleset, ctx.tree, unit_id),
+            period_data(ruleset, ctx.tree, unit_id),
+            sums=period_sums,
         )
     except engine.EngineError as error:
         raise _problems_message(error, ruleset) from None
+
+
+def rescore_period_stage(ruleset: RuleSet, *, ctx: Context | None = None) -> None:
+    """Recompute the lines of a rule set that do not belong to one item."""
+    ctx = ctx or Context(lock=True)
+    ctx.summed()  # the clause sums exist before they are read
+    lines = _period_lines(ruleset, ctx)
     _replace(ScoreLine.objects.filter(ruleset=ruleset, item__isnull=True), _to_rows(ruleset, lines))
+
+
+def rescore_unit_period_stage(ruleset: RuleSet, unit_id: int, *, ctx: Context) -> None:
+    """Recompute one unit's lines of a rule set that belong to no item: its events
+    without an item and its period rules (see ``unit_stage_fits``)."""
+    lines = _period_lines(ruleset, ctx, unit_id)
+    _replace(
+        ScoreLine.objects.filter(ruleset=ruleset, item__isnull=True, unit_id=unit_id),
+        _to_rows(ruleset, lines),
+    )
 
 
 def rescore_ruleset(ruleset: RuleSet, *, progress=None) -> int:
@@ -655,7 +924,8 @@ def rescore_ruleset(ruleset: RuleSet, *, progress=None) -> int:
 
 
 def rebuild_standings(ruleset: RuleSet) -> None:
-    """Standings of a rule set recomputed from its lines (after a full rescoring)."""
+    """Standings and clause sums of a rule set recomputed from its lines (after a full
+    rescoring)."""
     Standing.objects.filter(ruleset=ruleset).delete()
     sums = _stored_sums(ScoreLine.objects.filter(ruleset=ruleset))
     Standing.objects.bulk_create(
@@ -663,6 +933,7 @@ def rebuild_standings(ruleset: RuleSet) -> None:
         for (_r, u, p), (pts, n) in sums.items()
     )
     standings_by_period.rebuild_months(ruleset)
+    rebuild_clause_sums(ruleset)
 
 
 def clear_ruleset(ruleset: RuleSet) -> None:
@@ -670,6 +941,7 @@ def clear_ruleset(ruleset: RuleSet) -> None:
     ScoreLine.objects.filter(ruleset=ruleset).delete()
     Standing.objects.filter(ruleset=ruleset).delete()
     standings_by_period.rebuild_months(ruleset)
+    ClauseSum.objects.filter(ruleset=ruleset).delete()
 
 
 # ------------------------------------------------------------------ reading

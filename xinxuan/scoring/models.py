@@ -134,6 +134,12 @@ class ScoreLine(models.Model):
         indexes = [
             models.Index(fields=["item"]),
             models.Index(fields=["ruleset", "unit", "date"]),
+            # a unit's lines that belong to no item: what its period stage replaces
+            models.Index(
+                fields=["ruleset", "unit"],
+                condition=Q(item__isnull=True),
+                name="scoreline_loose_ruleset_unit",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -214,3 +220,28 @@ class MonthlyScore(models.Model):
     def __str__(self) -> str:
         owner = f"p{self.person_id}" if self.person_id else f"u{self.unit_id}"
         return f"{owner} {self.month:%Y-%m} {self.clause}: {self.points}"
+
+class ClauseSum(models.Model):
+    """The unit lines of items under a rule set with period rules, summed per unit,
+    month (day when a rule counts weeks), clause and sign of the points: what the
+    period rules read. Kept by ``ledger.py`` as lines change, like ``Standing``, so
+    that one recorded outcome recomputes one unit's period lines from a few sums."""
+
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="clause_sums")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    clause = models.CharField(max_length=80)
+    sign = models.SmallIntegerField()
+    points = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    tally = models.IntegerField(default=0)
+    lines = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ruleset", "unit", "date", "clause", "sign"], name="one_clause_sum"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.date} {self.clause} {self.sign:+d}: {self.points}"

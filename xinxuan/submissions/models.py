@@ -226,7 +226,11 @@ class Item(LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
         verbose_name = pgettext_lazy("manuscript", "item")
         verbose_name_plural = pgettext_lazy("manuscript", "items")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["unit", "status"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            # the item list, newest first: a page read along the index, not a sort of all
+            models.Index(fields=["created_at", "id"], name="item_created_id"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_key"], condition=~Q(source_key=""), name="item_source_key_unique"

@@ -89,6 +89,10 @@ class ItemViewSet(UnitScopedViewSet):
     list_export = ["title", "kind", "unit", "status", "status_since", "char_count", "is_urgent"]
     export_filename = "items"
 
+    def get_queryset(self, request):
+        # each row shows its kind and unit: fetched with the page, not one query a row
+        return super().get_queryset(request).select_related("kind", "unit")
+
     def get_edit_handler(self):
         panels = [
             *Item.panels,

@@ -150,6 +150,19 @@ def fold_key(clause: str, points: Decimal) -> str:
     return f"{clause} {(points > 0) - (points < 0):+d}"
 
 
+class PeriodSum(NamedTuple):
+    """Unit lines of items summed per (unit, day or month, clause, sign of the points):
+    all the period rules read of them (see ``_Buckets``). The ledger keeps these sums
+    as lines change, so the period stage of one unit needs no line of its own."""
+
+    unit: str
+    date: datetime.date
+    clause: str
+    points: Decimal
+    tally: int
+    lines: int
+
+
 class ScoreLine(NamedTuple):
     """One line of the score ledger.
 

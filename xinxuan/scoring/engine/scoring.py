@@ -12,11 +12,13 @@ from operator import attrgetter, itemgetter
 from typing import Any, overload
 
 from .allocation import allocate, integer_weights
+from .explain import fmt
 from .model import (
     Calc,
     Event,
     Item,
     PeriodData,
+    PeriodSum,
     Result,
     ScoreLine,
     Share,
@@ -1354,6 +1356,23 @@ class _Buckets:
                 entry[2] += line.tally
                 entry[3] += 1
 
+    def add_sums(self, sums: Iterable[PeriodSum]) -> None:
+        """Lines already summed (by the ledger) count as the lines they sum. Each sum
+        holds lines of one clause and one sign, so it folds under that sign."""
+        data = self.data
+        for s in sums:
+            calc = Calc(s.clause, ("", ""), s.points, ("", ""))
+            key = (s.unit, self._granule(s.date), calc.fold)
+            entry = data.get(key)
+            if entry is None:
+                entry = data[key] = [calc, s.points, s.tally, s.lines]
+                if self._groups is not None:
+                    self._groups.setdefault((s.unit, key[1]), {})[calc.fold] = entry
+            else:
+                entry[1] += s.points
+                entry[2] += s.tally
+                entry[3] += s.lines
+
     def groups(self) -> dict[tuple[str, datetime.date], dict[str, list[Any]]]:
         """The sums by (unit, granule), then by (clause, sign): [a calc of the clause,
         points, tally, lines]. The same lists as in ``data``; built on first use and kept
@@ -1395,16 +1414,21 @@ def score_period(
     item_lines: Iterable[ScoreLine],
     period_events: Sequence[Event],
     period_data: PeriodData,
+    sums: Iterable[PeriodSum] = (),
 ) -> list[ScoreLine]:
     """Period stage: lines from unit-level events and from aggregates per period.
 
     Applied in this order: unit-level events, escalation, period nullification,
     quotas, adoption rates, step rules, caps, base (with floor and cap on additions),
     vetoes. Period rules apply to unit credit only.
+
+    Unit lines of items may come as lines or already summed (``sums``); lines of an
+    escalating deduction must come as lines, since their order counts.
     """
     buckets = _Buckets(rs.uses_weeks, rs.escalating)
     item_lines = list(item_lines)
     buckets.add_all(item_lines)
+    buckets.add_sums(sums)
     return _period_stage(rs, item_lines, buckets, period_events, period_data)
 
 
@@ -1532,9 +1556,10 @@ def _period_stage(
         end = period_data.end or rs.effective_to
         keys: dict[str, datetime.date] = {}
         day = start
-        while day <= end:
-            keys.setdefault(period_key(day, kind), period_end(day, kind))
-            day += datetime.timedelta(days=1)
+        while day <= end:  # period by period, not day by day: one stage per change
+            last = period_end(day, kind)
+            keys.setdefault(period_key(day, kind), last)
+            day = last + datetime.timedelta(days=1)
         return [(unit, key, last) for unit in units for key, last in keys.items()]
 
     # Vetoes are decided here, from the events counted so far (the period rules below
@@ -1608,8 +1633,8 @@ def _period_stage(
                         (f"{quota.label[0]}（完成）", f"{quota.label[1]} (met)"),
                         Decimal(str(p["met"])),
                         (
-                            f"{key} 要求 {required}，完成 {actual}",
-                            f"{key}: required {required}, done {actual}",
+                            f"{key} 要求 {fmt(required)}，完成 {fmt(actual)}",
+                            f"{key}: required {fmt(required)}, done {fmt(actual)}",
                         ),
                         (),
                         settings_used,
@@ -1634,8 +1659,8 @@ def _period_stage(
                 quota.label,
                 value,
                 (
-                    f"{key} 要求 {required}，完成 {actual}",
-                    f"{key}: required {required}, done {actual}",
+                    f"{key} 要求 {fmt(required)}，完成 {fmt(actual)}",
+                    f"{key}: required {fmt(required)}, done {fmt(actual)}",
                 ),
                 factors,
                 settings_used,
@@ -1705,7 +1730,10 @@ def _period_stage(
                     f"cap.{cap.id}",
                     cap.label,
                     limit - total,
-                    (f"{key} 得分 {total}，上限 {limit}", f"{key}: {total} points, cap {limit}"),
+                    (
+                        f"{key} 得分 {fmt(total)}，上限 {fmt(limit)}",
+                        f"{key}: {fmt(total)} points, cap {fmt(limit)}",
+                    ),
                 )
                 emit(unit, last, calc, limit - total)
 
@@ -1744,8 +1772,8 @@ def _period_stage(
                     ("加分上限", "cap on additions"),
                     cap_add - additions,
                     (
-                        f"{key} 加分 {additions}，上限 {cap_add}",
-                        f"{key}: additions {additions}, cap {cap_add}",
+                        f"{key} 加分 {fmt(additions)}，上限 {fmt(cap_add)}",
+                        f"{key}: additions {fmt(additions)}, cap {fmt(cap_add)}",
                     ),
                 )
                 emit(unit, last, calc, calc.gross)
@@ -1762,7 +1790,7 @@ def _period_stage(
                     "base.floor",
                     ("保底", "floor"),
                     excess,
-                    (f"{key} 不低于 {floor}", f"{key}: not below {floor}"),
+                    (f"{key} 不低于 {fmt(floor)}", f"{key}: not below {fmt(floor)}"),
                     (),
                     ("floor_applies_to",),
                 )
