@@ -56,6 +56,7 @@ LAYER_OF = {
     "models": "models",
     "access": "models",
     "roles": "models",
+    "explanations": "models",  # score lines rendered from their stored calculation
     "engine": "engine",
 }
 

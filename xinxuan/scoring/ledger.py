@@ -943,27 +943,27 @@ def _chunk_rows(chunk, ruleset_id, version, calcs, known, sums) -> list[tuple]:
 
 
 class _CopySink:
-    """Rows into the score lines by PostgreSQL's ``COPY`` (psycopg 3)."""
+    """Rows into the score lines by PostgreSQL's ``COPY`` (psycopg 3), one ``COPY`` per
+    chunk: the calcs of the next chunk are looked up on the same connection, which a
+    running ``COPY`` holds."""
 
     def __init__(self, connection) -> None:
         self.connection = connection
 
     def __enter__(self):
         columns = ", ".join(_COLUMNS)
-        self.cursor = self.connection.cursor()
-        self.copy = self.cursor.cursor.copy(
-            f"COPY {ScoreLine._meta.db_table} ({columns}) FROM STDIN"
-        )
-        self.copy.__enter__()
+        self.sql = f"COPY {ScoreLine._meta.db_table} ({columns}) FROM STDIN"
         return self
 
     def write(self, rows: list[tuple]) -> None:
-        for row in rows:
-            self.copy.write_row(row)
+        if not rows:
+            return
+        with self.connection.cursor() as cursor, cursor.cursor.copy(self.sql) as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def __exit__(self, *exc) -> None:
-        self.copy.__exit__(*exc)
-        self.cursor.close()
+        pass
 
 
 class _InsertSink:
