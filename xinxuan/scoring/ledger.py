@@ -662,12 +662,13 @@ def run_input(
                 if event.assessor is not None:
                     item_events[index] = replace(event, assessor=names[int(event.assessor)])
 
-    items = Item.objects.filter(
-        Q(pk__in=scored.values("item_id")) | Q(commission__isnull=False, unit_id__in=scope)
-    )
+    # Every item of the units in scope: a superset of those with events or a commission
+    # (the loop below skips the others).  Not "pk IN (their outcomes) OR …": PostgreSQL
+    # cannot hash a million-row subquery in its working memory and runs it per row.
+    items = Item.objects.filter(unit_id__in=scope)
     unit_shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for item_id, unit_id, share in _plain(
-        ItemUnit.objects.filter(item__in=items)
+        ItemUnit.objects.filter(item__unit_id__in=scope)
         .order_by("item_id", "sort_order", "pk")
         .values_list("item_id", "unit_id", "share"),
         {2: _decimal},
@@ -675,7 +676,7 @@ def run_input(
         unit_shares[item_id].append((unit_id, share))
     authors: dict[int, list[tuple[int, Decimal, int]]] = defaultdict(list)
     for item_id, person_id, share, unit_id in _plain(
-        ItemAuthor.objects.filter(item__in=items)
+        ItemAuthor.objects.filter(item__unit_id__in=scope)
         .order_by("item_id", "sort_order", "pk")
         .values_list("item_id", "person_id", "share", "person__unit_id"),
         {2: _decimal},
@@ -683,7 +684,7 @@ def run_input(
         authors[item_id].append((person_id, share, unit_id))
     topics: dict[int, list[str]] = defaultdict(list)
     for item_id, code in _plain(
-        Item.topics.through.objects.filter(item__in=items)
+        Item.topics.through.objects.filter(item__unit_id__in=scope)
         .order_by("item_id", "-topic__year", "topic__name")
         .values_list("item_id", "topic__code"),
         {},
