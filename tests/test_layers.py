@@ -57,6 +57,7 @@ LAYER_OF = {
     "models": "models",
     "access": "models",
     "roles": "models",
+    "explanations": "models",  # score lines rendered from their stored calculation
     "engine": "engine",
     "standings": "ledger",  # scoring: standings by period, read from the ledger
     "whatif": "ledger",  # scoring: a draft scored in memory beside the ledger

@@ -39,7 +39,7 @@ def test_adoption_and_endorsement_add_points_that_explain_themselves(world):
     )
     # 0.5 report + 20 专报信息 + 10 city principal leader
     assert points_of(world.org.dept) == Decimal("30.5")
-    explanations = list(ScoreLine.objects.filter(item=item).values_list("explanation", flat=True))
+    explanations = [line.explain("zh") for line in ScoreLine.objects.filter(item=item)]
     assert any("总局《专报信息》" in e and "= 20" in e for e in explanations)
     assert all("2011.1" in v for v in ScoreLine.objects.values_list("version", flat=True))
 

@@ -32,24 +32,26 @@ import datetime
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import connections, transaction
 from django.db.models import Case, Count, F, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinxuan.lib.exceptions import Unscorable
 from xinxuan.organisation.models import MemberTarget, Person, TeamMembership, Unit, UnitTarget
-from xinxuan.outcomes.models import Outcome
+from xinxuan.outcomes.models import Carrier, Level, Outcome, Route
 from xinxuan.scoring import engine
 from xinxuan.scoring import standings as standings_by_period
+from xinxuan.scoring.explanations import CalcStore, share_text
 from xinxuan.scoring.models import ClauseSum, RuleSet, ScoreLine, Standing
-from xinxuan.submissions.models import Item
+from xinxuan.submissions.models import Item, ItemAuthor, ItemUnit
 
 ZERO = Decimal(0)
 
@@ -401,9 +403,13 @@ def _move_standings(old: dict[Key, tuple], new: dict[Key, tuple]) -> None:
 
 
 def _to_rows(ruleset: RuleSet, lines: Iterable[engine.ScoreLine]) -> list[ScoreLine]:
+    """Model rows for a few lines (one item, one outcome, a period stage); a full
+    rescoring writes its million lines with ``_write_lines`` instead."""
+    lines = list(lines)
+    calc_pks = CalcStore().pks(line.calc for line in lines)
     rows = []
     version = ruleset.version_label
-    for line in lines:
+    for line, calc_pk in zip(lines, calc_pks, strict=True):
         event = line.event or ""
         outcome_id = int(event[1:]) if event.startswith("o") and event[1:].isdigit() else None
         rows.append(
@@ -419,8 +425,8 @@ def _to_rows(ruleset: RuleSet, lines: Iterable[engine.ScoreLine]) -> list[ScoreL
                 points=line.points,
                 date=line.date,
                 tally=line.tally,
-                explanation=engine.explain(line, "zh"),
-                explanation_en=engine.explain(line, "en"),
+                calc_id=calc_pk,
+                share=share_text(line.share),
             )
         )
     return rows
@@ -863,64 +869,38 @@ def rescore_unit_period_stage(ruleset: RuleSet, unit_id: int, *, ctx: Context) -
 def rescore_ruleset(ruleset: RuleSet, *, progress=None) -> int:
     """Score everything a rule set covers from scratch; returns the number of lines.
 
-    ``progress(step, 4)`` is called as it loads, scores, stores and sums.
+    One engine run over all its events (``engine.score``), then its lines replaced in
+    one transaction: one ``DELETE``, the new lines written in bulk (``_write_lines``),
+    the standings summed on the way, the planner's statistics refreshed.
+    ``progress(done, total)`` is called as it loads, scores and writes.
     """
     tick = progress or (lambda _done, _total: None)
     tree = Tree.load()
     compiled = compile_ruleset(ruleset)
-    scope = _scope(ruleset, tree)
-    outcomes = list(
-        _outcomes().filter(
-            item__isnull=False,
-            item__unit_id__in=scope,
-            date__gte=ruleset.effective_from,
-            date__lte=ruleset.effective_to,
-        )
-    )
-    by_item: dict[int, list[Outcome]] = defaultdict(list)
-    for outcome in outcomes:
-        by_item[outcome.item_id].append(outcome)
-    items = (
-        Item.objects.filter(
-            Q(pk__in=by_item.keys()) | Q(commission__isnull=False, unit_id__in=scope)
-        )
-        .select_related("kind", "commission")
-        .prefetch_related("unit_shares", "author_shares__person", "topics")
-    )
-    engine_items, events = [], []
-    for item in items.iterator(chunk_size=2000):
-        own = by_item.get(item.pk, [])
-        extra = [
-            e
-            for e in commission_events(item)
-            if ruleset.effective_from <= e.date <= ruleset.effective_to
-        ]
-        if not own and not extra:
-            continue
-        route = _item_route(own)
-        eitem = engine_item(item, ruleset, tree, route if route in compiled.routes else None)
-        if not eitem.units:
-            continue
-        engine_items.append(eitem)
-        events.extend(engine_event(o) for o in own)
-        events.extend(extra)
-    events.extend(_loose_events(ruleset, tree))
-    events = _fit(compiled, events)
-    tick(1, 4)
+    engine_items, events = run_input(ruleset, compiled, tree)
+    tick(1, STEPS)
     try:
         result = engine.score(compiled, engine_items, events, period_data(ruleset, tree))
     except engine.EngineError as error:
         raise _problems_message(error, ruleset) from None
-    tick(2, 4)
+    del engine_items, events
+    tick(2, STEPS)
     with transaction.atomic():
-        ScoreLine.objects.filter(ruleset=ruleset).delete()
-        Standing.objects.filter(ruleset=ruleset).delete()
-        rows = _to_rows(ruleset, result.lines)
-        ScoreLine.objects.bulk_create(rows, batch_size=5000)
-        tick(3, 4)
-        rebuild_standings(ruleset)
-    tick(4, 4)
-    return len(rows)
+        clear_ruleset(ruleset)
+        count, sums = _write_lines(ruleset, result.lines, tick)
+        Standing.objects.bulk_create(
+            (
+                Standing(ruleset=ruleset, unit_id=u, person_id=p, points=pts, adopted=n)
+                for (u, p), (pts, n) in sums.items()
+            ),
+            batch_size=2000,
+        )
+        # the derived sums the standings by period and the per-unit period stage read
+        standings_by_period.rebuild_months(ruleset)
+        rebuild_clause_sums(ruleset)
+        _analyze()
+    tick(STEPS, STEPS)
+    return count
 
 
 def rebuild_standings(ruleset: RuleSet) -> None:
@@ -936,8 +916,406 @@ def rebuild_standings(ruleset: RuleSet) -> None:
     rebuild_clause_sums(ruleset)
 
 
+STEPS = 12  # loading, scoring, writing (nine parts), standings
+
+
+def run_input(
+    ruleset: RuleSet, compiled: engine.RuleSet, tree: Tree
+) -> tuple[list[engine.Item], list[engine.Event]]:
+    """The engine's items and events of everything a rule set covers, read as plain
+    rows (no model instances: a year has a million outcomes).  The same items and
+    events ``engine_item`` and ``engine_event`` make of the models, in the order
+    ``rescore_item`` reads them (a test compares the two)."""
+    scope = sorted(_scope(ruleset, tree))
+    start, end = ruleset.effective_from, ruleset.effective_to
+    scored = Outcome.objects.filter(
+        item__isnull=False, item__unit_id__in=scope, date__gte=start, date__lte=end
+    )
+    codes = {
+        "carrier": dict(Carrier.objects.values_list("pk", "code")),
+        "level": dict(Level.objects.values_list("pk", "code")),
+        "route": dict(Route.objects.values_list("pk", "code")),
+    }
+    by_item: dict[int, list[engine.Event]] = defaultdict(list)
+    routes: dict[int, str] = {}
+    assessors: dict[int, str] = {}
+    rows = scored.order_by("date", "pk").values_list(*_OUTCOME_FIELDS)
+    for row in _plain(rows, {2: _date, 14: _decimal, 17: _datetime, 18: _date}):
+        event, route, recorder = _event_of(row, codes, compiled.routes)
+        by_item[row[3]].append(event)
+        if route is not None:
+            routes[row[3]] = route  # the item's last live report names its route
+        if recorder is not None:
+            assessors.setdefault(recorder, "")
+    if assessors:
+        names = {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=list(assessors))}
+        for item_events in by_item.values():
+            for index, event in enumerate(item_events):
+                if event.assessor is not None:
+                    item_events[index] = replace(event, assessor=names[int(event.assessor)])
+
+    # Every item of the units in scope: a superset of those with events or a commission
+    # (the loop below skips the others).  Not "pk IN (their outcomes) OR …": PostgreSQL
+    # cannot hash a million-row subquery in its working memory and runs it per row.
+    items = Item.objects.filter(unit_id__in=scope)
+    unit_shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for item_id, unit_id, share in _plain(
+        ItemUnit.objects.filter(item__unit_id__in=scope)
+        .order_by("item_id", "sort_order", "pk")
+        .values_list("item_id", "unit_id", "share"),
+        {2: _decimal},
+    ):
+        unit_shares[item_id].append((unit_id, share))
+    authors: dict[int, list[tuple[int, Decimal, int]]] = defaultdict(list)
+    for item_id, person_id, share, unit_id in _plain(
+        ItemAuthor.objects.filter(item__unit_id__in=scope)
+        .order_by("item_id", "sort_order", "pk")
+        .values_list("item_id", "person_id", "share", "person__unit_id"),
+        {2: _decimal},
+    ):
+        authors[item_id].append((person_id, share, unit_id))
+    topics: dict[int, list[str]] = defaultdict(list)
+    for item_id, code in _plain(
+        Item.topics.through.objects.filter(item__unit_id__in=scope)
+        .order_by("item_id", "-topic__year", "topic__name")
+        .values_list("item_id", "topic__code"),
+        {},
+    ):
+        topics[item_id].append(code)
+
+    def credit(unit_id: int) -> int | None:
+        return tree.credited(ruleset.unit_id, unit_id)
+
+    engine_items: list[engine.Item] = []
+    events: list[engine.Event] = []
+    fields = (
+        "pk",
+        "kind__code",
+        "unit_id",
+        "title",
+        "char_count",
+        "commission_id",
+        "commission__cancelled",
+        "commission__deadline",
+        "submitted_at",
+    )
+    for pk, kind, unit_id, title, chars, commission, cancelled, deadline, submitted in _plain(
+        items.order_by("pk").values_list(*fields), {6: bool, 7: _date, 8: _datetime}
+    ):
+        own = by_item.get(pk, [])
+        extra = []
+        if commission is not None and not cancelled and submitted is not None:
+            extra = [
+                e
+                for e in _commission_pair(commission, deadline, pk, submitted)
+                if start <= e.date <= end
+            ]
+        if not own and not extra:
+            continue
+        route = routes.get(pk)
+        persons = []
+        for person_id, share, person_unit in authors.get(pk, ()):
+            unit = credit(person_unit)
+            persons.append(engine.Share(str(person_id), share, str(unit) if unit else None))
+        eitem = engine.Item(
+            id=str(pk),
+            kind=kind,
+            units=_shares(unit_shares.get(pk) or [(unit_id, Decimal(1))], credit),
+            persons=tuple(persons),
+            title=title,
+            char_count=chars,
+            topics=tuple(topics.get(pk, ())),
+            route=route if route in compiled.routes else None,
+        )
+        if not eitem.units:
+            continue
+        engine_items.append(eitem)
+        events.extend(own)
+        events.extend(extra)
+    # the items' events were fitted as they were read (their routes)
+    events.extend(_fit(compiled, _loose_events(ruleset, tree)))
+    return engine_items, events
+
+
+def _plain(queryset, sqlite: dict[int, Callable]) -> Iterator[tuple]:
+    """The rows of a ``values_list`` query without Django's per-value converters (a
+    million rows spend most of their reading time in them): PostgreSQL returns dates
+    and decimals as they are; on SQLite, the columns named in ``sqlite`` are converted
+    by the functions given (None stays None)."""
+    connection = connections[queryset.db]
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    convert = connection.vendor == "sqlite" and sqlite
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20_000):
+            if convert:
+                for row in rows:
+                    row = list(row)
+                    for index, function in sqlite.items():
+                        if row[index] is not None:
+                            row[index] = function(row[index])
+                    yield tuple(row)
+            else:
+                yield from rows
+
+
+def _date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def _decimal(value) -> Decimal:
+    # what Django's converter gives: the stored number with the field's two places
+    # (shares and chosen points take few distinct values; each is converted once)
+    found = _decimals.get(value)
+    if found is None:
+        found = _decimals[value] = Decimal(repr(value)).quantize(Decimal("0.01"))
+    return found
+
+
+_decimals: dict[int | float, Decimal] = {}
+
+
+def _datetime(value) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    moment = datetime.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+_OUTCOME_FIELDS = (
+    "pk",
+    "kind",
+    "date",
+    "item_id",
+    "carrier_id",
+    "level_id",
+    "grade",
+    "placement",
+    "use",
+    "issue",
+    "leader",
+    "leader_rank",
+    "route_id",
+    "rule",
+    "points",
+    "recorded_by_id",
+    "reason",
+    "revoked_at",
+    "due",
+    "superior_body__level_id",
+)
+
+
+def _event_of(row: tuple, codes: dict[str, dict[int, str]], named):
+    """``engine_event`` of an outcome with an item, from its row, its route fitted to
+    the rule set (``named``: the routes it names, as ``_fit`` does); with the route it
+    gives its item (a live report's) and who recorded it (named later, in one query)."""
+    (pk, kind, day, item_id, carrier, level, grade, placement, use, issue, leader) = row[:11]
+    (leader_rank, route, rule, points, recorder, reason, revoked_at, due, body_level) = row[11:]
+    endorsement = kind == "endorsement"
+    if level is None and kind == "report":
+        level = body_level  # ``Outcome.scoring_level``: a report's destination
+    level_code = codes["level"][level] if level is not None else None
+    route_code = codes["route"][route] if route is not None else None
+    event = engine.Event(
+        id=f"o{pk}",
+        type=kind,
+        date=day,
+        item_id=str(item_id),
+        carrier=codes["carrier"][carrier] if carrier is not None else None,
+        level=None if endorsement else level_code,
+        grade=grade or None,
+        placement=placement or None,
+        use=use or None,
+        issue=issue or None,
+        leader=leader or None,
+        leader_level=level_code if endorsement else None,
+        leader_rank=leader_rank or None,
+        route=route_code if route_code in named else None,
+        rule=rule or None,
+        points=points,
+        assessor=str(recorder) if recorder is not None else None,
+        reason=reason or None,
+        revoked=revoked_at is not None,
+        due=due,
+    )
+    live_report = kind == "report" and route_code is not None and revoked_at is None
+    return event, (route_code if live_report else None), recorder
+
+
+def _commission_pair(commission: int, deadline, item: int, submitted) -> list[engine.Event]:
+    """``commission_events`` from the item's row."""
+    return [
+        engine.Event(id=f"c{commission}-due", type="commission_due", date=deadline),
+        engine.Event(
+            id=f"c{commission}-i{item}",
+            type="commission_delivered",
+            date=timezone.localdate(submitted),
+        ),
+    ]
+
+
+WRITE_CHUNK = 50_000
+_COLUMNS = (
+    "ruleset_id",
+    "version",
+    "outcome_id",
+    "event_key",
+    "item_id",
+    "unit_id",
+    "person_id",
+    "clause",
+    "points",
+    "date",
+    "tally",
+    "calc_id",
+    "share",
+)
+
+
+def _write_lines(
+    ruleset: RuleSet, lines: Sequence[engine.ScoreLine], tick
+) -> tuple[int, dict[tuple[int, int | None], tuple[Decimal, int]]]:
+    """Write a full run's lines in bulk — PostgreSQL by ``COPY``, SQLite by one
+    ``executemany`` per chunk, no model instances — and sum the standings on the way
+    (the points of each unit and person, and their adopted items: lines of an adoption
+    clause that are the first counted adoption of their item)."""
+    calcs = CalcStore()
+    known: dict[int, tuple[int, str, bool]] = {}  # id(calc) → pk, clause, adoption?
+    sums: dict[tuple[int, int | None], list] = {}
+    version = ruleset.version_label
+    total = len(lines)
+    written = 0
+    connection = transaction.get_connection()
+    sink = _CopySink(connection) if connection.vendor == "postgresql" else _InsertSink(connection)
+    with sink:
+        chunk: list[engine.ScoreLine] = []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) == WRITE_CHUNK:
+                sink.write(_chunk_rows(chunk, ruleset.pk, version, calcs, known, sums))
+                written += len(chunk)
+                chunk = []
+                tick(2 + (9 * written) // max(total, 1), STEPS)
+        sink.write(_chunk_rows(chunk, ruleset.pk, version, calcs, known, sums))
+        written += len(chunk)
+    return written, {k: (v[0], v[1]) for k, v in sums.items()}
+
+
+def _chunk_rows(chunk, ruleset_id, version, calcs, known, sums) -> list[tuple]:
+    new = {id(line.calc): line.calc for line in chunk if id(line.calc) not in known}
+    if new:
+        for calc, pk in zip(new.values(), calcs.pks(new.values()), strict=True):
+            known[id(calc)] = (pk, calc.clause, calc.clause.startswith("adoption"))
+    rows = []
+    for unit, person, item, event, calc, share, points, date, tally in chunk:
+        calc_pk, clause, adoption = known[id(calc)]
+        unit_id = int(unit)
+        person_id = int(person) if person else None
+        key = (unit_id, person_id)
+        found = sums.get(key)
+        if found is None:
+            found = sums[key] = [ZERO, 0]
+        found[0] += points
+        if tally and adoption:
+            found[1] += 1
+        outcome_id = int(event[1:]) if event and event[0] == "o" and event[1:].isdigit() else None
+        rows.append(
+            (
+                ruleset_id,
+                version,
+                outcome_id,
+                event or "",
+                int(item) if item else None,
+                unit_id,
+                person_id,
+                clause,
+                points,
+                date,
+                tally,
+                calc_pk,
+                f"{share[0]}/{share[1]}" if share is not None else "",
+            )
+        )
+    return rows
+
+
+class _CopySink:
+    """Rows into the score lines by PostgreSQL's ``COPY`` (psycopg 3), one ``COPY`` per
+    chunk: the calcs of the next chunk are looked up on the same connection, which a
+    running ``COPY`` holds."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+
+    def __enter__(self):
+        columns = ", ".join(_COLUMNS)
+        self.sql = f"COPY {ScoreLine._meta.db_table} ({columns}) FROM STDIN"
+        return self
+
+    def write(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        with self.connection.cursor() as cursor, cursor.cursor.copy(self.sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+class _InsertSink:
+    """Rows into the score lines by ``executemany`` (SQLite; in the caller's
+    transaction, so one commit for them all)."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+
+    def __enter__(self):
+        columns = ", ".join(_COLUMNS)
+        marks = ", ".join(["%s"] * len(_COLUMNS))
+        table = ScoreLine._meta.db_table  # our own names, no input
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.days: dict[datetime.date, str] = {}
+        self.points: dict[Decimal, str] = {}
+        self.cursor = self.connection.cursor()
+        return self
+
+    def write(self, rows: list[tuple]) -> None:
+        # a year has a few hundred dates and few distinct points: each written once
+        days, points = self.days, self.points
+        for index, row in enumerate(rows):
+            day = days.get(row[9])
+            if day is None:
+                day = days[row[9]] = row[9].isoformat()
+            value = points.get(row[8])
+            if value is None:
+                value = points[row[8]] = str(row[8])
+            rows[index] = (*row[:8], value, day, *row[10:])
+        self.cursor.executemany(self.sql, rows)
+
+    def __exit__(self, *exc) -> None:
+        self.cursor.close()
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics of the rewritten tables (their row counts
+    changed by millions; a plan made for the old counts can be far off)."""
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {ScoreLine._meta.db_table}, {Standing._meta.db_table}")
+        elif connection.vendor == "sqlite":
+            # a sample, not every row of every index: enough for the planner
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            cursor.execute(f"ANALYZE {ScoreLine._meta.db_table}")
+            cursor.execute(f"ANALYZE {Standing._meta.db_table}")
+
+
 def clear_ruleset(ruleset: RuleSet) -> None:
-    """Remove what a rule set scored (when it goes out of force)."""
+    """Remove what a rule set scored (when it goes out of force): one ``DELETE`` each
+    for its lines and its standings (nothing listens to their deletion, so Django
+    deletes them without loading them — a test holds it to that)."""
     ScoreLine.objects.filter(ruleset=ruleset).delete()
     Standing.objects.filter(ruleset=ruleset).delete()
     standings_by_period.rebuild_months(ruleset)
@@ -1067,7 +1445,7 @@ def loose_lines(ruleset: RuleSet):
     commissions, period rules — each with its explanation, newest first."""
     return (
         ScoreLine.objects.filter(ruleset=ruleset, item__isnull=True, person__isnull=True)
-        .select_related("unit", "outcome__recorded_by")
+        .select_related("unit", "outcome__recorded_by", "calc")
         .order_by("-date", "-pk")
     )
 

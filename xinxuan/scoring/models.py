@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xinxuan.organisation.models import Person, Unit
@@ -103,10 +104,35 @@ class RuleSetVersion(models.Model):
         return f"{self.ruleset.name} v{self.number}"
 
 
+class ScoreCalc(models.Model):
+    """The arithmetic of a clause as the engine worked it out, stored once and shared by
+    every line it produced (a year of a province has millions of lines but a few
+    thousand distinct calculations): clause, labels, base, factors, settings and note,
+    each label in Chinese and English.  A line's explanation is rendered from it in the
+    reader's language when it is shown (``ScoreLine.explanation``).
+
+    A calculation stored before the lines kept it (migration 0002) holds the two
+    rendered texts instead (``{"text": …, "text_en": …}``) and shows them as they were.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    data = models.JSONField()
+
+    class Meta:
+        verbose_name = _("score calculation")
+        verbose_name_plural = _("score calculations")
+
+    def __str__(self) -> str:
+        return str(self.data.get("clause") or self.data.get("text", ""))
+
+
 class ScoreLine(models.Model):
     """One line of points: which event, which clause, which arithmetic, which version."""
 
-    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="lines")
+    # not indexed on its own: the (ruleset, unit, date) index below starts with it
+    ruleset = models.ForeignKey(
+        RuleSet, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     version = models.CharField(_("rule set version"), max_length=60)
     outcome = models.ForeignKey(
         Outcome, null=True, blank=True, on_delete=models.CASCADE, related_name="score_lines"
@@ -124,15 +150,17 @@ class ScoreLine(models.Model):
     points = models.DecimalField(_("points"), max_digits=12, decimal_places=4)
     date = models.DateField(_("date"))
     tally = models.PositiveSmallIntegerField(default=0)
-    explanation = models.TextField(_("explanation"))
-    explanation_en = models.TextField(blank=True)
+    # What the explanation needs: the shared calculation and this line's share of the
+    # event ("1/3"; blank for all of it).  Not indexed: lines are found by rule set,
+    # item or unit, never by their calculation, and every index slows a full rewrite.
+    calc = models.ForeignKey(ScoreCalc, on_delete=models.PROTECT, related_name="+", db_index=False)
+    share = models.CharField(max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("score line")
         verbose_name_plural = _("score lines")
         ordering = ["date", "pk"]
         indexes = [
-            models.Index(fields=["item"]),
             models.Index(fields=["ruleset", "unit", "date"]),
             # a unit's lines that belong to no item: what its period stage replaces
             models.Index(
@@ -144,6 +172,17 @@ class ScoreLine(models.Model):
 
     def __str__(self) -> str:
         return self.explanation
+
+    def explain(self, lang: str) -> str:
+        """The line's arithmetic in Chinese (``"zh"``) or English (``"en"``)."""
+        from xinxuan.scoring.explanations import explain_line
+
+        return explain_line(self, lang)
+
+    @property
+    def explanation(self) -> str:
+        """The arithmetic in the language of the request (Chinese unless English)."""
+        return self.explain("en" if (get_language() or "zh").startswith("en") else "zh")
 
 
 class Standing(models.Model):

@@ -493,7 +493,9 @@ def unit_outcome_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         except ActionRefused as refused:
             messages.error(request, refused.message)
         else:
-            lines = outcome.score_lines.filter(ruleset=ruleset, person__isnull=True)
+            lines = outcome.score_lines.filter(ruleset=ruleset, person__isnull=True).select_related(
+                "calc"
+            )
             explained = "；".join(line.explanation for line in lines) or str(outcome)
             messages.success(
                 request,

@@ -72,7 +72,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     lines = (
         ScoreLine.objects.filter(item=item)
-        .select_related("unit", "person", "ruleset")
+        .select_related("unit", "person", "ruleset", "calc")
         .order_by("ruleset", "person", "date", "pk")
     )
     lines = list(lines)
