@@ -120,17 +120,18 @@ PERSON_ESCALATION = REPEAT + "escalation_persons = true\n" + RATES_STEPS_CAPS
 def shots(world):
     """What the ledger holds under the rule set: lines, standings, clause sums."""
     lines = Counter(
-        ScoreLine.objects.filter(ruleset=world.ruleset).values_list(
-            "unit_id",
-            "person_id",
-            "item_id",
-            "event_key",
-            "clause",
-            "points",
-            "date",
-            "tally",
-            "explanation",
+        (
+            line.unit_id,
+            line.person_id,
+            line.item_id,
+            line.event_key,
+            line.clause,
+            line.points,
+            line.date,
+            line.tally,
+            line.explanation,  # rendered from the stored calculation
         )
+        for line in ScoreLine.objects.filter(ruleset=world.ruleset).select_related("calc")
     )
     standings = {
         (s.unit_id, s.person_id): (s.points, s.adopted)

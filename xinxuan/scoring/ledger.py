@@ -50,7 +50,7 @@ from xinxuan.outcomes.models import Carrier, Level, Outcome, Route
 from xinxuan.scoring import engine
 from xinxuan.scoring import standings as standings_by_period
 from xinxuan.scoring.explanations import CalcStore, share_text
-from xinxuan.scoring.models import ClauseSum, RuleSet, ScoreLine, Standing
+from xinxuan.scoring.models import ClauseSum, MonthlyScore, RuleSet, ScoreLine, Standing
 from xinxuan.submissions.models import Item, ItemAuthor, ItemUnit
 
 ZERO = Decimal(0)
@@ -1318,7 +1318,7 @@ def clear_ruleset(ruleset: RuleSet) -> None:
     deletes them without loading them — a test holds it to that)."""
     ScoreLine.objects.filter(ruleset=ruleset).delete()
     Standing.objects.filter(ruleset=ruleset).delete()
-    standings_by_period.rebuild_months(ruleset)
+    MonthlyScore.objects.filter(ruleset=ruleset).delete()
     ClauseSum.objects.filter(ruleset=ruleset).delete()
 
 
