@@ -260,6 +260,7 @@ class MonthlyScore(models.Model):
         owner = f"p{self.person_id}" if self.person_id else f"u{self.unit_id}"
         return f"{owner} {self.month:%Y-%m} {self.clause}: {self.points}"
 
+
 class ClauseSum(models.Model):
     """The unit lines of items under a rule set with period rules, summed per unit,
     month (day when a rule counts weeks), clause and sign of the points: what the
