@@ -76,3 +76,28 @@ def test_an_officer_sees_the_writers_of_his_own_unit_only_with_their_ranks(clien
     client.force_login(world.office)
     page = client.get(reverse("scoring:standings", args=[world.ruleset.pk])).text
     assert "本处写手" in page and "别处写手" in page
+
+
+@pytest.mark.parametrize("path", ["per-change", "full-rescoring"])
+def test_a_writer_docked_under_another_unit_keeps_one_standing(world, path):
+    """A writer credited by an item of the own unit and docked under another unit: one
+    standing with both (it was two, and the unique standing per writer refused them)."""
+    writer = world.officer.person
+    item = reported_item(world, authors=[(writer, Decimal(1))])
+    outcome_actions.record_adoption(
+        item=item, user=world.office, carrier=world.carriers["zongju-zhuanbao"], date=DAY
+    )
+    adopted = Standing.objects.get(ruleset=world.ruleset, person=writer).points
+    outcome_actions.record_deduction(
+        unit=world.org.other_dept,
+        person=writer,
+        user=world.office,
+        rule="late-report",
+        date=DAY,
+        reason="迟报一次",
+    )
+    if path == "full-rescoring":
+        ledger.rescore_ruleset(world.ruleset)
+    (row,) = Standing.objects.filter(ruleset=world.ruleset, person=writer)
+    assert row.points == adopted - 1
+    assert row.unit == writer.unit  # the writer's own unit, where the item credited him

@@ -891,7 +891,7 @@ def rescore_ruleset(ruleset: RuleSet, *, progress=None) -> int:
         Standing.objects.bulk_create(
             (
                 Standing(ruleset=ruleset, unit_id=u, person_id=p, points=pts, adopted=n)
-                for (u, p), (pts, n) in sums.items()
+                for (u, p), (pts, n) in _one_per_writer(sums).items()
             ),
             batch_size=2000,
         )
@@ -910,7 +910,9 @@ def rebuild_standings(ruleset: RuleSet) -> None:
     sums = _stored_sums(ScoreLine.objects.filter(ruleset=ruleset))
     Standing.objects.bulk_create(
         Standing(ruleset=ruleset, unit_id=u, person_id=p, points=pts, adopted=n)
-        for (_r, u, p), (pts, n) in sums.items()
+        for (u, p), (pts, n) in _one_per_writer(
+            {(u, p): v for (_r, u, p), v in sums.items()}
+        ).items()
     )
     standings_by_period.rebuild_months(ruleset)
     rebuild_clause_sums(ruleset)
@@ -1310,6 +1312,33 @@ def _analyze() -> None:
             cursor.execute("PRAGMA analysis_limit = 1000")
             cursor.execute(f"ANALYZE {ScoreLine._meta.db_table}")
             cursor.execute(f"ANALYZE {Standing._meta.db_table}")
+
+
+def _one_per_writer(
+    sums: dict[tuple[int, int | None], tuple[Decimal, int]],
+) -> dict[tuple[int, int | None], tuple[Decimal, int]]:
+    """A writer has one standing per rule set, also when lines credit them under two
+    units (an item of their own unit, a deduction recorded under another): kept under
+    their own unit where it is among them, else the first. The per-change path keeps
+    the standing it found first, which is their own unit's in the usual order."""
+    units_of: dict[int, list[int]] = defaultdict(list)
+    for unit, person in sums:
+        if person is not None:
+            units_of[person].append(unit)
+    several = [p for p, units in units_of.items() if len(units) > 1]
+    if not several:
+        return sums
+    home = dict(Person.objects.filter(pk__in=several).values_list("pk", "unit_id"))
+    out = {key: value for key, value in sums.items() if key[1] not in home}
+    for person in several:
+        units = sorted(units_of[person])
+        unit = home[person] if home[person] in units else units[0]
+        points, adopted = ZERO, 0
+        for each in units:
+            pts, n = sums[(each, person)]
+            points, adopted = points + pts, adopted + n
+        out[(unit, person)] = (points, adopted)
+    return out
 
 
 def clear_ruleset(ruleset: RuleSet) -> None:
