@@ -254,8 +254,16 @@ def write_lines(connection, ruleset_id: int, ScoreLine) -> None:
     outcome = "outcomes_outcome"
     author = "submissions_itemauthor"
     columns = {f.column for f in ScoreLine._meta.concrete_fields}
-    text = ", explanation, explanation_en" if "explanation_en" in columns else ""
-    text_values = ", '基准 = 1', 'bench = 1'" if text else ""
+    if "calc_id" in columns:  # lines keep their arithmetic in one shared calculation
+        from xinxuan.scoring.models import ScoreCalc
+
+        calc, _ = ScoreCalc.objects.get_or_create(
+            digest="bench-lists", defaults={"data": {"text": "基准 = 1", "text_en": "bench = 1"}}
+        )
+        text, text_values = ", calc_id", f", {calc.pk}"
+    else:
+        text = ", explanation, explanation_en"
+        text_values = ", '基准 = 1', 'bench = 1'"
     common = (
         f"{ruleset_id}, '2011.1', o.id, 'o' || o.id, o.item_id, o.unit_id, %s, "
         f"o.kind || '.bench', 1, o.date, %s{text_values}"

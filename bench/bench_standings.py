@@ -84,7 +84,7 @@ def populate(args: argparse.Namespace) -> None:
     from xinxuan.organisation.models import Person, Unit, UnitClass, UnitKind, UnitTarget
     from xinxuan.outcomes.models import Level
     from xinxuan.scoring import ledger
-    from xinxuan.scoring.models import RuleSet, RuleSetStatus, ScoreLine
+    from xinxuan.scoring.models import RuleSet, RuleSetStatus, ScoreCalc, ScoreLine
 
     if RuleSet.objects.filter(code="bench-standings").exists():
         return
@@ -120,9 +120,16 @@ def populate(args: argparse.Namespace) -> None:
             status=RuleSetStatus.ACTIVE,
             effective_from=datetime.date(2011, 1, 1),
             effective_to=datetime.date(2011, 12, 31),
-            text="[ruleset]\n",
+            text=(
+                '[ruleset]\nid = "bench-standings"\nversion = "1"\nname = "基准办法"\n'
+                "effective_from = 2011-01-01\neffective_to = 2011-12-31\n"
+            ),
         )
         Level.objects.get_or_create(code="city", defaults={"name": "市级", "rank": 2})
+    # one stored calculation shared by every line (lines keep their arithmetic there)
+    calc, _ = ScoreCalc.objects.get_or_create(
+        digest="bench-standings", defaults={"data": {"text": "基准", "text_en": "bench"}}
+    )
     batch = []
     for n in range(args.lines):
         person = persons[rng.randrange(len(persons))] if n % 2 else None
@@ -137,7 +144,7 @@ def populate(args: argparse.Namespace) -> None:
                 points=Decimal(rng.randint(-2, 20)) / 2,
                 date=datetime.date(2011, 1, 1) + datetime.timedelta(days=rng.randrange(365)),
                 tally=1,
-                explanation="基准",
+                calc=calc,
             )
         )
         if len(batch) == 20_000:
