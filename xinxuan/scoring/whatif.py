@@ -19,7 +19,6 @@ from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.scoring import engine, ledger
 from xinxuan.scoring.models import RuleSet, RuleSetStatus, Standing
-from xinxuan.submissions.models import Item
 
 ZERO = Decimal(0)
 
@@ -58,44 +57,8 @@ def score_in_memory(trial: RuleSet, *, progress=None) -> list[engine.ScoreLine]:
     tick = progress or (lambda _done, _total: None)
     tree = ledger.Tree.load()
     compiled = ledger.compile_ruleset(trial)
-    scope = ledger._scope(trial, tree)
-    outcomes = list(
-        ledger._outcomes().filter(
-            item__isnull=False,
-            item__unit_id__in=scope,
-            date__gte=trial.effective_from,
-            date__lte=trial.effective_to,
-        )
-    )
-    by_item = defaultdict(list)
-    for outcome in outcomes:
-        by_item[outcome.item_id].append(outcome)
-    items = (
-        Item.objects.filter(
-            Q(pk__in=by_item.keys()) | Q(commission__isnull=False, unit_id__in=scope)
-        )
-        .select_related("kind", "commission")
-        .prefetch_related("unit_shares", "author_shares__person", "topics")
-    )
-    engine_items, events = [], []
-    for item in items.iterator(chunk_size=2000):
-        own = by_item.get(item.pk, [])
-        extra = [
-            e
-            for e in ledger.commission_events(item)
-            if trial.effective_from <= e.date <= trial.effective_to
-        ]
-        if not own and not extra:
-            continue
-        route = ledger._item_route(own)
-        eitem = ledger.engine_item(item, trial, tree, route if route in compiled.routes else None)
-        if not eitem.units:
-            continue
-        engine_items.append(eitem)
-        events.extend(ledger.engine_event(o) for o in own)
-        events.extend(extra)
-    events.extend(ledger._loose_events(trial, tree))
-    events = ledger._fit(compiled, events)
+    # what a full rescoring reads (the same items and events), nothing written
+    engine_items, events = ledger.run_input(trial, compiled, tree)
     tick(1, 4)
     try:
         result = engine.score(compiled, engine_items, events, ledger.period_data(trial, tree))
