@@ -378,8 +378,6 @@ def _stored_sums(queryset) -> dict[Key, tuple[Decimal, int]]:
 
 
 def _move_standings(old: dict[Key, tuple], new: dict[Key, tuple]) -> None:
-    # the monthly sums follow every key, also one whose lines moved between months
-    standings_by_period.refresh_months(set(old) | set(new))
     # in one order, so that two writers of the same standings queue rather than deadlock
     for key in sorted(set(old) | set(new), key=lambda k: (k[0], k[1], k[2] or 0)):
         o_points, o_count = old.get(key, (ZERO, 0))
@@ -440,9 +438,12 @@ def _replace(
     pairs whose period stage the change may move."""
     old_clauses = _stored_clause_sums(queryset, summed) if summed else {}
     old = _stored_sums(queryset)
+    old_months = standings_by_period.stored_month_sums(queryset)
     queryset.delete()
     ScoreLine.objects.bulk_create(rows, batch_size=2000)
     _move_standings(old, _sums(rows))
+    # the monthly sums follow every line, also one that moved between months
+    standings_by_period.move_months(old_months, standings_by_period.row_month_sums(rows))
     if not summed:
         return set()
     new_clauses = _clause_sums(

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation.models import MemberTarget, Person, TeamMembership, Unit, UnitTarget
-from xinxuan.outcomes.models import Level, OutcomeKind
+from xinxuan.outcomes.models import Level, Outcome, OutcomeKind
 from xinxuan.scoring import engine
 from xinxuan.scoring.models import MonthlyScore, RuleSet, ScoreLine, Standing
 
@@ -94,16 +94,96 @@ def _store(ruleset_id: int, lines) -> None:
     MonthlyScore.objects.bulk_create(rows, batch_size=2000)
 
 
-def refresh_months(keys: Iterable[tuple[int, int, int | None]]) -> None:
-    """Rebuild the monthly sums of the (rule set, unit) pairs of the ledger's keys
-    (rule set, unit, person) from their lines; called where the ledger moves standings."""
-    by_ruleset: dict[int, set[int]] = defaultdict(set)
-    for ruleset_id, unit_id, _person in keys:
-        by_ruleset[ruleset_id].add(unit_id)
-    for ruleset_id, unit_ids in sorted(by_ruleset.items()):
-        units = sorted(unit_ids)
-        MonthlyScore.objects.filter(ruleset_id=ruleset_id, unit_id__in=units).delete()
-        _store(ruleset_id, ScoreLine.objects.filter(ruleset_id=ruleset_id, unit_id__in=units))
+# (rule set, unit, person, month, clause, level) -> [points, adopted, lines]
+MonthKey = tuple[int, int, int | None, datetime.date, str, int | None]
+
+
+def _add_month(sums: dict, key: MonthKey, points: Decimal, adopted: int, lines: int) -> None:
+    entry = sums.get(key)
+    if entry is None:
+        sums[key] = [points, adopted, lines]
+    else:
+        entry[0] += points
+        entry[1] += adopted
+        entry[2] += lines
+
+
+def stored_month_sums(lines) -> dict[MonthKey, list]:
+    """The monthly sums of the stored ``lines`` (a queryset: one item's, one unit's
+    period lines), keyed as ``MonthlyScore`` rows are."""
+    sums: dict[MonthKey, list] = {}
+    for ruleset_id in lines.order_by().values_list("ruleset_id", flat=True).distinct():
+        mine = lines.filter(ruleset_id=ruleset_id)
+        for r in _unit_rows(mine):
+            key = (ruleset_id, r["unit_id"], None, r["month"], r["clause"], r["level_ref"])
+            _add_month(sums, key, r["total"], r["adopted_count"], r["line_count"])
+        for r in _person_rows(mine):
+            key = (ruleset_id, r["unit_id"], r["person_id"], r["month"], "", None)
+            _add_month(sums, key, r["total"], r["adopted_count"], r["line_count"])
+    return sums
+
+
+def row_month_sums(rows) -> dict[MonthKey, list]:
+    """The monthly sums of unsaved ``ScoreLine`` rows (what is about to replace them)."""
+    outcome_ids = {r.outcome_id for r in rows if r.outcome_id and r.person_id is None}
+    levels = dict(
+        Outcome.objects.filter(pk__in=outcome_ids)
+        .annotate(level_ref=Coalesce("level_id", "carrier__level_id"))
+        .values_list("pk", "level_ref")
+    )
+    sums: dict[MonthKey, list] = {}
+    for r in rows:
+        month = r.date.replace(day=1)
+        adopted = 1 if r.tally > 0 and r.clause.startswith("adoption") else 0
+        if r.person_id is None:
+            key = (r.ruleset_id, r.unit_id, None, month, r.clause, levels.get(r.outcome_id))
+        else:
+            key = (r.ruleset_id, r.unit_id, r.person_id, month, "", None)
+        _add_month(sums, key, r.points, adopted, 1)
+    return sums
+
+
+def move_months(old: dict[MonthKey, list], new: dict[MonthKey, list]) -> None:
+    """Move the monthly sums by the difference of the lines replaced (``old``) and
+    their replacement (``new``): a recorded outcome touches a few rows, instead of
+    the unit's months being summed again from all its lines."""
+    # in one order, so that two writers of the same rows queue rather than deadlock
+    for key in sorted(
+        set(old) | set(new), key=lambda k: (k[0], k[1], k[2] or 0, k[3], k[4], k[5] or 0)
+    ):
+        o_points, o_adopted, o_lines = old.get(key, (ZERO, 0, 0))
+        n_points, n_adopted, n_lines = new.get(key, (ZERO, 0, 0))
+        d_points, d_adopted, d_lines = n_points - o_points, n_adopted - o_adopted, n_lines - o_lines
+        if not (d_points or d_adopted or d_lines):
+            continue
+        ruleset_id, unit_id, person_id, month, clause, level_id = key
+        rows = MonthlyScore.objects.filter(
+            ruleset_id=ruleset_id,
+            unit_id=unit_id,
+            person_id=person_id,
+            month=month,
+            clause=clause,
+            level_id=level_id,
+        )
+        change = {
+            "points": F("points") + d_points,
+            "adopted": F("adopted") + d_adopted,
+            "lines": F("lines") + d_lines,
+        }
+        if not rows.update(**change):
+            MonthlyScore.objects.create(
+                ruleset_id=ruleset_id,
+                unit_id=unit_id,
+                person_id=person_id,
+                month=month,
+                clause=clause,
+                level_id=level_id,
+                points=d_points,
+                adopted=d_adopted,
+                lines=d_lines,
+            )
+        elif d_lines < 0:
+            rows.filter(lines__lte=0).delete()
 
 
 def rebuild_months(ruleset: RuleSet | int) -> None:
