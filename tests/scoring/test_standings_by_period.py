@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -278,3 +280,18 @@ def test_a_writers_monthly_sums_follow_the_changes_too(world):
     assert any(row[1] == world.officer.person.pk for row in kept)
     by_period.rebuild_months(world.ruleset)
     assert monthly(world.ruleset) == kept
+
+
+def test_the_lines_page_reads_the_explanations_with_the_lines(
+    client, world, django_assert_max_num_queries
+):
+    url = reverse("scoring:standings-lines", args=[world.ruleset.pk])
+    client.force_login(world.office)
+    adopt(world)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(4):
+        adopt(world)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url).text
+    assert page.count('class="explanation"') >= 10

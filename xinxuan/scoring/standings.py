@@ -710,7 +710,7 @@ def lines_behind(ruleset: RuleSet, period: Period, *, unit="", person="", kind="
     points in the period, of one kind or level if asked; newest first."""
     lines = ScoreLine.objects.filter(
         ruleset=ruleset, date__gte=period.start, date__lte=period.end
-    ).select_related("unit", "person", "item", "outcome")
+    ).select_related("unit", "person", "item", "outcome", "calc")
     if person:
         lines = lines.filter(person_id=_number(person, _("writer")))
     else:
