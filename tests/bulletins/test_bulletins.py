@@ -127,3 +127,14 @@ def test_the_screens_issue_list_and_download_within_scope_only(
     client.force_login(world.outsider)
     assert client.get(url).status_code == 403
     assert bulletin.number not in client.get(reverse("bulletins:bulletin-list")).text
+
+
+def test_the_signature_never_stands_alone_on_its_page(world, django_capture_on_commit_callbacks):
+    """GB/T 9704: the last paragraph of the body goes with the issuer and the date."""
+    bulletin = issue(world, django_capture_on_commit_callbacks)
+    paragraphs = Document(io.BytesIO(bytes(bulletin.docx))).paragraphs
+    issuer_at = max(i for i, p in enumerate(paragraphs) if p.text == world.org.bureau.name)
+    closing = [p for p in paragraphs[:issuer_at] if p.text][-1]
+    kept = paragraphs[paragraphs.index(closing) : issuer_at + 1]
+    assert all(p.paragraph_format.keep_with_next for p in kept)
+    assert not paragraphs[issuer_at + 1].paragraph_format.keep_with_next

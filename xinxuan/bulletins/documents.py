@@ -176,16 +176,21 @@ def bulletin_docx(bulletin: Bulletin, data: BulletinData) -> bytes:
                 "holder": data.plaque.holder.name,
             },
         )
-    paragraph(
+    closing = paragraph(
         document,
         _("Every unit is asked to learn from the advanced and to do still better work."),
     )
-    paragraph(document, "", indent=False)
+    gap = paragraph(document, "", indent=False)
+    # GB/T 9704: the issuer and date never stand alone on a page without body text, so
+    # the last paragraph moves to the next page with them.
+    for kept in (closing, gap):
+        kept.paragraph_format.keep_with_next = True
     # 成文日期 four characters from the right margin, the issuer centred above it
     date = chinese_date(bulletin.issued_on)
     shift = max(Decimal(0), (text_width(date) - text_width(issuer)) / 2)
     for text, indent in ((issuer, 4 + shift), (date, Decimal(4))):
         p = paragraph(document, "", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        p.paragraph_format.keep_with_next = text == issuer
         p.paragraph_format.right_indent = Pt(SIZE_3.pt * float(indent))
         set_font(p.add_run(text), BODY_FONT, SIZE_3)
     out = io.BytesIO()
