@@ -71,6 +71,18 @@ APPRAISALS = [
         },
         id="development zone: a unit without a target competes, a vetoed one does not",
     ),
+    pytest.param(
+        "qingxi-publicity-2026",
+        {
+            "args": ["--period", "2026-Q2", "--holder", "河口镇"],
+            "collective_prizes": [("first", "城关镇"), ("second", "山前乡"), ("third", "县教育局")],
+            "individual_prizes": [("excellent", "刘一"), ("excellent", "杨三")],
+            "plaque": "城关镇",
+            "elimination": ["陈二"],
+            "ineligible": {"河口镇": "completion below 60%"},
+        },
+        id="county, a quarter: no target competes, red flag at ≥ 90 moves, lowest below 25",
+    ),
 ]
 
 
@@ -88,6 +100,7 @@ def test_shipped_appraisals(name, expected):
         "json",
         "--lang",
         "en",
+        *expected.get("args", ()),
     )
     assert code == 0
     data = json.loads(out)
@@ -115,6 +128,8 @@ def test_example_scores_exactly(name):
     ]
     if expected["units_file"]:
         args += ["--units", str(EXAMPLES / expected["units_file"])]
+    if expected.get("period"):  # a worked example of one quarter of an annual regulation
+        args += ["--period", expected["period"]]
     code, out = run(*args, "--format", "json", "--explain")
     assert code == 0
     data = json.loads(out)
