@@ -231,6 +231,12 @@ def run_appraise(args: argparse.Namespace, out: TextIO) -> int:
             "规则中没有 [appraisal] 评比规定 / the rule set has no [appraisal] section"
         )
     zh = args.lang == "zh"
+    known = set(result.units) | {u.id for u in pd.units}
+    if args.holder and args.holder not in known:
+        raise _InputError(
+            f"--holder {args.holder}：没有这个单位 / no such unit; "
+            f"已知单位 / known units: {', '.join(sorted(known)) or '-'}"
+        )
     if args.members is not None:
         members = [m.strip() for m in args.members.split(",") if m.strip()]
     else:

@@ -701,6 +701,35 @@ def _check_references(data: dict[str, Any], c: _Checker) -> None:
                 "needs a basis (deduction when short) or met (points when met)",
             )
         basis = quota.get("basis")
+        # per_piece and flat are written with their sign (−1 a missing piece), k without
+        # it (−k × the shortfall): a shortfall written the other way would earn points
+        for field, sign_ok, zh, en in (
+            (
+                "per_piece",
+                lambda v: v <= 0,
+                "须为负数（每缺一篇扣的分，如 -1）",
+                "must be negative (points per missing piece, e.g. -1)",
+            ),
+            (
+                "flat",
+                lambda v: v <= 0,
+                "须为负数（未完成时扣的分，如 -2）",
+                "must be negative (points when short, e.g. -2)",
+            ),
+            (
+                "k",
+                lambda v: v >= 0,
+                "须为正数（按差额的倍数扣分，如 0.5）",
+                "must be positive (the multiple of the shortfall deducted, e.g. 0.5)",
+            ),
+        ):
+            value = quota.get(field)
+            if (
+                isinstance(value, int | float | Decimal)
+                and not isinstance(value, bool)
+                and not sign_ok(value)
+            ):
+                c.add(("quotas", key, field), f"{field} {zh}", f"{field} {en}")
         if basis in needs and needs[basis] not in quota:
             c.add(
                 ("quotas", key, "basis"),

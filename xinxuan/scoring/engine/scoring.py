@@ -26,7 +26,7 @@ from .model import (
     UnitInfo,
     fold_key,
 )
-from .periods import months_between, period_end, period_key
+from .periods import months_between, period_end, period_key, period_range
 from .problems import Problem, ScoringError
 from .ruleset import Carrier, RuleSet
 
@@ -394,7 +394,14 @@ def _value(rs: RuleSet, event: Event, kind: str | None, route: str | None) -> Ca
             base = rs.endorsement_value
             base_label = ("领导批示", "leader's endorsement")
             clause = "endorsement.value"
-        elif level is None or level not in rs.levels:
+        elif level is None:
+            raise _fail(
+                event,
+                "leader_level",
+                "缺少领导级别：本办法按领导级别计批示分",
+                "the leader's level is missing: this rule set values endorsements by it",
+            )
+        elif level not in rs.levels:
             raise _fail(
                 event, "leader_level", f"未知领导级别 {level!r}", f"unknown leader level {level!r}"
             )
@@ -1581,11 +1588,14 @@ def _period_stage(
     counts_voided = rs.setting("voided_period_counts_as_shortfall")
 
     def void_of(unit: str, kind: str, key: str, last: datetime.date) -> bool:
-        """Whether a period of ``kind`` lies in a period voided by nullification or veto."""
+        """Whether a period of ``kind`` lies in a period voided by nullification or veto:
+        the whole of it, so a vetoed month voids the months inside it only, never the
+        quarter or year around it."""
         if _voided(voided, unit, key, kind, null_kind):
             return True
+        first = period_range(key)[0]
         return any(
-            period_key(last, vkind) == vkey
+            period_key(first, vkind) == vkey and period_key(last, vkind) == vkey
             for (vunit, vkind), hits in vetoed.items()
             if vunit == unit
             for _id, vkey, _last, _count in hits
@@ -1619,7 +1629,7 @@ def _period_stage(
             settings_used = tuple(
                 name
                 for name, used in (
-                    ("voided_period_counts_as_shortfall", bool(voided or vetoed)),
+                    ("voided_period_counts_as_shortfall", bool(void)),
                     ("shortfall_basis", p["counts"] == "points"),
                 )
                 if used
@@ -1652,7 +1662,7 @@ def _period_stage(
                 factors = ()
             else:
                 value = -Decimal(str(p["k"]))
-                factors = (("差分", "points shortfall", shortfall),)
+                factors = (("差额", "points shortfall", shortfall),)
             calc = _fixed_calc(
                 rs,
                 f"quota.{quota.id}",
@@ -1813,9 +1823,17 @@ def _period_stage(
             entries = grouped.get((unit, key), ())
             # the period scores exactly 0, as the regulations word it; with
             # voided_period_counts_as_shortfall its task shortfall, measured from that
-            # 0, is charged on top
+            # 0, is charged on top.  A longer period's quota line that merely falls on
+            # its last day (a quarter's, in a vetoed March) is not the period's to void.
             total = sum(
-                (pt for c, pt, _t, _n in entries if not (counts_voided and c.category == "quota")),
+                (
+                    pt
+                    for c, pt, _t, _n in entries
+                    if not (
+                        c.category == "quota"
+                        and (counts_voided or _longer_quota(rs, c.clause, kind))
+                    )
+                ),
                 ZERO,
             )
             if total:
@@ -1833,6 +1851,16 @@ def _period_stage(
                 )
                 emit(unit, last, calc, -total)
     return out
+
+
+PERIOD_LENGTH = {"week": 0, "month": 1, "quarter": 2, "half": 3, "year": 4}
+
+
+def _longer_quota(rs: RuleSet, clause: str, kind: str) -> bool:
+    """Whether the quota behind a ``quota.<id>`` line runs over a longer period than
+    ``kind``."""
+    quota = rs.quotas.get(clause.split(".")[1])
+    return quota is not None and PERIOD_LENGTH[quota.params["period"]] > PERIOD_LENGTH[kind]
 
 
 def _voided(voided: set[tuple[str, str]], unit: str, key: str, kind: str, null_kind: str) -> bool:
