@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("score", help="score an events file / 计分", usage=USAGE)
     s.add_argument("--rules", required=True, help="rule set TOML file")
-    s.add_argument("--events", required=True, help="events ledger (.csv or .jsonl)")
+    s.add_argument("--events", required=True, help="events ledger (.csv, .xlsx or .jsonl)")
     s.add_argument("--input-format", choices=("csv", "jsonl"), help="default: by extension")
     s.add_argument("--period", help="2011, 2011-H1, 2011-Q2, 2011-03 or 2011-W05")
     s.add_argument("--from", dest="date_from", help="first day, e.g. 2011-01-01")
