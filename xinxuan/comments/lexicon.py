@@ -51,6 +51,7 @@ import operator
 import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -263,15 +264,29 @@ class _Pass:
         # text with letters: a text without any, most Chinese comments, skips them.
         self.letters = ahocorasick.Automaton()
         self.empty = True
+        # The characters doubled in some key without letters ("了" of 了了): the pass
+        # for such words walks its automaton only over a text with one of them doubled.
+        self.doubled: frozenset[str] = frozenset()
 
     def compile(self, keys: dict[str, list[_Payload]]) -> None:
         # Keys and texts go in as UTF-8 bytes spelled as Latin-1 strings: the automaton
         # then branches over a few lead bytes instead of thousands of characters at
         # its root, which makes it some thirty times faster on Chinese text.
-        for key, payloads in keys.items():
+        # pyahocorasick looks a byte up among a node's children one by one, in the
+        # order they were added: keys made of the lexicon's most used characters go in
+        # first, so that the walk over a text, whose characters are mostly those, finds
+        # them sooner (a fifth faster on the benchmark's text).
+        used = Counter(char for key in keys for char in key)
+        for key in sorted(keys, key=lambda key: [-used[char] for char in key]):
             automaton = self.letters if _HAS_LETTER.search(key) else self.automaton
-            automaton.add_word(_bytes(key), (key, tuple(payloads)))
+            automaton.add_word(_bytes(key), (key, tuple(keys[key])))
         self.empty = not keys
+        self.doubled = frozenset(
+            match[1]
+            for key in keys
+            if not _HAS_LETTER.search(key)
+            for match in _REPEATS.finditer(key)
+        )
         for automaton in (self.automaton, self.letters):
             if len(automaton):
                 automaton.make_automaton()
@@ -280,12 +295,13 @@ class _Pass:
         text = text.translate(self.table)
         return _REPEATS.sub(_FIRST, text) if self.repeats else text
 
-    def hits(self, normalised: str) -> list:
-        """(end byte, (key, payloads)) of every key in the normalised text."""
+    def hits(self, normalised: str, *, letters_only: bool = False) -> list:
+        """(end byte, (key, payloads)) of every key in the normalised text; with
+        ``letters_only``, of the keys with Latin letters only."""
         if self.empty:
             return []
         latin = _bytes(normalised)
-        hits = list(self.automaton.iter(latin)) if len(self.automaton) else []
+        hits = list(self.automaton.iter(latin)) if len(self.automaton) and not letters_only else []
         if len(self.letters) and _HAS_LETTER.search(normalised):
             hits += self.letters.iter(latin)
         return hits
@@ -400,25 +416,34 @@ class Lexicon:
 
     def has_hit(self, text: str) -> bool:
         """True when an automaton finds anything (the fast path of :meth:`check`)."""
-        return any(where.hits(normalised) for where, normalised in self._readings(text))
+        return any(
+            where.hits(normalised, letters_only=letters_only)
+            for where, normalised, letters_only in self._readings(text)
+        )
 
-    def _readings(self, text: str) -> Iterator[tuple[_Pass, str]]:
-        """Each pass with keys, and the text as that pass reads it."""
+    def _readings(self, text: str) -> Iterator[tuple[_Pass, str, bool]]:
+        """Each pass with keys, the text as that pass reads it, and whether only its
+        keys with Latin letters can be there."""
         translated = text.translate(self._plain_pass.table)
-        plain = _REPEATS.sub(_FIRST, translated) if self.options.repeats else translated
-        yield self._plain_pass, plain
+        # Splitting on the runs keeps one character of each, as a group: the text with
+        # its repeats collapsed and the characters that repeat, in one regex pass.
+        runs = _REPEATS.split(translated) if self.options.repeats else [translated]
+        plain = "".join(runs) if len(runs) > 1 else translated
+        yield self._plain_pass, plain, False
         if not self._sound_pass.empty:
-            yield self._sound_pass, self._sound_pass.normalise(text)
-        # Words whose own characters repeat need a text with a repeat (steps 1-3 only).
-        if not self._doubled_pass.empty and len(plain) < len(translated):
-            yield self._doubled_pass, translated
+            yield self._sound_pass, self._sound_pass.normalise(text), False
+        # Words whose own characters repeat need a text with a repeat (steps 1-3 only),
+        # and those without letters one of their own doubled characters.
+        doubled = self._doubled_pass
+        if not doubled.empty and len(runs) > 1:
+            yield doubled, translated, doubled.doubled.isdisjoint(runs[1::2])
 
     def check(self, text: str) -> Verdict:
         """The decision for ``text`` with every matched word and its original span."""
         found: list[Match] = []
         allowing: list[Match] = []
-        for where, normalised in self._readings(text):
-            hits = where.hits(normalised)
+        for where, normalised, letters_only in self._readings(text):
+            hits = where.hits(normalised, letters_only=letters_only)
             if not hits:
                 continue
             for first, end, start, stop, _key, payloads in where.spans(text, normalised, hits):
