@@ -300,31 +300,40 @@ class _Pass:
         ``letters_only``, of the keys with Latin letters only."""
         if self.empty:
             return []
-        latin = _bytes(normalised)
-        hits = list(self.automaton.iter(latin)) if len(self.automaton) and not letters_only else []
+        latin = None
+        hits = []
+        if len(self.automaton) and not letters_only:
+            latin = _bytes(normalised)
+            hits = list(self.automaton.iter(latin))
         if len(self.letters) and _HAS_LETTER.search(normalised):
-            hits += self.letters.iter(latin)
+            hits += self.letters.iter(latin or _bytes(normalised))
         return hits
 
     def spans(self, text: str, normalised: str, hits: list) -> Iterator[tuple]:
         """Per hit: its first and last character in the normalised text, its span in
         the original text, and its key and payloads."""
         latin = _bytes(normalised)
-        starts = self._starts(text)
-        for end_byte, (key, payloads) in hits:
-            end = len(latin[: end_byte + 1].encode("latin-1").decode("utf-8")) - 1
+        ends = [
+            (len(latin[: end_byte + 1].encode("latin-1").decode("utf-8")) - 1, key, payloads)
+            for end_byte, (key, payloads) in hits
+        ]
+        # Positions are needed up to the character after the last hit, no further.
+        starts = self._starts(text, max(end for end, _key, _payloads in ends) + 2)
+        for end, key, payloads in ends:
             first = end - len(key) + 1
             following = starts[end + 1] if end + 1 < len(starts) else len(text)
             yield first, end, starts[first], self._stop(text, following), key, payloads
 
-    def _starts(self, text: str) -> list[int]:
-        """The original position of every normalised character."""
+    def _starts(self, text: str, count: int) -> list[int]:
+        """The original position of the first ``count`` normalised characters."""
         starts: list[int] = []
         previous = None
         for index, char in enumerate(text.translate(self.table_keeping_noise)):
             if char == NOISE or (self.repeats and char == previous):
                 continue
             starts.append(index)
+            if len(starts) == count:
+                break
             previous = char
         return starts
 
@@ -433,7 +442,7 @@ class Lexicon:
         if not self._sound_pass.empty:
             yield self._sound_pass, self._sound_pass.normalise(text), False
         # Words whose own characters repeat need a text with a repeat (steps 1-3 only),
-        # and those without letters one of their own doubled characters.
+        # and those without letters one of their own characters doubled.
         doubled = self._doubled_pass
         if not doubled.empty and len(runs) > 1:
             yield doubled, translated, doubled.doubled.isdisjoint(runs[1::2])
