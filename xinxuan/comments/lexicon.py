@@ -30,11 +30,14 @@ There are three passes: over the text after steps 1–4 (words not looked for by
 sound, their pinyin, and the whitelist), after steps 1–5 (words looked for by sound
 and their pinyin), and after steps 1–3 for words whose own characters repeat (了了,
 心心相印), which step 4 would shrink to a single common character; that pass runs only
-over a text with a repeat.  Keys with Latin letters are searched only in a text with
-letters.  Each step is one ``str.translate`` over
-a table built once and one regular expression; a text with no hit costs just that and
-the automaton passes.  Only a text with a hit is normalised again keeping, for each
-normalised character, the position of the original character it came from.
+over a text with a repeat, and its keys without letters only over a text in which one
+of their own doubled characters is doubled.  Keys with Latin letters are searched only
+in a text with letters.  Steps 1–3 (and 5) are one ``str.translate`` over a table built
+once, step 4 one regular expression; a text with no hit costs just that and the
+automaton walks.  Only a text with a hit is normalised again keeping, for each
+normalised character up to the last hit, the position of the original character it
+came from.  tests/comments/test_lexicon_fast_path.py holds all this to a plain search
+of every key.
 
 A whitelisted word beats every blacklisted word found inside its span (打击赌博
 allows 赌博 there), but only when it is in the text itself, up to steps 1–4: a
