@@ -34,11 +34,11 @@ from xinxuan.outcomes.figures import headline_figures
 from xinxuan.outcomes.forms import RevokeForm
 from xinxuan.scoring import actions, charts, engine, ledger, rollup
 from xinxuan.scoring import standings as by_period
+from xinxuan.scoring import whatif as what_if
 from xinxuan.scoring.forms import RuleSetDecisionForm, RuleSetForm, UnitOutcomeForm
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 from xinxuan.scoring.regulation import regulation_of, to_docx
 from xinxuan.scoring.tasks import being_recalculated, schedule_whatif
-from xinxuan.scoring.whatif import check as whatif_check
 
 
 def _visible(user):
@@ -621,19 +621,29 @@ def whatif(request: HttpRequest, pk: int) -> HttpResponse:
     background job); everyone who reads the standings reads the kept results."""
     base = _standings_ruleset(request, pk)
     drafts = _readable(request.user).filter(status=RuleSetStatus.DRAFT).exclude(pk=pk)
+    may_run = what_if.may_start(request.user, base)
+    # the office tries its own drafts, never those of a bureau below it
+    drafts = drafts.filter(pk__in=[d.pk for d in drafts if what_if.may_start(request.user, d)])
     if request.method == "POST":
-        if not _is_office(request.user):
-            denied = PermissionDenied(_("Only the office may run a what-if."))
-            return forbidden(request, denied)
         chosen = request.POST.get("draft", "")
-        draft = (
-            drafts.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 12 else None
+        found = (
+            RuleSet.objects.filter(pk=int(chosen)).select_related("unit").first()
+            if chosen.isdigit() and len(chosen) < 12
+            else None
         )
+        try:
+            if not may_run:
+                what_if.require_owner(request.user, draft=base, base=base)
+            if found is not None:
+                what_if.require_owner(request.user, draft=found, base=base)
+        except PermissionDenied as denied:
+            return forbidden(request, denied)
+        draft = drafts.filter(pk=found.pk).first() if found else None
         if draft is None:
             messages.error(request, _("Choose one of the drafts in the list."))
             return redirect("scoring:whatif", pk=pk)
         try:
-            whatif_check(draft, base)
+            what_if.check(draft, base)
         except ActionRefused as refused:
             messages.error(request, refused.message)
             return redirect("scoring:whatif", pk=pk)
@@ -654,7 +664,7 @@ def whatif(request: HttpRequest, pk: int) -> HttpResponse:
         "drafts": drafts,
         "runs": runs[:20],
         "shown": shown,
-        "is_office": _is_office(request.user),
+        "is_office": may_run,
     }
     if shown is not None:
         ids = visible_unit_ids(request.user)
