@@ -243,3 +243,18 @@ def test_the_command_prints_the_roll_up_as_json(world):
     assert units["邻市局"]["points"] == "0" and units["邻市局"]["rulesets"] == ["linshi-2011"]
     with pytest.raises(Exception, match="no unit"):
         call_command("standings", world.ruleset.code, "--parent", "nowhere", stdout=io.StringIO())
+
+
+def test_an_officer_sees_the_roll_up_of_totals_with_links_only_to_their_own(client, world):
+    org = world.org
+    adopt(world, org.dept)
+    adopt(world, org.other_dept)
+    client.force_login(world.officer)
+    page = client.get(
+        reverse("scoring:standings", args=[world.ruleset.pk]), {"parent": org.bureau.pk}
+    )
+    rows = by_label(page.context["rolled"])
+    assert rows["卫生检疫处"].points > 0  # the totals of the whole bureau
+    html = page.content.decode()
+    assert f"within={org.dept.pk}" in html
+    assert f"within={org.other_dept.pk}" not in html

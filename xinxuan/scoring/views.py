@@ -254,7 +254,11 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
         "rankings": _ranking_blocks(rankings, _sub_rulesets(ranked, period)),
         "nothing": not any(row.points for ranking in rankings for row in ranking.rows),
         "focus": focus,
-        "seen": {pk for pk in ranked if can_see_unit(request.user, pk)},
+        "seen": {
+            pk
+            for pk in [*ranked, *(row.unit.pk for row in (rolled.rows if rolled else ()))]
+            if can_see_unit(request.user, pk)
+        },
         "parents": [ruleset.unit, *parents],
         "rolled": rolled,
         "breakdown_own": scope is not None,
