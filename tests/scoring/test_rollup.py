@@ -241,6 +241,9 @@ def test_the_command_prints_the_roll_up_as_json(world):
     units = {u["unit"]: u for u in data["units"]}
     assert Decimal(units["市局"]["points"]) == total(world.ruleset)
     assert units["邻市局"]["points"] == "0" and units["邻市局"]["rulesets"] == ["linshi-2011"]
+    table = io.StringIO()
+    call_command("standings", world.ruleset.code, "--parent", org.province.code, stdout=table)
+    assert "邻市局" in table.getvalue() and "linshi-2011" in table.getvalue()
     with pytest.raises(Exception, match="no unit"):
         call_command("standings", world.ruleset.code, "--parent", "nowhere", stdout=io.StringIO())
 
