@@ -61,6 +61,7 @@ LAYER_OF = {
     "engine": "engine",
     "standings": "ledger",  # scoring: standings by period, read from the ledger
     "whatif": "ledger",  # scoring: a draft scored in memory beside the ledger
+    "rollup": "ledger",  # scoring: the unit tree rolled up, read from the ledger
 }
 
 UPSTREAM: dict[str, set[str]] = {

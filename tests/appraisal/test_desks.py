@@ -210,3 +210,23 @@ def test_the_main_workbench_pages_show_no_keys_codes_or_doubled_words(client, de
             if hits := sorted(set(pattern.findall(text))):
                 found[url] = (what, hits[:5])
     assert not found, found
+
+
+def test_the_province_office_ranks_its_bureaus_by_points(client, demo):
+    """Each bureau under its own rule set in force, said so, and every bureau listed."""
+    from xinxuan.scoring.models import Standing
+
+    page = desk(client, "province")
+    card = page[page.index("各局排名") :]
+    assert "各自现行的考核办法" in card
+    ruleset = RuleSet.objects.get(code="changzhou-2011")
+    points = sum(
+        Standing.objects.filter(ruleset=ruleset, person__isnull=True).values_list(
+            "points", flat=True
+        )
+    )
+    assert points > 0
+    assert f"{points:.1f}" in card[: card.index("</table>")]
+    assert f"/admin/rulesets/{ruleset.pk}/standings/lines/?period=2011" in card
+    province = Unit.objects.get(pk=ruleset.unit.parent_id)
+    assert f"parent={province.pk}" in card

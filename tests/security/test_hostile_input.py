@@ -104,7 +104,21 @@ def hostile(data, salt: int, label: str) -> str:
 
 FILES = [b"", b"PK\x03\x04\x14\x00garbage", b"\xff\xfe\x00", b"a,b\n" * 9]
 NAMES = ["x.xlsx", "x.csv", "x.png", "x.pdf", "../x"]
-QUERY_NAMES = ["q", "p", "next", "ordering", "export", "page", "unit", "kind", "status", "year"]
+QUERY_NAMES = [
+    "q",
+    "p",
+    "next",
+    "ordering",
+    "export",
+    "page",
+    "unit",
+    "kind",
+    "status",
+    "year",
+    "parent",
+    "within",
+    "format",
+]
 
 
 @dataclass

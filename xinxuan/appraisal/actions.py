@@ -16,6 +16,7 @@ from wagtail.log_actions import log
 
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.lib.exceptions import ActionRefused
+from xinxuan.lib.signals import public_news_changed
 from xinxuan.organisation.access import can_see_unit
 from xinxuan.organisation.models import Person, TeamMembership, Unit
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
@@ -216,6 +217,8 @@ def award_plaque(*, ruleset: RuleSet, user, day: datetime.date) -> PlaqueAward |
             "reason": decision.reason,
         },
     )
+    # the portal's home page names the holder: its cached copies go once this commits
+    transaction.on_commit(lambda: public_news_changed.send(sender=PlaqueAward))
     return holding
 
 

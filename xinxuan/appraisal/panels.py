@@ -24,7 +24,8 @@ from xinxuan.organisation.access import home_unit, person_of, visible_unit_ids
 from xinxuan.organisation.models import Unit, UnitKind
 from xinxuan.outcomes import figures
 from xinxuan.outcomes.models import Outcome, OutcomeKind
-from xinxuan.scoring import ledger
+from xinxuan.scoring import ledger, rollup
+from xinxuan.scoring import standings as by_period
 from xinxuan.scoring.models import RuleSet, RuleSetStatus, ScoreLine, Standing
 from xinxuan.submissions.models import APPROVED_STATES, Commission, Item, ItemAuthor, ItemStatus
 
@@ -154,6 +155,7 @@ class Ranking:
     figures: list
     mine: object | None  # the row of the user's own unit
     standings_url: str
+    rolled: rollup.Rollup | None = None  # the sub-bureaus by points, each its own rule set
 
     @property
     def shown(self) -> list:
@@ -177,7 +179,13 @@ def ranking(bureau: Unit, ruleset: RuleSet | None, unit: Unit | None) -> Ranking
     start, end = figures_period(bureau)
     headlines = figures.headline_by_unit(units=below, start=start, end=end)
     headlines.sort(key=lambda h: (-h.adopted_high, -h.reported, -h.endorsements, h.unit.name))
-    return Ranking(None, [], headlines, None, url)
+    rolled = rollup.rollup(bureau, by_period.Period(str(start.year), "year", start, end))
+    if rolled.basis == rollup.Basis.NONE:
+        return Ranking(None, [], headlines, None, url)
+    # the full roll-up opens on the standings page of a bureau's rule set in force
+    first = next(rs for row in rolled.rows for rs in row.rulesets)
+    url = reverse("scoring:standings", args=[first.pk]) + f"?period={start.year}&parent={bureau.pk}"
+    return Ranking(None, [], headlines, None, url, rolled)
 
 
 def figures_period(

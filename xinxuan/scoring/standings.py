@@ -705,9 +705,12 @@ def _number(value: str, what: str) -> int:
     return int(value)
 
 
-def lines_behind(ruleset: RuleSet, period: Period, *, unit="", person="", kind="", level=""):
+def lines_behind(
+    ruleset: RuleSet, period: Period, *, unit="", person="", kind="", level="", within=""
+):
     """The score lines that make up a figure of the standings: a unit's (or a writer's)
-    points in the period, of one kind or level if asked; newest first."""
+    points in the period, or those of a unit with everything below it (``within``, a
+    figure of the roll-up), of one kind or level if asked; newest first."""
     lines = ScoreLine.objects.filter(
         ruleset=ruleset, date__gte=period.start, date__lte=period.end
     ).select_related("unit", "person", "item", "outcome", "calc")
@@ -717,6 +720,9 @@ def lines_behind(ruleset: RuleSet, period: Period, *, unit="", person="", kind="
         lines = lines.filter(person__isnull=True)
     if unit:
         lines = lines.filter(unit_id=_number(unit, _("unit")))
+    if within:
+        top = Unit.objects.filter(pk=_number(within, _("unit"))).first()
+        lines = lines.filter(unit_id__in=top.descendant_ids() if top else [])
     if kind:
         lines = lines.filter(_kind_filter(kind))
     if level == NO_LEVEL:
@@ -740,6 +746,9 @@ def describe_filters(params) -> list[str]:
     if (pk := params.get("unit", "")).isdigit():
         unit = Unit.objects.filter(pk=pk).first()
         words.append(unit.label if unit else "—")
+    if (pk := params.get("within", "")).isdigit() and len(pk) < 12:
+        unit = Unit.objects.filter(pk=pk).first()
+        words.append(_("%(unit)s and its sub-units") % {"unit": unit.label} if unit else "—")
     if (pk := params.get("person", "")).isdigit():
         person = Person.objects.filter(pk=pk).first()
         words.append(person.name if person else "—")

@@ -71,7 +71,11 @@ def _rescore(job: Job, progress: running.Progress) -> dict:
 
 
 def schedule_whatif(*, draft, base, user) -> Job:
-    """Queue a what-if: ``draft`` run on the period of ``base`` (see ``whatif.py``)."""
+    """Queue a what-if: ``draft`` run on the period of ``base`` (see ``whatif.py``);
+    only the office that issued both (or a superuser) may."""
+    from xinxuan.scoring import whatif
+
+    whatif.require_owner(user, draft=draft, base=base)
     return running.start(
         user=user,
         kind=JobKind.WHATIF,

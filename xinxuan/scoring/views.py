@@ -32,13 +32,13 @@ from xinxuan.organisation.models import Unit
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes.figures import headline_figures
 from xinxuan.outcomes.forms import RevokeForm
-from xinxuan.scoring import actions, charts, engine, ledger
+from xinxuan.scoring import actions, charts, engine, ledger, rollup
 from xinxuan.scoring import standings as by_period
+from xinxuan.scoring import whatif as what_if
 from xinxuan.scoring.forms import RuleSetDecisionForm, RuleSetForm, UnitOutcomeForm
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 from xinxuan.scoring.regulation import regulation_of, to_docx
 from xinxuan.scoring.tasks import being_recalculated, schedule_whatif
-from xinxuan.scoring.whatif import check as whatif_check
 
 
 def _visible(user):
@@ -208,22 +208,40 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
         period = by_period.whole(ruleset)
     rankings = by_period.unit_rankings(ruleset, period)
     ranked = {row.unit.pk: row.unit for ranking in rankings for row in ranking.rows}
+    export = request.GET.get("format") == "xlsx"
     focus = None
     wanted = request.GET.get("unit", "")
     if wanted:
-        focus = ranked.get(int(wanted)) if wanted.isdigit() else None
+        focus = ranked.get(int(wanted)) if wanted.isdigit() and len(wanted) < 12 else None
         if focus is None:
             messages.error(
                 request, _("That unit is not ranked under this rule set; all are shown.")
             )
-    breakdown = by_period.breakdown(ruleset, period, [focus.pk] if focus else None)
+        elif not can_see_unit(request.user, focus):
+            # the ranking of totals is the whole bureau's; a unit's breakdown is its own
+            denied = PermissionDenied(
+                _(
+                    "The breakdown of %(unit)s by month, kind and level is for its own "
+                    "people and the office; the ranking of totals stays open to you."
+                )
+                % {"unit": focus.label}
+            )
+            if export:
+                return forbidden(request, denied)
+            messages.error(request, str(denied))
+            focus = None
+    scope = None if focus else _breakdown_scope(request.user, ruleset, ranked)
+    breakdown = by_period.breakdown(ruleset, period, [focus.pk] if focus else scope)
     headline = headline_figures(unit=focus or ruleset.unit, start=period.start, end=period.end)
-    export = request.GET.get("format") == "xlsx"
+    parents = rollup.parent_choices(ruleset, period, visible_unit_ids(request.user))
+    rolled = _rolled_up(request, ruleset, period, parents)
     person_rows = by_period.person_ranking(
         ruleset, period, _person_scope(request.user, focus), limit=None if export else 300
     )
     if export:
-        return _standings_workbook(ruleset, period, rankings, person_rows, breakdown, headline)
+        return _standings_workbook(
+            ruleset, period, rankings, person_rows, breakdown, headline, rolled
+        )
     # Reading never writes: missed commissions are recorded by the daily
     # ``manage.py record_missed_commissions``, not when somebody looks.
     in_force = ruleset.status == RuleSetStatus.ACTIVE
@@ -236,6 +254,14 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
         "rankings": _ranking_blocks(rankings, _sub_rulesets(ranked, period)),
         "nothing": not any(row.points for ranking in rankings for row in ranking.rows),
         "focus": focus,
+        "seen": {
+            pk
+            for pk in [*ranked, *(row.unit.pk for row in (rolled.rows if rolled else ()))]
+            if can_see_unit(request.user, pk)
+        },
+        "parents": [ruleset.unit, *parents],
+        "rolled": rolled,
+        "breakdown_own": scope is not None,
         "breakdown": breakdown,
         "trend_chart": charts.trend(
             _("%(unit)s: points by month") % {"unit": subject},
@@ -286,6 +312,33 @@ def _ranking_blocks(rankings, below: dict[int, int]) -> list[dict]:
     ]
 
 
+def _breakdown_scope(user, ruleset: RuleSet, ranked: dict[int, Unit]) -> list[int] | None:
+    """The units whose points the breakdown of "all units" sums for the user: all of
+    them when the user sees the issuing unit's whole tree, else only the user's own
+    (an officer reads their own department's months and kinds, not a colleague's)."""
+    ids = visible_unit_ids(user)
+    if ids is None or ruleset.unit_id in ids:
+        return None
+    return sorted(pk for pk in ranked if pk in ids)
+
+
+def _rolled_up(request: HttpRequest, ruleset: RuleSet, period, parents) -> rollup.Rollup | None:
+    """The roll-up the page was asked for (``?parent=``): the issuing unit or one of the
+    offered units; anything else is refused with a message, the page still shown."""
+    wanted = request.GET.get("parent", "")
+    if not wanted:
+        return None
+    allowed = {ruleset.unit_id: ruleset.unit, **{u.pk: u for u in parents}}
+    chosen = allowed.get(int(wanted)) if wanted.isdigit() and len(wanted) < 12 else None
+    if chosen is None:
+        messages.error(
+            request,
+            _("The sub-units of that unit cannot be ranked here; choose one from the list."),
+        )
+        return None
+    return rollup.rollup(chosen, period)
+
+
 def _person_scope(user, focus: Unit | None) -> set[int] | None:
     """The units whose writers a user sees in the standings (within the chosen unit)."""
     ids = visible_unit_ids(user)
@@ -309,7 +362,7 @@ def _sub_rulesets(units: dict[int, Unit], period) -> dict[int, int]:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _standings_workbook(ruleset, period, rankings, person_rows, breakdown, headline):
+def _standings_workbook(ruleset, period, rankings, person_rows, breakdown, headline, rolled):
     """Every table of the standings page as a sheet; text cells never run as formulas."""
     from openpyxl import Workbook
 
@@ -325,6 +378,36 @@ def _standings_workbook(ruleset, period, rankings, person_rows, breakdown, headl
 
     book = Workbook()
     book.remove(book.active)
+    if rolled is not None:
+        sheet(
+            _("Sub-units of %(unit)s") % {"unit": rolled.parent.name},
+            [
+                _("Rank"),
+                _("Unit"),
+                _("Points"),
+                _("Target"),
+                _("Completion %"),
+                _("Adopted items"),
+                _("Gap to the one above"),
+                _("Difference to the second"),
+                _("Rule set"),
+            ],
+            [
+                [
+                    r.rank,
+                    r.unit.label,
+                    num(r.points),
+                    num(r.target),
+                    num(r.completion),
+                    r.adopted,
+                    num(r.gap_to_next),
+                    num(r.to_second),
+                    "、".join(rs.name for rs in (r.rulesets or rolled.rulesets)),
+                ]
+                for r in rolled.rows
+            ]
+            + [[None, rolled.note]],
+        )
     for ranking in rankings:
         sheet(
             ranking.name,
@@ -420,6 +503,7 @@ def standings_lines(request: HttpRequest, pk: int) -> HttpResponse:
             person=request.GET.get("person", ""),
             kind=request.GET.get("kind", ""),
             level=request.GET.get("level", ""),
+            within=request.GET.get("within", ""),
         )
     except by_period.BadFilter as bad:
         messages.error(request, bad.message)
@@ -541,19 +625,29 @@ def whatif(request: HttpRequest, pk: int) -> HttpResponse:
     background job); everyone who reads the standings reads the kept results."""
     base = _standings_ruleset(request, pk)
     drafts = _readable(request.user).filter(status=RuleSetStatus.DRAFT).exclude(pk=pk)
+    may_run = what_if.may_start(request.user, base)
+    # the office tries its own drafts, never those of a bureau below it
+    drafts = drafts.filter(pk__in=[d.pk for d in drafts if what_if.may_start(request.user, d)])
     if request.method == "POST":
-        if not _is_office(request.user):
-            denied = PermissionDenied(_("Only the office may run a what-if."))
-            return forbidden(request, denied)
         chosen = request.POST.get("draft", "")
-        draft = (
-            drafts.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 12 else None
+        found = (
+            RuleSet.objects.filter(pk=int(chosen)).select_related("unit").first()
+            if chosen.isdigit() and len(chosen) < 12
+            else None
         )
+        try:
+            if not may_run:
+                what_if.require_owner(request.user, draft=base, base=base)
+            if found is not None:
+                what_if.require_owner(request.user, draft=found, base=base)
+        except PermissionDenied as denied:
+            return forbidden(request, denied)
+        draft = drafts.filter(pk=found.pk).first() if found else None
         if draft is None:
             messages.error(request, _("Choose one of the drafts in the list."))
             return redirect("scoring:whatif", pk=pk)
         try:
-            whatif_check(draft, base)
+            what_if.check(draft, base)
         except ActionRefused as refused:
             messages.error(request, refused.message)
             return redirect("scoring:whatif", pk=pk)
@@ -574,7 +668,7 @@ def whatif(request: HttpRequest, pk: int) -> HttpResponse:
         "drafts": drafts,
         "runs": runs[:20],
         "shown": shown,
-        "is_office": _is_office(request.user),
+        "is_office": may_run,
     }
     if shown is not None:
         ids = visible_unit_ids(request.user)

@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from xinxuan.accounts.roles import Role
 from xinxuan.lib.exceptions import ActionRefused
+from xinxuan.organisation import access
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.scoring import engine, ledger
 from xinxuan.scoring.models import RuleSet, RuleSetStatus, Standing
@@ -37,6 +40,32 @@ def trial_copy(draft: RuleSet, base: RuleSet) -> RuleSet:
         effective_to=base.effective_to,
         status=RuleSetStatus.DRAFT,
     )
+
+
+def may_start(user, ruleset: RuleSet) -> bool:
+    """Whether ``user`` may start a what-if with ``ruleset`` (as the draft or as the
+    base): a superuser, or the office of the unit that issued it — not the office of a
+    superior unit, which reads a bureau's rule sets but does not try out its drafts."""
+    if user is None or user.is_superuser:  # None: the system itself (a command)
+        return True
+    try:
+        access.require(user, ruleset.unit_id, roles=(Role.OFFICE,))
+    except PermissionDenied:
+        return False
+    return access.in_own_bureau(user, ruleset.unit_id)
+
+
+def require_owner(user, *, draft: RuleSet, base: RuleSet) -> None:
+    """Refuse a what-if the user may not start (see ``may_start``)."""
+    for ruleset in (draft, base):
+        if not may_start(user, ruleset):
+            raise PermissionDenied(
+                _(
+                    "Only the office of %(unit)s tries out its rule sets: “%(ruleset)s” "
+                    "belongs to %(unit)s."
+                )
+                % {"unit": ruleset.unit.label, "ruleset": ruleset.name}
+            )
 
 
 def check(draft: RuleSet, base: RuleSet) -> None:
@@ -143,6 +172,11 @@ def compare(draft: RuleSet, base: RuleSet, *, progress=None) -> dict:
             {pk: p for pk, p in unit_points_old.items() if pk in ids},
             {pk: p for pk, p in unit_points_new.items() if pk in ids},
         )
+        if len(part) == 1 and not (Decimal(part[0]["before"]) or Decimal(part[0]["after"])):
+            # as on the standings page: a class whose only unit has nothing either way
+            # (the issuing office's own 办公室, which has no class) is left out
+            continue
+        # "" is "units without a class", put in words when shown (in the reader's language)
         name = members[0].unit_class.name if members[0].unit_class_id else ""
         unit_rows.extend({**row, "class": name} for row in part)
     return {

@@ -2,6 +2,7 @@
 proposal: a table by default, JSON with ``--json`` (for automation).
 
     manage.py standings changzhou-2011 --period 2011-Q2 --json
+    manage.py standings changzhou-2011 --parent jiangsu --json   # the province's bureaus
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from xinxuan.appraisal import proposal as appraisal
 from xinxuan.organisation.models import Unit
 from xinxuan.outcomes.figures import headline_figures
+from xinxuan.scoring import rollup
 from xinxuan.scoring import standings as by_period
 from xinxuan.scoring.models import RuleSet
 
@@ -31,6 +33,11 @@ class Command(BaseCommand):
             "--period", default="", help="2011, 2011-H1, 2011-Q3, 2011-05, 2011-W05"
         )
         parser.add_argument("--unit", default="", help="the headline figures of this unit (code)")
+        parser.add_argument(
+            "--parent",
+            default="",
+            help="also rank the sub-units of this unit (code), each with everything below it",
+        )
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     def handle(self, *args, **options) -> None:
@@ -50,6 +57,11 @@ class Command(BaseCommand):
             if unit is None:
                 raise CommandError(f"no unit {options['unit']!r}")
         data = self._data(ruleset, period, unit)
+        if options["parent"]:
+            parent = Unit.objects.filter(code=options["parent"]).first()
+            if parent is None:
+                raise CommandError(f"no unit {options['parent']!r}")
+            data["rollup"] = self._rollup(rollup.rollup(parent, period))
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
@@ -118,6 +130,32 @@ class Command(BaseCommand):
             "appraisal": appraisal_data,
         }
 
+    @staticmethod
+    def _rollup(rolled: rollup.Rollup) -> dict:
+        return {
+            "parent": rolled.parent.label,
+            "code": rolled.parent.code,
+            "basis": rolled.basis.value,
+            "note": rolled.note,
+            "rulesets": [rs.code for rs in rolled.rulesets],
+            "units": [
+                {
+                    "rank": r.rank,
+                    "unit": r.unit.label,
+                    "code": r.unit.code,
+                    "points": _num(r.points),
+                    "target": _num(r.target),
+                    "completion": _num(r.completion),
+                    "adopted": r.adopted,
+                    "gap_to_next": _num(r.gap_to_next),
+                    "to_second": _num(r.to_second),
+                    "rulesets": [rs.code for rs in r.rulesets],
+                    "below": r.below,
+                }
+                for r in rolled.rows
+            ],
+        }
+
     def _table(self, data: dict) -> None:
         out = self.stdout.write
         out(f"{data['ruleset']} · {data['period_label']} ({data['start']} – {data['end']})")
@@ -127,6 +165,10 @@ class Command(BaseCommand):
                 completion = f"{r['completion']}%" if r["completion"] else "—"
                 lead = r["to_second"] or ""
                 out(f"{r['rank']:>3}  {r['unit']:<12}{r['points']:>10}  {completion:>8}  {lead}")
+        if "rollup" in data:
+            out(f"\n{data['rollup']['parent']}: {data['rollup']['note']}")
+            for r in data["rollup"]["units"]:
+                out(f"{r['rank']:>3}  {r['unit']:<12}{r['points']:>10}  {'、'.join(r['rulesets'])}")
         out(f"\n{data['headline']['unit']}")
         for label, n in data["headline"].items():
             if label != "unit":
