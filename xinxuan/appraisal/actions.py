@@ -17,7 +17,7 @@ from wagtail.log_actions import log
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.lib.signals import public_news_changed
-from xinxuan.organisation.access import can_see_unit
+from xinxuan.organisation.access import can_see_unit, in_own_bureau
 from xinxuan.organisation.models import Person, TeamMembership, Unit
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 
@@ -30,7 +30,12 @@ def require_office(user, unit: Unit) -> None:
     loader with no user) decides its appraisal."""
     if user is None or user.is_superuser:
         return
-    if Role.OFFICE not in roles_of(user) or not can_see_unit(user, unit):
+    # a superior office sees the bureau's standings but does not decide its prizes
+    if (
+        Role.OFFICE not in roles_of(user)
+        or not can_see_unit(user, unit)
+        or not in_own_bureau(user, unit)
+    ):
         raise PermissionDenied(_("Only the office of the issuing unit decides its appraisal."))
 
 

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_POST
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.accounts.views import forbidden
 from xinxuan.lib.exceptions import ActionRefused
-from xinxuan.organisation.access import can_see_unit, visible_unit_ids, visible_units
+from xinxuan.organisation.access import (
+    can_see_unit,
+    in_own_bureau,
+    visible_unit_ids,
+    visible_units,
+)
 from xinxuan.organisation.models import Person, Unit
 from xinxuan.outcomes.figures import headline_figures
 from xinxuan.outcomes.models import Outcome, OutcomeKind
@@ -46,7 +51,9 @@ def _ruleset(request: HttpRequest, pk: int) -> RuleSet:
 
 
 def is_office_for(user, unit: Unit) -> bool:
-    return user.is_superuser or (Role.OFFICE in roles_of(user) and can_see_unit(user, unit))
+    return user.is_superuser or (
+        Role.OFFICE in roles_of(user) and can_see_unit(user, unit) and in_own_bureau(user, unit)
+    )
 
 
 @login_required

@@ -12,7 +12,7 @@ from wagtail.log_actions import log
 
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.lib.exceptions import ActionRefused
-from xinxuan.organisation.access import can_see_unit
+from xinxuan.organisation.access import can_see_unit, in_own_bureau
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 
 from .content import period_label, period_range
@@ -43,7 +43,9 @@ def issue_bulletin(
     quarter (1–4) or the year, and queue the making of its files."""
     unit = ruleset.unit
     if (user is not None and not user.is_superuser) and (
-        Role.OFFICE not in roles_of(user) or not can_see_unit(user, unit)
+        Role.OFFICE not in roles_of(user)
+        or not can_see_unit(user, unit)
+        or not in_own_bureau(user, unit)
     ):
         raise PermissionDenied(_("Only the office of the issuing unit issues its bulletins."))
     if ruleset.status == RuleSetStatus.DRAFT:

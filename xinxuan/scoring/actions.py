@@ -5,6 +5,7 @@ being recalculated."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,9 @@ def _check(user, unit: Unit) -> None:
         roles=(Role.OFFICE,),
         denied=_("Only the office may manage this unit's rule sets."),
     )
+    # a superior office reads a bureau's regulation; the bureau's own office manages it
+    if not access.in_own_bureau(user, unit):
+        raise PermissionDenied(_("Only the office may manage this unit's rule sets."))
 
 
 def _reason(user, reason: str) -> str:

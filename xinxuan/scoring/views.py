@@ -24,6 +24,7 @@ from xinxuan.lib.spreadsheets import spreadsheet_text
 from xinxuan.organisation.access import (
     can_see_unit,
     filter_by_unit,
+    in_own_bureau,
     scope_root,
     visible_unit_ids,
     visible_units,
@@ -82,9 +83,14 @@ def ruleset_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     ruleset = get_object_or_404(_readable(request.user), pk=pk) if pk else None
     # the office edits its own rule sets; the one assessing its bureau it only reads
     may_edit = _is_office(request.user) and (
-        ruleset is None or _visible(request.user).filter(pk=ruleset.pk).exists()
+        ruleset is None
+        or (
+            _visible(request.user).filter(pk=ruleset.pk).exists()
+            and in_own_bureau(request.user, ruleset.unit_id)
+        )
     )
     units = visible_units(request.user).exclude(children=None)
+    units = units.filter(pk__in=[u.pk for u in units if in_own_bureau(request.user, u)])
     initial = {"unit": ruleset.unit if ruleset else None, "text": ruleset.text if ruleset else ""}
     form = RuleSetForm(request.POST or None, request.FILES or None, units=units, initial=initial)
     context = {"ruleset": ruleset, "form": form, "problems": None, "lines": None}
@@ -191,7 +197,11 @@ def _standings_ruleset(request: HttpRequest, pk: int) -> RuleSet:
 def _may_assess(user, ruleset: RuleSet) -> bool:
     """Office staff within the rule set's issuing unit record outcomes under it; a
     bureau's office looking at its superior's standings only reads them."""
-    return _is_office(user) and can_see_unit(user, ruleset.unit_id)
+    return (
+        _is_office(user)
+        and can_see_unit(user, ruleset.unit_id)
+        and in_own_bureau(user, ruleset.unit_id)
+    )
 
 
 @login_required
@@ -547,6 +557,15 @@ def unit_outcome_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             _(
                 "This rule set is issued by %(unit)s, which assesses your bureau: its "
                 "deductions and adjustments are recorded by %(unit)s's office, not by yours."
+            )
+            % {"unit": ruleset.unit}
+        )
+        return forbidden(request, denied)
+    if not in_own_bureau(request.user, ruleset.unit_id):
+        denied = PermissionDenied(
+            _(
+                "This rule set is %(unit)s's own: its deductions and adjustments are "
+                "recorded by %(unit)s's office. Your office reads its standings."
             )
             % {"unit": ruleset.unit}
         )
