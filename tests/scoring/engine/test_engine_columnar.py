@@ -8,7 +8,7 @@ import random
 from decimal import Decimal
 from unittest import mock
 
-from engine_builders import make_rules
+from engine_builders import BASE
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -19,10 +19,13 @@ from xinxuan.scoring.engine import (
     PersonInfo,
     Share,
     UnitInfo,
+    load_ruleset,
     score,
     scoring,
 )
 
+# a late report's deduction (in the rule set's [report] table) and a submission table
+LATE = "[submission]\npoints = 0.2\nlate = -0.5\n"
 NEW = "[uses.zonghe]\neach_unit = 1\n[report.levels]\nprovincial = 2\n"
 VARIANTS = (
     ('person_split = "ratio_first_n"', ""),
@@ -31,6 +34,20 @@ VARIANTS = (
     ('multi_publication = "top_levels"\nshare_quantum = 0.001', ""),
     # a rule by weeks: the sums are kept per day
     ('person_split = "none"', '[caps.w]\nperiod = "week"\nclauses = ["adoption"]\ncap = 12\n'),
+    # the settings that keep the best of several outcomes, late reports and submissions
+    (
+        'multi_publication = "highest"\nmulti_endorsement = "highest"\n'
+        'person_split = "ratio_first_n"',
+        LATE,
+    ),
+    (
+        'multi_adoption = "highest"\nmulti_publication = "highest"\nshare_quantum = 0.001\n'
+        'share_rounding = "per_event"',
+        LATE,
+    ),
+    ('multi_endorsement = "highest"\nunit_split = "equal"\nperson_split = "equal"', LATE),
+    # endorsements only as a bonus to an adopted item: those items keep the item stage
+    ('endorsement_mode = "bonus"\nmulti_publication = "highest"', LATE),
 )
 UNITS = ("A", "B", "C", "D")
 # D is not in the period data: its items keep the ordinary path (its place in the
@@ -52,6 +69,8 @@ plain_outcome = st.sampled_from(
         {"type": "adoption", "carrier": "wechat"},
         {"type": "publication", "carrier": "cd"},
         {"type": "publication", "carrier": "cd", "placement": "double"},
+        {"type": "publication", "carrier": "zx"},
+        {"type": "publication", "carrier": "sd"},
         {"type": "report"},
         {"type": "report", "level": "provincial"},
         {"type": "submission"},
@@ -60,8 +79,13 @@ plain_outcome = st.sampled_from(
 other_outcome = st.sampled_from(
     [
         {"type": "endorsement", "leader_level": "city"},
+        {"type": "endorsement", "leader_level": "provincial"},
+        {"type": "endorsement", "leader_level": "city", "leader_rank": "main"},
         {"type": "adoption", "carrier": "zx", "use": "zonghe"},
+        {"type": "adoption", "carrier": "sd", "use": "zonghe"},
         {"type": "report", "level": "provincial", "due": datetime.date(2011, 2, 1)},
+        {"type": "report", "due": datetime.date(2011, 1, 28)},
+        {"type": "submission", "due": datetime.date(2011, 1, 25)},
         {"type": "item_nullification"},
         {"type": "adoption", "carrier": "zx", "revoked": True},
     ]
@@ -126,6 +150,14 @@ def runs(draw):
     return items, events
 
 
+def _rules(variant):
+    settings, extra = VARIANTS[variant]
+    text = BASE.replace("{settings}", settings).replace("{extra}", extra + NEW)
+    if extra.startswith(LATE):
+        text = text.replace("[report]\npoints = 0.5\n", "[report]\npoints = 0.5\nlate = -1\n")
+    return load_ruleset(text, "test.toml")
+
+
 def _both(variant, items, events, period, sums=None):
     """The run with the columnar path and without; ``sums`` receives, for each, the
     sums the period stage starts from (per unit, granule, clause and sign: points,
@@ -144,7 +176,7 @@ def _both(variant, items, events, period, sums=None):
 
     results = []
     for size in (0, 10**12):
-        rules = make_rules(VARIANTS[variant][0], VARIANTS[variant][1] + NEW)
+        rules = _rules(variant)
         with (
             mock.patch.object(scoring, "COLUMNAR_MIN_EVENTS", size),
             mock.patch.object(scoring, "_period_stage", spy),
@@ -183,7 +215,7 @@ SHARED = (
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(runs(), st.integers(0, len(VARIANTS) - 1), st.integers(0, len(PERIODS) - 1))
 @example(SAME_DAY, 0, 0).via("two adoptions on one day: the smaller id is tallied")
 @example(SAME_DAY, 2, 1).via("a person's unit from the first item that credits them")
@@ -210,18 +242,28 @@ def test_the_columnar_path_gives_the_lines_and_totals_of_the_item_stage(run, var
 
 def test_the_columnar_path_is_taken_for_plain_items():
     """A guard that the property above compares two different paths: plain items are
-    summed by columns (one unit and one person in arrays, shares by a loop), the
-    others by the item stage."""
+    summed by columns (one unit and one person in arrays, shares by a loop) — with
+    endorsements, late reports, combined adoptions and the ``highest`` settings — the
+    others (here a nullified item) by the item stage."""
     items, events = SAME_DAY
     items = [
         *items,
         Item("I3", "info", (Share("A"), Share("B")), (Share("P"),)),
         Item("I4", "info", (Share("A"),), (Share("P"),)),
+        Item("I5", "info", (Share("A"),), (Share("P"),)),
     ]
+    day = datetime.date(2011, 3, 5)
     events = [
         *events,
-        Event("E4", "adoption", datetime.date(2011, 3, 5), item_id="I3", carrier="zx"),
-        Event("E5", "endorsement", datetime.date(2011, 3, 5), item_id="I4", leader_level="city"),
+        Event("E4", "adoption", day, item_id="I3", carrier="zx"),
+        Event("E6", "adoption", day, item_id="I3", carrier="sd", use="zonghe"),
+        Event("E7", "report", day, item_id="I3", due=datetime.date(2011, 3, 1)),
+        Event("E5", "endorsement", day, item_id="I4", leader_level="city"),
+        Event("E8", "endorsement", day, item_id="I4", leader_level="provincial"),
+        Event("E11", "publication", day, item_id="I4", carrier="zx"),
+        Event("E12", "publication", day, item_id="I4", carrier="cd"),
+        Event("E13", "adoption", day, item_id="I5", carrier="zx"),
+        Event("E14", "item_nullification", day, item_id="I5"),
     ]
     taken = []
     real = scoring._merge
@@ -231,12 +273,19 @@ def test_the_columnar_path_is_taken_for_plain_items():
         real(buckets, plain)
 
     with mock.patch.object(scoring, "_merge", spy):
-        columnar, ordinary = _both(0, items, events, PERIODS[0])
-    # five events of one unit and one person (two lines each), one of two units and
-    # one person (three lines); the endorsed item goes through the item stage
-    assert taken == [([True, True, True, False], 13)]
+        columnar, ordinary = _both(5, items, events, PERIODS[0])
+    # five events of one unit and one person (two lines each); four of two units and
+    # one person (three lines each: the late report's deduction is a line of its own);
+    # four of I4 (two lines each: the lower endorsement and publication count nothing)
+    assert taken == [([True, True, True, True, False], 30)]
     assert repr(tuple(columnar.lines)) == repr(tuple(ordinary.lines))
     assert repr(columnar.units) == repr(ordinary.units)
+    dropped = [
+        line.calc.settings[-1]
+        for line in ordinary.lines
+        if line.item == "I4" and line.person is None and not line.points
+    ]
+    assert dropped == ["multi_publication", "multi_endorsement"]
 
 
 def test_an_input_error_is_reported_as_by_the_item_stage():
@@ -246,7 +295,7 @@ def test_an_input_error_is_reported_as_by_the_item_stage():
     for size in (0, 10**12):
         with mock.patch.object(scoring, "COLUMNAR_MIN_EVENTS", size):
             try:
-                score(make_rules(VARIANTS[0][0], NEW), items, bad, PERIODS[0])
+                score(_rules(0), items, bad, PERIODS[0])
             except scoring.ScoringError as error:
                 errors.append(str(error))
     assert len(errors) == 2 and errors[0] == errors[1] and "nowhere" in errors[0]

@@ -9,11 +9,18 @@ plain item at once, column by column:
 
 1. each event's value is looked up once per distinct (kind, route, event key), the
    same ``Hit`` the item stage uses;
-2. an item is taken here when all its events are plain, no setting that weighs
-   several adoptions or publications of an item applies to it, and the period data
-   knows its units; a combined adoption worth a fixed value to each unit counts as
-   plain when the item has one unit (it is then an ordinary value). Every other item
-   goes through the item stage as before;
+2. an item is taken here when all its events are reports, submissions, adoptions,
+   publications or endorsements valued without a note of their own, and the period
+   data knows its units. What the item stage's general path does for such items is done
+   here too: a combined adoption's fixed value goes whole to each unit (outside the
+   running total of the item's shares), a report or submission delivered after it was
+   due adds one more row (its deduction) right after its own, and the ``highest``
+   settings (several adoptions, publications, endorsements) keep the best of an item's
+   positive values by (points, date, id) and turn the others into their dropped values
+   (zero, tallied nowhere). Items under any other setting that weighs several outcomes
+   (``top_levels``, once per carrier class, ``report_and_adoption``, endorsements as a
+   bonus), and items with revoked, nullifying, commission or deduction events, go
+   through the item stage as before;
 3. items with one unit and one person: each event's points become an integer at a
    common scale (exact: Decimal points have finitely many places), the tally goes to
    the first counted event of its type per item by (date, id), exactly as the item
@@ -44,12 +51,18 @@ import numpy.typing as npt
 
 from .model import Calc, Event, Item, fold_key
 from .ruleset import RuleSet
+from .scoring import _fixed_calc, _hit, _with_factor
 
 I64 = npt.NDArray[np.int64]
 _DATE = attrgetter("date")
 _TO_ORDINAL = datetime.date.toordinal
 # the tally bits of scoring._TALLY_BITS as small numbers (1 → 0, 2 → 1, 4 → 2 …)
 _BIT_INDEX = {1 << i: i for i in range(8)}
+_ZERO = Decimal(0)
+# outcomes a ``highest`` setting weighs
+_TYPES = {"adoption": 1, "publication": 2, "endorsement": 3}
+# the types of events whose values are summed here (with no note of their own)
+_TYPES_HERE = frozenset(("report", "submission", "adoption", "publication", "endorsement"))
 # sums stay far below 2**63 however they are grouped
 _LIMIT = 2**62
 
@@ -208,17 +221,67 @@ def pre_aggregate(
     pairs, first_of_pair, pair_of = np.unique(pair, return_index=True, return_inverse=True)
     # ---- per distinct (kind, route, event key): the value, as the item stage has it
     n_pairs = len(pairs)
-    plain = np.zeros(n_pairs, dtype=bool)
-    tbit = np.zeros(n_pairs, dtype=np.int64)
-    adopt = np.zeros(n_pairs, dtype=np.int64)
-    counts_as = np.zeros(n_pairs, dtype=np.int64)  # 1 adoption, 2 publication
-    exponent = np.zeros(n_pairs, dtype=np.int64)
-    fold_code = np.zeros(n_pairs, dtype=np.int64)
+    s = rs.settings
+    # the settings that keep one outcome of several, the best by (points, date, id):
+    # type -> (setting, the reason given to the others)
+    highest: dict[str, tuple[str, tuple[str, str, Decimal]]] = {}
+    if s["multi_adoption"] == "highest":
+        highest["adoption"] = (
+            "multi_adoption",
+            ("同一稿件仅计最高", "highest adoption only", _ZERO),
+        )
+    if s["multi_publication"] == "highest":
+        highest["publication"] = (
+            "multi_publication",
+            ("同一稿件仅计最高", "highest publication only", _ZERO),
+        )
+    bonus = s["endorsement_mode"] == "bonus"
+    if not bonus and s["multi_endorsement"] == "highest":
+        highest["endorsement"] = (
+            "multi_endorsement",
+            ("多次批示仅计最高", "highest endorsement only", _ZERO),
+        )
+    late_values = {"report": rs.report_late, "submission": rs.submission_late}
+    # per pair, and per extra pair (a value dropped by ``highest``, a late report's
+    # deduction) appended after them
+    p_calc: list[Calc | None] = []
+    p_gross: list[Decimal] = []
+    p_plain: list[bool] = []
+    p_bit: list[int] = []
+    p_adopt: list[int] = []
+    p_type: list[int] = []  # 1 adoption, 2 publication, 3 endorsement
+    p_fold: list[int] = []
+    p_each: list[bool] = []
+    p_due: list[int] = []  # the ordinal of the day a report was due, or -1
+    p_late: list[int] = []  # the extra pair of its late deduction, or -1
+    p_dropped: list[int] = []  # the extra pair of its dropped value, or -1
+    p_setting: list[int] = []  # 1 + the index of its ``highest`` setting, or 0
     folds = _Codes()
     fold_names: list[str] = []
-    calcs: list[Calc | None] = []
-    grosses: list[Decimal] = []
-    each_unit = np.zeros(n_pairs, dtype=bool)
+    settings_in_play = list(highest)
+    late_pair: dict[str, int] = {}
+
+    def add(calc: Calc | None, gross: Decimal, ok: bool, bit: int, adopted: int, etype: str) -> int:
+        sign, _digits, exp = gross.as_tuple()
+        # a negative zero would sum differently; such a value keeps its item ordinary
+        p_calc.append(calc)
+        p_gross.append(gross)
+        p_plain.append(ok and isinstance(exp, int) and not (sign and not gross))
+        p_bit.append(bit)
+        p_adopt.append(adopted)
+        p_type.append(_TYPES.get(etype, 0))
+        code = folds[calc.fold if calc is not None else ""]
+        if code == len(fold_names):
+            fold_names.append(calc.fold if calc is not None else "")
+        p_fold.append(code)
+        p_each.append(calc is not None and calc.each_unit)
+        p_due.append(-1)
+        p_late.append(-1)
+        p_dropped.append(-1)
+        p_setting.append(0)
+        return len(p_calc) - 1
+
+    extra: list[tuple[int, Calc, str]] = []  # (pair, its dropped or late calc, type)
     for p in range(n_pairs):
         e = events[int(idx[first_of_pair[p]])]
         kind, route, fast = kr_list[int(pairs[p]) // n_keys]
@@ -226,57 +289,80 @@ def pre_aggregate(
         h = fast.get(key)
         if h is None:
             h = hit(e, kind, route, fast, key)
-        calc, bit, adopted, gross, fold, is_plain, etype = h
-        calcs.append(calc)
-        grosses.append(gross)
-        sign, _digits, exp = gross.as_tuple()
-        # a negative zero would sum differently; such a value keeps its item ordinary
-        each_unit[p] = calc is not None and calc.each_unit
-        if not is_plain and calc is not None and calc.each_unit:
-            # a combined adoption's fixed value to each unit: with one unit, the value
-            # of an ordinary adoption (what is not plain about it is its recipients)
-            is_plain = calc.note is None and e.due is None
-        plain[p] = bool(is_plain) and isinstance(exp, int) and not (sign and not gross)
-        tbit[p] = bit
-        adopt[p] = adopted
-        counts_as[p] = 1 if etype == "adoption" else 2 if etype == "publication" else 0
+        calc, bit, adopted, gross, _fold, is_plain, etype = h
+        if not is_plain and calc is not None and calc.note is None:
+            # what the item stage's general path does for these items is done here:
+            # a combined adoption's fixed value to each unit (shares are summed below),
+            # a report delivered late (its deduction is one more line), endorsements
+            is_plain = etype in _TYPES_HERE and not (bonus and etype == "endorsement")
+        add(calc, gross, bool(is_plain), bit, adopted, etype)
+        if not p_plain[p] or calc is None:
+            continue
+        if e.due is not None and etype in late_values:
+            p_due[p] = e.due.toordinal()
+            late = late_values[etype]
+            if late is not None:
+                found = late_pair.get(etype, -1)
+                if found < 0:
+                    # the clause and value of every late report's deduction (its
+                    # label, which names the days, is the item stage's)
+                    late_calc = _fixed_calc(rs, f"{etype}.late", ("迟报", "late report"), late)
+                    found = late_pair[etype] = n_pairs + len(extra)
+                    extra.append((p, late_calc, etype))
+                p_late[p] = found
+        if etype in highest and gross > 0:
+            setting, factor = highest[etype]
+            p_setting[p] = 1 + settings_in_play.index(etype)
+            p_dropped[p] = n_pairs + len(extra)
+            extra.append((p, _with_factor(rs, calc, factor, setting), etype))
+    # the extra pairs, numbered after the pairs in the order they were asked for
+    for _p, calc, etype in extra:
+        add(calc, calc.gross, True, 0, 0, etype)
+    for q, (p, calc, etype) in enumerate(extra, start=n_pairs):
+        p_bit[q] = _hit(calc, etype)[1]
+        p_adopt[q] = 1 if calc.category == "adoption" else 0
+        if not p_plain[q]:
+            p_plain[p] = False  # its item keeps the ordinary path
+    n_all = len(p_calc)
+    plain = np.array(p_plain, dtype=bool)
+    tbit = np.array(p_bit, dtype=np.int64)
+    adopt = np.array(p_adopt, dtype=np.int64)
+    counts_as = np.array(p_type, dtype=np.int64)
+    fold_code = np.array(p_fold, dtype=np.int64)
+    each_unit = np.array(p_each, dtype=bool)
+    due_day = np.array(p_due, dtype=np.int64)
+    late_of = np.array(p_late, dtype=np.int64)
+    dropped_of = np.array(p_dropped, dtype=np.int64)
+    setting_of = np.array(p_setting, dtype=np.int64)
+    exponent = np.zeros(n_all, dtype=np.int64)
+    for p in range(n_all):
+        exp = p_gross[p].as_tuple().exponent
         exponent[p] = exp if isinstance(exp, int) else 0
-        code = folds[fold]
-        if code == len(fold_names):
-            fold_names.append(fold)
-        fold_code[p] = code
+    calcs = p_calc
+    grosses = p_gross
     scale = max(0, -int(exponent[plain].min())) if plain.any() else 0
-    scaled = np.zeros(n_pairs, dtype=np.int64)
+    scaled = np.zeros(n_all, dtype=np.int64)
     biggest = 0
-    for p in range(n_pairs):
+    for p in range(n_all):
         if plain[p]:
             value = int(grosses[p].scaleb(scale))
             biggest = max(biggest, abs(value))
             scaled[p] = value
-    if biggest * n >= _LIMIT:
+    if biggest * 2 * n >= _LIMIT:
         return None
-    # ---- per item: all plain, and no adoption setting that looks at several outcomes
+    # ---- per item: all plain, and no setting that looks at several outcomes in a way
+    # not done here
     ev_plain = plain[pair_of]
     not_plain = np.bincount(epos, weights=~ev_plain, minlength=n_items)
     ok = eligible & (not_plain == 0)
-    if shared.any():
-        # a combined adoption keeps an item with several units ordinary
-        ok &= ~(shared & (np.bincount(epos, weights=each_unit[pair_of], minlength=n_items) > 0))
-    multi_adoption = rs.multi_adoption_active
-    multi_publication = rs.multi_publication_active
-    item_active = rs.item_settings_active
-    if multi_adoption or multi_publication or item_active:
-        kinds_of = counts_as[pair_of]
-        adoptions = np.bincount(epos, weights=kinds_of == 1, minlength=n_items)
-        publications = np.bincount(epos, weights=kinds_of == 2, minlength=n_items)
-        settings = np.zeros(n_items, dtype=bool)
-        if item_active:
-            settings |= adoptions > 0
-        if multi_adoption:
-            settings |= adoptions > 1
-        if multi_publication:
-            settings |= publications > 1
-        ok &= ~settings
+    kinds_of = counts_as[pair_of]
+    settings = np.zeros(n_items, dtype=bool)
+    if rs.item_settings_active:
+        settings |= np.bincount(epos, weights=kinds_of == 1, minlength=n_items) > 0
+    for setting, code in (("multi_adoption", 1), ("multi_publication", 2)):
+        if s[setting] not in ("sum", "highest"):
+            settings |= np.bincount(epos, weights=kinds_of == code, minlength=n_items) > 1
+    ok &= ~settings
     if not ok.any():
         return None
     take = ok[epos]
@@ -287,6 +373,48 @@ def pre_aggregate(
     dates = np.fromiter(
         map(_TO_ORDINAL, map(_DATE, map(events.__getitem__, idx.tolist()))), np.int64, m
     )
+    # ---- several adoptions (publications, endorsements) of an item, the best only
+    cand = np.flatnonzero(setting_of[pair_of] > 0)
+    if len(cand):
+        group = epos[cand] * 4 + setting_of[pair_of[cand]]
+        order = np.lexsort((dates[cand], -scaled[pair_of[cand]], group))
+        g_sorted = group[order]
+        starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
+        sizes = np.diff(np.r_[starts, len(order)])
+        best = order[starts]
+        g_pts = scaled[pair_of[cand[order]]]
+        g_day = dates[cand[order]]
+        for t in np.flatnonzero(sizes > 1).tolist():
+            a = int(starts[t])
+            b = a + 1
+            while b < a + int(sizes[t]) and g_pts[b] == g_pts[a] and g_day[b] == g_day[a]:
+                b += 1
+            if b > a + 1:  # the same points on the same day: the smallest id
+                best[t] = min(order[a:b].tolist(), key=lambda c: (events[int(idx[cand[c]])].id, c))
+        several_of = np.repeat(sizes > 1, sizes)
+        keep = np.zeros(len(cand), dtype=bool)
+        keep[best] = True
+        drop = cand[order[several_of & ~keep[order]]]
+        pair_of[drop] = dropped_of[pair_of[drop]]
+    # ---- late reports: one more row, right after the report's own
+    origin = np.arange(m, dtype=np.int64)
+    sub = np.zeros(m, dtype=np.int64)
+    due = due_day[pair_of]
+    late_rows = np.flatnonzero((due >= 0) & (dates > due) & (late_of[pair_of] >= 0))
+    if len(late_rows):
+        idx = np.r_[idx, idx[late_rows]]
+        epos = np.r_[epos, epos[late_rows]]
+        pair_of = np.r_[pair_of, late_of[pair_of[late_rows]]]
+        dates = np.r_[dates, dates[late_rows]]
+        origin = np.r_[origin, late_rows]
+        sub = np.r_[sub, np.ones(len(late_rows), dtype=np.int64)]
+        m = len(idx)
+
+    def tie_key(j: int) -> tuple[str, int, int]:
+        # rows of one item on one day: by id, then input order, a late deduction
+        # right after its report, as the item stage orders them
+        return (events[int(idx[j])].id, int(origin[j]), int(sub[j]))
+
     # ---- tallies: the first counted event of each type of an item, by (date, id)
     tally = np.zeros(m, dtype=np.int64)
     bits = tbit[pair_of]
@@ -315,7 +443,7 @@ def pre_aggregate(
             while b < int(ends[t]) and d_sorted[b] == d_sorted[a]:
                 b += 1
             candidates = counted[order[a:b]].tolist()
-            firsts[t] = min(candidates, key=lambda j: (events[int(idx[j])].id, j))
+            firsts[t] = min(candidates, key=tie_key)
         tally[firsts] = 1
     # ---- granules (months, or days when a rule works by weeks)
     days, day_of = np.unique(dates, return_inverse=True)
@@ -387,6 +515,8 @@ def pre_aggregate(
             grosses,
             [fold_names[f] for f in fold_code.tolist()],
             adopt.tolist(),
+            each_unit.tolist(),
+            tie_key,
             shared_of,
             shares,
             units_out,
@@ -411,6 +541,8 @@ def _add_shared(
     grosses: list[Decimal],
     fold_of: list[str],
     adopt: list[int],
+    each_unit: list[bool],
+    tie_key: Any,
     shared_of: dict[int, Any],
     shares: Any,
     units_out: dict[tuple[str, datetime.date, str], list[Any]],
@@ -433,9 +565,7 @@ def _add_shared(
         while at < len(tie) and tie[at] == end:
             end += 1
             at += 1
-        in_order[start : end + 1] = sorted(
-            in_order[start : end + 1], key=lambda j: (events[taken[j]].id, j)
-        )
+        in_order[start : end + 1] = sorted(in_order[start : end + 1], key=tie_key)
     per_item = rs.per_item_shares
     zero = Decimal(0)
     ep_l = epos.tolist()
@@ -466,10 +596,15 @@ def _add_shared(
         t = tally_l[j]
         g = granules[gran_l[j]]
         before = zero
-        if per_item:
-            before = running
-            running += gross
-        values = shares(before, gross, unit_wt) if unit_wt else [gross] * len(unit_ids)
+        if each_unit[p] and unit_wt:
+            # a combined adoption: its fixed value to each unit, outside the running
+            # total of the item's shares
+            values = [gross] * len(unit_ids)
+        else:
+            if per_item:
+                before = running
+                running += gross
+            values = shares(before, gross, unit_wt) if unit_wt else [gross] * len(unit_ids)
         for uid, pts in zip(unit_ids, values, strict=True):
             # a share whose sign differs from the event's is summed by its own sign
             key = (
