@@ -43,7 +43,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, gt, itemgetter
 from typing import Any, overload
 
 import numpy as np
@@ -55,6 +56,13 @@ from .scoring import _fixed_calc, _hit, _with_factor
 
 I64 = npt.NDArray[np.int64]
 _DATE = attrgetter("date")
+_KIND_KEY = attrgetter("kind", "char_count", "route")
+_UNITS = attrgetter("units")
+_PERSONS = attrgetter("persons")
+_FIRST = itemgetter(0)
+_ID = attrgetter("id")
+_WEIGHT = attrgetter("weight")
+_UNIT = attrgetter("unit")
 _TO_ORDINAL = datetime.date.toordinal
 # the tally bits of scoring._TALLY_BITS as small numbers (1 → 0, 2 → 1, 4 → 2 …)
 _BIT_INDEX = {1 << i: i for i in range(8)}
@@ -164,45 +172,62 @@ def pre_aggregate(
         return None
     person_mode = rs.settings["person_split"]
     # ---- per item: kind and route, and whether its recipients are simple
+    # one number per (kind, characters, route), then per (effective kind, route)
+    raw_codes = _Codes()
+    raw = np.fromiter(map(raw_codes.__getitem__, map(_KIND_KEY, items)), np.int64, n_items)
     kr_codes = _Codes()
     kr_list: list[tuple[str, str | None, dict[Any, Any]]] = []
+    _codes, seen_at = np.unique(raw, return_index=True)
+    to_kr = np.empty(len(raw_codes), dtype=np.int64)
+    for code, k in enumerate(seen_at.tolist()):
+        kind, fast = kind_of(items[k])
+        kr = to_kr[code] = kr_codes[(kind, items[k].route)]
+        if kr == len(kr_list):
+            kr_list.append((kind, items[k].route, fast))
+    item_kr = to_kr[raw]
     unit_codes = _Codes()
     person_codes = _Codes()
-    item_kr = np.empty(n_items, dtype=np.int64)
     item_unit = np.full(n_items, -1, dtype=np.int64)
     item_person = np.full(n_items, -1, dtype=np.int64)
-    person_unit_of: list[str] = []
-    # items with several units or persons (shares): summed by a loop below
+    # items with one unit the period data knows and one person with a weight
+    units_of = list(map(_UNITS, items))
+    persons_of = list(map(_PERSONS, items))
+    one_each = (np.fromiter(map(len, units_of), np.int64, n_items) == 1) & (
+        np.fromiter(map(len, persons_of), np.int64, n_items) == 1
+    )
+    if person_mode == "none":
+        one_each[:] = False
+    chosen = np.flatnonzero(one_each)
+    first_units = list(map(_FIRST, map(units_of.__getitem__, chosen.tolist())))
+    first_persons = list(map(_FIRST, map(persons_of.__getitem__, chosen.tolist())))
+    unit_ids = list(map(_ID, first_units))
+    fits = np.fromiter(map(known_units.__contains__, unit_ids), bool, len(chosen)) & np.fromiter(
+        map(gt, map(_WEIGHT, first_persons), repeat(0)), bool, len(chosen)
+    )
+    keep = fits.tolist()
+    chosen = chosen[fits]
+    unit_ids = list(compress(unit_ids, keep))
+    first_persons = list(compress(first_persons, keep))
+    item_unit[chosen] = np.fromiter(map(unit_codes.__getitem__, unit_ids), np.int64, len(chosen))
+    item_person[chosen] = np.fromiter(
+        map(person_codes.__getitem__, map(_ID, first_persons)), np.int64, len(chosen)
+    )
+    # the unit a person is shown under: their own, or the item's
+    person_unit_of: dict[int, str] = dict(
+        zip(
+            chosen.tolist(),
+            [own or unit for own, unit in zip(map(_UNIT, first_persons), unit_ids, strict=True)],
+            strict=True,
+        )
+    )
+    # items with several units or persons (shares), all of them known
     shared = np.zeros(n_items, dtype=bool)
     shared_of: dict[int, Any] = {}
-    kr_of: dict[tuple[str, int, str | None], int] = {}
-    for k, item in enumerate(items):
-        kr_key = (item.kind, item.char_count, item.route)
-        code = kr_of.get(kr_key, -1)
-        if code < 0:
-            kind, fast = kind_of(item)
-            code = kr_of[kr_key] = kr_codes[(kind, item.route)]
-            if code == len(kr_list):
-                kr_list.append((kind, item.route, fast))
-        item_kr[k] = code
-        units = item.units
-        persons = item.persons
-        if (
-            len(units) == 1
-            and len(persons) == 1
-            and person_mode != "none"
-            and persons[0].weight > 0
-            and units[0].id in known_units
-        ):
-            only = persons[0]
-            item_unit[k] = unit_codes[units[0].id]
-            item_person[k] = person_codes[only.id]
-            person_unit_of.append(only.unit or units[0].id)
-            continue
-        person_unit_of.append("")
+    for k in np.flatnonzero(item_unit < 0).tolist():
+        units = units_of[k]
         if units and all(u.id in known_units for u in units):
             shared[k] = True
-            shared_of[k] = recipients(item)
+            shared_of[k] = recipients(items[k])
     simple = item_unit >= 0
     eligible = simple | shared
     if not eligible.any():
@@ -218,7 +243,20 @@ def pre_aggregate(
     epos = pos[idx]
     n_keys = max(len(key_codes), 1)
     pair = item_kr[epos] * n_keys + key_of[idx]
-    pairs, first_of_pair, pair_of = np.unique(pair, return_index=True, return_inverse=True)
+    size = len(kr_list) * n_keys
+    if size <= 4 * len(pair) + 4096:
+        # few enough (kind, route, key) combinations: numbered by a table, no sort
+        present = np.zeros(size, dtype=bool)
+        present[pair] = True
+        pairs = np.flatnonzero(present)
+        number = np.cumsum(present) - 1
+        pair_of = number[pair]
+        # one event of each pair (any: the pair decides its value)
+        some = np.empty(size, dtype=np.int64)
+        some[pair] = np.arange(len(pair))
+        first_of_pair = some[pairs]
+    else:
+        pairs, first_of_pair, pair_of = np.unique(pair, return_index=True, return_inverse=True)
     # ---- per distinct (kind, route, event key): the value, as the item stage has it
     n_pairs = len(pairs)
     s = rs.settings
@@ -426,7 +464,9 @@ def pre_aggregate(
                 bit_index[b] = i
         group = epos[counted] * 8 + bit_index[bits[counted]]
         day = dates[counted]
-        order = np.lexsort((day, group))
+        low = int(day.min())
+        span = int(day.max()) - low + 1
+        order = np.argsort(group * span + (day - low))
         g_sorted = group[order]
         d_sorted = day[order]
         starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
@@ -459,50 +499,112 @@ def pre_aggregate(
         granule_of_day[j] = code
     gran = granule_of_day[day_of]
     n_gran = max(len(granules), 1)
-    unit_names = list(unit_codes)
-    person_names = list(person_codes)
+    unit_names = unit_codes  # grows with the units of shared items below
     one = np.flatnonzero(simple[epos])  # events of items with one unit and one person
     o_pos = epos[one]
     o_pair = pair_of[one]
-    o_gran = gran[one]
-    o_tally = tally[one]
-    points = scaled[o_pair]
-    exps = exponent[o_pair]
-    # ---- unit sums per (unit, granule, clause and sign)
+    several = np.flatnonzero(~simple[epos])
+    # ---- items with several units or persons: their shares, by columns
+    shared_sums: _SharedSums | None = None
+    loop_rows = several
+    if len(several):
+        shared_sums = _shared_columns(
+            rs,
+            _item_order(several, epos, dates, tie_key),
+            epos,
+            pair_of,
+            tally,
+            gran,
+            scaled,
+            scale,
+            biggest,
+            exponent,
+            each_unit,
+            adopt,
+            calcs,
+            folds,
+            fold_names,
+            shared_of,
+            unit_codes,
+            person_codes,
+            n_items,
+        )
+        if shared_sums is not None:
+            loop_rows = several[:0]
+    total_scale = shared_sums.scale if shared_sums is not None else scale
+    lift = 10 ** (total_scale - scale)
     n_folds = max(len(fold_names), 1)
-    key = (item_unit[o_pos] * n_gran + o_gran) * n_folds + fold_code[o_pair]
+    # ---- unit sums per (unit, granule, clause and sign)
+    u_code = item_unit[o_pos]
+    u_gran = gran[one]
+    u_fold = fold_code[o_pair]
+    u_pts = scaled[o_pair] * lift
+    u_exp = exponent[o_pair]
+    u_tally = tally[one]
+    u_pair = o_pair
+    if shared_sums is not None:
+        s_u = shared_sums.units
+        u_code, u_gran, u_fold, u_pts, u_exp, u_tally, u_pair = (
+            np.r_[a, b]
+            for a, b in zip(
+                (u_code, u_gran, u_fold, u_pts, u_exp, u_tally, u_pair), s_u, strict=True
+            )
+        )
+    key = (u_code * n_gran + u_gran) * n_folds + u_fold
     units_out: dict[tuple[str, datetime.date, str], list[Any]] = {}
-    for k, first_pair, total, ties, lines, low in _grouped(key, o_pair, points, o_tally, exps):
+    names = list(unit_names)
+    for k, first_pair, total, ties, lines, low in _grouped(key, u_pair, u_pts, u_tally, u_exp):
         u, rest = divmod(k, n_gran * n_folds)
         gk, f = divmod(rest, n_folds)
-        units_out[(unit_names[u], granules[gk], fold_names[f])] = [
+        units_out[(names[u], granules[gk], fold_names[f])] = [
             calcs[first_pair],
-            _decimal(total, scale, low),
+            _decimal(total, total_scale, low),
             ties,
             lines,
         ]
     # ---- person sums per (person, granule)
-    key = item_person[o_pos] * n_gran + o_gran
+    p_code = item_person[o_pos]
+    p_gran = gran[one]
+    p_pts = scaled[o_pair] * lift
+    p_exp = exponent[o_pair]
+    p_adopted = tally[one] & adopt[o_pair]
+    if shared_sums is not None:
+        p_code, p_gran, p_pts, p_exp, p_adopted = (
+            np.r_[a, b]
+            for a, b in zip(
+                (p_code, p_gran, p_pts, p_exp, p_adopted), shared_sums.persons, strict=True
+            )
+        )
+    key = p_code * n_gran + p_gran
     persons_out: dict[tuple[str, datetime.date], list[Any]] = {}
-    adopted_tally = o_tally & adopt[o_pair]
-    for k, _first, total, adopted_n, _lines, low in _grouped(
-        key, o_pair, points, adopted_tally, exps
-    ):
+    names = list(person_codes)
+    for k, _first, total, adopted_n, _lines, low in _grouped(key, key, p_pts, p_adopted, p_exp):
         pcode, gk = divmod(k, n_gran)
-        persons_out[(person_names[pcode], granules[gk])] = [_decimal(total, scale, low), adopted_n]
+        persons_out[(names[pcode], granules[gk])] = [
+            _decimal(total, total_scale, low),
+            adopted_n,
+        ]
     # ---- each person's first plain item (the unit a person is shown under)
-    first: dict[str, tuple[int, str]] = {}
     taken = np.flatnonzero(ok & simple)
-    codes, at = np.unique(item_person[taken], return_index=True)
-    for pcode, j in zip(codes.tolist(), at.tolist(), strict=True):
-        k = int(taken[j])
-        first[person_names[pcode]] = (k, person_unit_of[k])
-    lines_made = 2 * len(one)
-    several = np.flatnonzero(~simple[epos])
-    if len(several):
+    f_person = item_person[taken]
+    f_item = taken
+    f_unit: list[str] = list(map(person_unit_of.__getitem__, taken.tolist()))
+    if shared_sums is not None:
+        f_person = np.r_[f_person, np.array(shared_sums.first_person, dtype=np.int64)]
+        f_item = np.r_[f_item, np.array(shared_sums.first_item, dtype=np.int64)]
+        f_unit += shared_sums.first_unit
+    first: dict[str, tuple[int, str]] = {}
+    if len(f_person):
+        order = np.lexsort((f_item, f_person))
+        fp = f_person[order]
+        starts = np.flatnonzero(np.r_[True, fp[1:] != fp[:-1]])
+        for j in order[starts].tolist():
+            first[names[int(f_person[j])]] = (int(f_item[j]), f_unit[j])
+    lines_made = 2 * len(one) + (shared_sums.lines if shared_sums is not None else 0)
+    if len(loop_rows):
         lines_made += _add_shared(
             rs,
-            several,
+            loop_rows,
             idx.tolist(),
             events,
             epos,
@@ -524,6 +626,249 @@ def pre_aggregate(
             first,
         )
     return Plain(ok.tolist(), lines_made, units_out, persons_out, first)
+
+
+def _item_order(rows: I64, epos: I64, dates: I64, tie_key: Any) -> list[int]:
+    """``rows`` in the item stage's order: by item, date, then ``tie_key`` (id …)."""
+    day = dates[rows]
+    low = int(day.min())
+    order = rows[np.argsort(epos[rows] * (int(day.max()) - low + 1) + (day - low))]
+    in_order: list[int] = order.tolist()
+    ep = epos[order]
+    day = dates[order]
+    tie = np.flatnonzero((ep[1:] == ep[:-1]) & (day[1:] == day[:-1])).tolist()
+    at = 0
+    while at < len(tie):
+        start = end = tie[at]
+        while at < len(tie) and tie[at] == end:
+            end += 1
+            at += 1
+        in_order[start : end + 1] = sorted(in_order[start : end + 1], key=tie_key)
+    return in_order
+
+
+@dataclass
+class _SharedSums:
+    """What the items with several units or persons add, row by recipient, at
+    ``scale``: units (code, granule, fold, points, exponent, tally, pair), persons
+    (code, granule, points, exponent, adopted), the lines, each person's items (code,
+    item, unit)."""
+
+    scale: int
+    units: tuple[I64, ...]
+    persons: tuple[I64, ...]
+    lines: int
+    first_person: list[int]
+    first_item: list[int]
+    first_unit: list[str]
+
+
+def _allocated(
+    total: I64, exp: I64, weights: tuple[int, ...], quantum: int, q_exp: int
+) -> tuple[I64, I64]:
+    """``allocation.allocate`` of each of ``total`` (integers at a common scale, their
+    Decimal exponents ``exp``) by ``weights`` in multiples of ``quantum``: the parts
+    (rows × weights) and their exponents. A part of a negative total is negated as
+    ``allocate`` does (``-Decimal("0.00")`` is ``0.00``, never a negative zero)."""
+    rows = len(total)
+    n = len(weights)
+    if n == 1:
+        return total[:, None], exp[:, None]
+    w = np.array(weights, dtype=np.int64)
+    w_sum = int(w.sum())
+    if w_sum <= 0:
+        w = np.ones(n, dtype=np.int64)
+        w_sum = n
+    negative = total < 0
+    amount = np.abs(total)
+    pieces = amount // quantum
+    residue = amount - pieces * quantum
+    product = pieces[:, None] * w[None, :]
+    floors = product // w_sum
+    remainders = product % w_sum
+    left = pieces - floors.sum(axis=1)
+    # the pieces left over go to the largest remainders, earlier position first
+    order = np.argsort(-remainders, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.broadcast_to(np.arange(n), order.shape), axis=1)
+    floors += rank < left[:, None]
+    parts = floors * quantum
+    at = np.arange(rows)
+    parts[at, order[:, 0]] += residue
+    exps = np.full((rows, n), q_exp, dtype=np.int64)
+    exps[at, order[:, 0]] = np.minimum(q_exp, exp)
+    parts[negative] *= -1
+    return parts, exps
+
+
+def _shared_columns(
+    rs: RuleSet,
+    in_order: list[int],
+    epos: I64,
+    pair_of: I64,
+    tally: I64,
+    gran: I64,
+    scaled: I64,
+    scale: int,
+    biggest: int,
+    exponent: I64,
+    each_unit: npt.NDArray[np.bool_],
+    adopt: I64,
+    calcs: list[Calc | None],
+    folds: _Codes,
+    fold_names: list[str],
+    shared_of: dict[int, Any],
+    unit_codes: _Codes,
+    person_codes: _Codes,
+    n_items: int,
+) -> _SharedSums | None:
+    """The item stage's shares of items with several units or persons (rounded once
+    per item or per event, a combined adoption whole to each unit), for all their rows
+    (``in_order``: the item stage's order) at once; None when the integers could
+    overflow (the loop then takes them all)."""
+    quantum = rs.share_quantum
+    q_exp = quantum.as_tuple().exponent
+    if not isinstance(q_exp, int):
+        return None
+    total_scale = max(scale, -q_exp)
+    lift = 10 ** (total_scale - scale)
+    q = int(quantum.scaleb(total_scale))
+    order = np.array(in_order, dtype=np.int64)
+    ep = epos[order]
+    # ---- per item: its recipients, grouped by their number and weights
+    new_item = np.r_[True, ep[1:] != ep[:-1]]
+    items = ep[new_item].tolist()
+    groups: list[_Codes] = [_Codes(), _Codes()]  # (number, weights) -> group
+    members: list[list[list[tuple[int, ...]]]] = [[], []]
+    weights_of: list[list[tuple[int, ...]]] = [[], []]
+    item_group = [np.zeros(n_items, dtype=np.int64), np.zeros(n_items, dtype=np.int64)]
+    item_row = [np.zeros(n_items, dtype=np.int64), np.zeros(n_items, dtype=np.int64)]
+    has_weights = np.zeros(n_items, dtype=bool)
+    first_person: list[int] = []
+    first_item: list[int] = []
+    first_unit: list[str] = []
+    biggest_weight = 1
+    codes_of = (unit_codes.__getitem__, person_codes.__getitem__)
+    for k in items:
+        unit_ids, unit_wt, person_ids, person_units, person_wt = shared_of[k]
+        has_weights[k] = bool(unit_wt)
+        for side, ids, wt in ((0, unit_ids, unit_wt), (1, person_ids, person_wt)):
+            code = groups[side][(len(ids), wt)]
+            if code == len(members[side]):
+                members[side].append([])
+                weights_of[side].append(wt)
+                if wt:
+                    biggest_weight = max(biggest_weight, max(wt), len(wt))
+            item_group[side][k] = code
+            item_row[side][k] = len(members[side][code])
+            members[side][code].append(tuple(map(codes_of[side], ids)))
+        for pid, puid in zip(person_ids, person_units, strict=True):
+            first_person.append(person_codes[pid])
+            first_item.append(k)
+            first_unit.append(puid)
+    if biggest * lift * (len(order) + 1) * biggest_weight * 4 >= _LIMIT:
+        return None
+    # ---- per row: its points, and the item's points before it (rounding per item)
+    pr = pair_of[order]
+    g = scaled[pr] * lift
+    ex = exponent[pr]
+    each = each_unit[pr] & has_weights[ep]
+    seg = np.cumsum(new_item) - 1
+    if rs.per_item_shares:
+        part = np.where(each, 0, g)
+        running = np.cumsum(part)
+        before = running - part
+        before -= before[new_item][seg]
+        # the exponent of the running total (Decimal 0 plus the points so far)
+        big = 1000
+        step = np.minimum(np.where(each, 0, ex), 0) - seg * big
+        upto = np.minimum.accumulate(step) + seg * big
+        exp_before = np.r_[0, upto[:-1]]
+        exp_before[new_item] = 0
+    else:
+        before = np.zeros(len(order), dtype=np.int64)
+        exp_before = np.zeros(len(order), dtype=np.int64)
+    nothing_before = before == 0  # split afresh (``shares`` with nothing before)
+    unit_out: list[list[I64]] = [[] for _ in range(7)]
+    person_out: list[list[I64]] = [[] for _ in range(5)]
+    # per pair: its fold under each sign of a share (-1, 0, +1)
+    signed = np.array(
+        [
+            [folds[f"{calc.clause} {sign:+d}"] if calc is not None else 0 for sign in (-1, 0, 1)]
+            for calc in calcs
+        ],
+        dtype=np.int64,
+    ).reshape(len(calcs), 3)
+    while len(fold_names) < len(folds):
+        fold_names.append(list(folds)[len(fold_names)])
+    for side in (0, 1):
+        for code, wt in enumerate(weights_of[side]):
+            rows = np.flatnonzero(item_group[side][ep] == code)
+            if not len(rows):
+                continue
+            who = np.array(members[side][code], dtype=np.int64)[item_row[side][ep[rows]]]
+            n = who.shape[1]
+            if not n:
+                continue
+            gr = g[rows]
+            if not wt:
+                values = np.repeat(gr[:, None], n, axis=1)
+                exps = np.repeat(ex[rows][:, None], n, axis=1)
+            else:
+                whole = each[rows] if side == 0 else np.zeros(len(rows), dtype=bool)
+                b = np.where(each[rows], 0, before[rows])
+                fresh = nothing_before[rows] | each[rows]
+                t = gr + b
+                t_exp = np.where(fresh, ex[rows], np.minimum(exp_before[rows], ex[rows]))
+                values, exps = _allocated(t, t_exp, wt, q, q_exp)
+                old = np.flatnonzero(~fresh)
+                if len(old):
+                    b_parts, b_exps = _allocated(b[old], exp_before[rows][old], wt, q, q_exp)
+                    values[old] -= b_parts
+                    exps[old] = np.minimum(exps[old], b_exps)
+                if whole.any():
+                    # a combined adoption: its fixed value whole to each unit
+                    values[whole] = gr[whole][:, None]
+                    exps[whole] = ex[rows][whole][:, None]
+            r = order[rows]
+            flat_rows = np.repeat(np.arange(len(rows)), n)
+            at = rows[flat_rows]  # each share's row
+            v = values.ravel()
+            e = exps.ravel()
+            if side == 0:
+                for out, column in zip(
+                    unit_out,
+                    (
+                        who.ravel(),
+                        gran[r][flat_rows],
+                        signed[pr[at], np.sign(v) + 1],
+                        v,
+                        e,
+                        tally[r][flat_rows],
+                        pr[at],
+                    ),
+                    strict=True,
+                ):
+                    out.append(column)
+            else:
+                adopted = tally[r] & adopt[pr[rows]]
+                for out, column in zip(
+                    person_out,
+                    (who.ravel(), gran[r][flat_rows], v, e, adopted[flat_rows]),
+                    strict=True,
+                ):
+                    out.append(column)
+    units = [np.concatenate(out) if out else np.zeros(0, dtype=np.int64) for out in unit_out]
+    persons = [np.concatenate(out) if out else np.zeros(0, dtype=np.int64) for out in person_out]
+    return _SharedSums(
+        total_scale,
+        tuple(units),
+        tuple(persons),
+        len(units[0]) + len(persons[0]),
+        first_person,
+        first_item,
+        first_unit,
+    )
 
 
 def _add_shared(
@@ -552,20 +897,7 @@ def _add_shared(
     """Add the sums of plain items with several units or persons (``several``: their
     events among the taken ones), event by event in the item stage's order, with its
     arithmetic (shares rounded per item or per event); returns their number of lines."""
-    order = several[np.lexsort((dates[several], epos[several]))]
-    in_order: list[int] = order.tolist()
-    # several events of an item on one day: by id, then by input order, as the item
-    # stage sorts them
-    ep = epos[order]
-    day = dates[order]
-    tie = np.flatnonzero((ep[1:] == ep[:-1]) & (day[1:] == day[:-1])).tolist()
-    at = 0
-    while at < len(tie):
-        start = end = tie[at]
-        while at < len(tie) and tie[at] == end:
-            end += 1
-            at += 1
-        in_order[start : end + 1] = sorted(in_order[start : end + 1], key=tie_key)
+    in_order = _item_order(several, epos, dates, tie_key)
     per_item = rs.per_item_shares
     zero = Decimal(0)
     ep_l = epos.tolist()
@@ -641,7 +973,7 @@ def _grouped(
     smallest exponent)."""
     if not len(key):
         return []
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key)
     ks = key[order]
     starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
     sums = np.add.reduceat(points[order], starts)

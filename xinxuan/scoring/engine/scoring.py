@@ -855,8 +855,11 @@ class _ItemStage:
         cache = rs.cache
         quantum = self.quantum
 
+        # the cache is keyed by the text of the points: 5 and 5.0 are equal Decimals
+        # but their parts are written with different exponents, and a line must not
+        # depend on which of them was split first
         def parts(gross: Decimal, weights: tuple[int, ...]) -> list[Decimal]:
-            key = ("alloc", gross, weights)
+            key = ("alloc", str(gross), weights)
             found: list[Decimal] | None = cache.get(key)
             if found is None:
                 found = cache[key] = allocate(gross, weights, quantum)
@@ -871,7 +874,7 @@ class _ItemStage:
             # events the item had (largest remainder over the item's total)
             if not before:
                 return parts(gross, weights)
-            key = ("cum", before, gross, weights)
+            key = ("cum", str(before), str(gross), weights)
             found: list[Decimal] | None = cache.get(key)
             if found is None:
                 after = parts(before + gross, weights)
