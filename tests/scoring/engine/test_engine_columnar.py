@@ -333,3 +333,35 @@ def test_an_input_error_is_reported_as_by_the_item_stage():
             except scoring.ScoringError as error:
                 errors.append(str(error))
     assert len(errors) == 2 and errors[0] == errors[1] and "nowhere" in errors[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(-(10**6), 10**6), st.integers(-4, 0)),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_sums_by_a_table_and_by_sorting_agree(rows):
+    """``columnar._grouped`` counts small keys in a table and others by sorting: both
+    give each key's sum, tallies, rows and smallest exponent (the pair only names the
+    clause: any of the key's)."""
+    import numpy as np
+
+    from xinxuan.scoring.engine import columnar
+
+    key = np.array([k for k, _p, _e in rows], dtype=np.int64)
+    points = np.array([p for _k, p, _e in rows], dtype=np.int64)
+    exps = np.array([e for _k, _p, e in rows], dtype=np.int64)
+    tally = (points > 0).astype(np.int64)
+    by_table = columnar._grouped(key, key, points, tally, exps)
+    far = 10**9  # keys too far apart for a table
+    by_sort = columnar._grouped(key + far, key, points, tally, exps)
+    assert [(k, p, *rest) for k, p, *rest in by_table] == [
+        (k - far, p, *rest) for k, p, *rest in by_sort
+    ]
+    for k, pair, total, tallies, n, low in by_table:
+        mine = [(p, e) for kk, p, e in rows if kk == k]
+        assert pair == k and total == sum(p for p, _e in mine) and n == len(mine)
+        assert tallies == sum(p > 0 for p, _e in mine) and low == min(e for _p, e in mine)

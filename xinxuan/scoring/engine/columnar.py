@@ -40,7 +40,7 @@ of a run without it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import compress, repeat
@@ -75,7 +75,7 @@ _TYPES_HERE = frozenset(("report", "submission", "adoption", "publication", "end
 _LIMIT = 2**62
 
 
-class _Codes(dict[Any, int]):
+class Codes(dict[Any, int]):
     """Numbers for keys in order of first sight, looked up in C by ``map``."""
 
     def __missing__(self, key: Any) -> int:
@@ -113,9 +113,8 @@ class Runs(Sequence[tuple[Item, list[Event]]]):
     the events' item numbers, one list of events; each item's list is sliced from it
     when asked for."""
 
-    def __init__(self, items: list[Item], events: list[Event], positions: Iterable[int]) -> None:
-        n = len(events)
-        pos = np.fromiter(positions, dtype=np.int64, count=n)
+    def __init__(self, items: list[Item], events: list[Event], positions: I64) -> None:
+        pos = positions
         order = np.argsort(pos, kind="stable")
         in_order = pos[order]
         n_loose = int(np.searchsorted(in_order, 0))
@@ -123,10 +122,18 @@ class Runs(Sequence[tuple[Item, list[Event]]]):
         self.all_events = events
         self.positions = pos
         self.loose = list(map(events.__getitem__, order[:n_loose].tolist()))
-        self.events = list(map(events.__getitem__, order[n_loose:].tolist()))
-        self.starts: list[int] = np.searchsorted(
-            in_order[n_loose:], np.arange(len(items) + 1)
-        ).tolist()
+        self._order = order[n_loose:]
+        self._events: list[Event] | None = None
+        self._starts = np.searchsorted(in_order[n_loose:], np.arange(len(items) + 1))
+
+    @property
+    def events(self) -> list[Event]:
+        """The events on items, item by item (made when first asked for: a full run
+        that only sums needs none of them)."""
+        if self._events is None:
+            self._events = list(map(self.all_events.__getitem__, self._order.tolist()))
+            self.starts: list[int] = self._starts.tolist()
+        return self._events
 
     def __len__(self) -> int:
         return len(self.items)
@@ -142,7 +149,8 @@ class Runs(Sequence[tuple[Item, list[Event]]]):
     ) -> tuple[Item, list[Event]] | list[tuple[Item, list[Event]]]:
         if isinstance(k, slice):
             return [self[j] for j in range(*k.indices(len(self)))]
-        return (self.items[k], self.events[self.starts[k] : self.starts[k + 1]])
+        events = self.events
+        return (self.items[k], events[self.starts[k] : self.starts[k + 1]])
 
 
 def pre_aggregate(
@@ -173,9 +181,9 @@ def pre_aggregate(
     person_mode = rs.settings["person_split"]
     # ---- per item: kind and route, and whether its recipients are simple
     # one number per (kind, characters, route), then per (effective kind, route)
-    raw_codes = _Codes()
+    raw_codes = Codes()
     raw = np.fromiter(map(raw_codes.__getitem__, map(_KIND_KEY, items)), np.int64, n_items)
-    kr_codes = _Codes()
+    kr_codes = Codes()
     kr_list: list[tuple[str, str | None, dict[Any, Any]]] = []
     _codes, seen_at = np.unique(raw, return_index=True)
     to_kr = np.empty(len(raw_codes), dtype=np.int64)
@@ -185,8 +193,8 @@ def pre_aggregate(
         if kr == len(kr_list):
             kr_list.append((kind, items[k].route, fast))
     item_kr = to_kr[raw]
-    unit_codes = _Codes()
-    person_codes = _Codes()
+    unit_codes = Codes()
+    person_codes = Codes()
     item_unit = np.full(n_items, -1, dtype=np.int64)
     item_person = np.full(n_items, -1, dtype=np.int64)
     # items with one unit the period data knows and one person with a weight
@@ -234,7 +242,7 @@ def pre_aggregate(
         return None
     # ---- per event: its item, its key's number, its date
     pos = runs.positions
-    key_codes = _Codes()
+    key_codes = Codes()
     key_of = np.fromiter(map(key_codes.__getitem__, map(event_key, events)), np.int64, n)
     on_item = pos >= 0
     idx = np.flatnonzero(on_item & eligible[np.where(on_item, pos, 0)])
@@ -294,7 +302,7 @@ def pre_aggregate(
     p_late: list[int] = []  # the extra pair of its late deduction, or -1
     p_dropped: list[int] = []  # the extra pair of its dropped value, or -1
     p_setting: list[int] = []  # 1 + the index of its ``highest`` setting, or 0
-    folds = _Codes()
+    folds = Codes()
     fold_names: list[str] = []
     settings_in_play = list(highest)
     late_pair: dict[str, int] = {}
@@ -408,9 +416,12 @@ def pre_aggregate(
     epos = epos[take]
     pair_of = pair_of[take]
     m = len(idx)
-    dates = np.fromiter(
-        map(_TO_ORDINAL, map(_DATE, map(events.__getitem__, idx.tolist()))), np.int64, m
-    )
+    if m > n // 2:
+        dates = np.fromiter(map(_TO_ORDINAL, map(_DATE, events)), np.int64, n)[idx]
+    else:
+        dates = np.fromiter(
+            map(_TO_ORDINAL, map(_DATE, map(events.__getitem__, idx.tolist()))), np.int64, m
+        )
     # ---- several adoptions (publications, endorsements) of an item, the best only
     cand = np.flatnonzero(setting_of[pair_of] > 0)
     if len(cand):
@@ -487,7 +498,7 @@ def pre_aggregate(
         tally[firsts] = 1
     # ---- granules (months, or days when a rule works by weeks)
     days, day_of = np.unique(dates, return_inverse=True)
-    granule_codes = _Codes()
+    granule_codes = Codes()
     granules: list[datetime.date] = []
     granule_of_day = np.empty(len(days), dtype=np.int64)
     for j, ordinal in enumerate(days.tolist()):
@@ -715,11 +726,11 @@ def _shared_columns(
     each_unit: npt.NDArray[np.bool_],
     adopt: I64,
     calcs: list[Calc | None],
-    folds: _Codes,
+    folds: Codes,
     fold_names: list[str],
     shared_of: dict[int, Any],
-    unit_codes: _Codes,
-    person_codes: _Codes,
+    unit_codes: Codes,
+    person_codes: Codes,
     n_items: int,
 ) -> _SharedSums | None:
     """The item stage's shares of items with several units or persons (rounded once
@@ -738,7 +749,7 @@ def _shared_columns(
     # ---- per item: its recipients, grouped by their number and weights
     new_item = np.r_[True, ep[1:] != ep[:-1]]
     items = ep[new_item].tolist()
-    groups: list[_Codes] = [_Codes(), _Codes()]  # (number, weights) -> group
+    groups: list[Codes] = [Codes(), Codes()]  # (number, weights) -> group
     members: list[list[list[tuple[int, ...]]]] = [[], []]
     weights_of: list[list[tuple[int, ...]]] = [[], []]
     item_group = [np.zeros(n_items, dtype=np.int64), np.zeros(n_items, dtype=np.int64)]
@@ -973,13 +984,41 @@ def _grouped(
     smallest exponent)."""
     if not len(key):
         return []
+    size = int(key.max()) + 1
+    biggest = int(np.abs(points).max())
+    if int(key.min()) >= 0 and size <= 4 * len(key) + 4096 and biggest * len(key) < 2**53:
+        # keys few enough for a table, sums small enough to be exact in a double:
+        # counted without sorting
+        counts = np.bincount(key, minlength=size)
+        present = np.flatnonzero(counts)
+        totals = np.bincount(key, weights=points, minlength=size)[present].astype(np.int64)
+        tallied = np.bincount(key, weights=tally, minlength=size)[present].astype(np.int64)
+        some = np.empty(size, dtype=np.int64)
+        some[key] = pair_of
+        low = np.zeros(size, dtype=np.int64)
+        found = np.zeros(size, dtype=bool)
+        for exp in np.unique(exps).tolist():  # smallest first
+            has = np.bincount(key[exps == exp], minlength=size) > 0
+            low[has & ~found] = exp
+            found |= has
+        return list(
+            zip(
+                present.tolist(),
+                some[present].tolist(),
+                totals.tolist(),
+                tallied.tolist(),
+                counts[present].tolist(),
+                low[present].tolist(),
+                strict=True,
+            )
+        )
     order = np.argsort(key)
     ks = key[order]
     starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
     sums = np.add.reduceat(points[order], starts)
     tallies = np.add.reduceat(tally[order], starts)
     rows = np.diff(np.r_[starts, len(order)])
-    low = np.minimum.reduceat(exps[order], starts)
+    smallest = np.minimum.reduceat(exps[order], starts)
     return list(
         zip(
             ks[starts].tolist(),
@@ -987,7 +1026,7 @@ def _grouped(
             sums.tolist(),
             tallies.tolist(),
             rows.tolist(),
-            low.tolist(),
+            smallest.tolist(),
             strict=True,
         )
     )
