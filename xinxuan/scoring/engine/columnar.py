@@ -212,10 +212,11 @@ def pre_aggregate(
     fits = np.fromiter(map(known_units.__contains__, unit_ids), bool, len(chosen)) & np.fromiter(
         map(gt, map(_WEIGHT, first_persons), repeat(0)), bool, len(chosen)
     )
-    keep = fits.tolist()
-    chosen = chosen[fits]
-    unit_ids = list(compress(unit_ids, keep))
-    first_persons = list(compress(first_persons, keep))
+    if not fits.all():
+        keep = fits.tolist()
+        chosen = chosen[fits]
+        unit_ids = list(compress(unit_ids, keep))
+        first_persons = list(compress(first_persons, keep))
     item_unit[chosen] = np.fromiter(map(unit_codes.__getitem__, unit_ids), np.int64, len(chosen))
     item_person[chosen] = np.fromiter(
         map(person_codes.__getitem__, map(_ID, first_persons)), np.int64, len(chosen)
@@ -229,13 +230,14 @@ def pre_aggregate(
         )
     )
     # items with several units or persons (shares), all of them known
-    shared = np.zeros(n_items, dtype=bool)
     shared_of: dict[int, Any] = {}
+    is_known = known_units.issuperset
     for k in np.flatnonzero(item_unit < 0).tolist():
         units = units_of[k]
-        if units and all(u.id in known_units for u in units):
-            shared[k] = True
+        if units and is_known(map(_ID, units)):
             shared_of[k] = recipients(items[k])
+    shared = np.zeros(n_items, dtype=bool)
+    shared[list(shared_of)] = True
     simple = item_unit >= 0
     eligible = simple | shared
     if not eligible.any():
@@ -749,34 +751,49 @@ def _shared_columns(
     # ---- per item: its recipients, grouped by their number and weights
     new_item = np.r_[True, ep[1:] != ep[:-1]]
     items = ep[new_item].tolist()
-    groups: list[Codes] = [Codes(), Codes()]  # (number, weights) -> group
     members: list[list[list[tuple[int, ...]]]] = [[], []]
     weights_of: list[list[tuple[int, ...]]] = [[], []]
-    item_group = [np.zeros(n_items, dtype=np.int64), np.zeros(n_items, dtype=np.int64)]
-    item_row = [np.zeros(n_items, dtype=np.int64), np.zeros(n_items, dtype=np.int64)]
-    has_weights = np.zeros(n_items, dtype=bool)
+    # per item (in ``items``' order): its group and row there, per side
+    group_of: list[list[int]] = [[], []]
+    row_of: list[list[int]] = [[], []]
+    weighted: list[bool] = []
     first_person: list[int] = []
     first_item: list[int] = []
     first_unit: list[str] = []
-    biggest_weight = 1
+    # (ids, weights) -> (group, the ids' codes); the groups by (number, weights)
+    seen: list[dict[Any, tuple[int, tuple[int, ...]]]] = [{}, {}]
+    groups: list[dict[Any, int]] = [{}, {}]
     codes_of = (unit_codes.__getitem__, person_codes.__getitem__)
     for k in items:
         unit_ids, unit_wt, person_ids, person_units, person_wt = shared_of[k]
-        has_weights[k] = bool(unit_wt)
+        weighted.append(bool(unit_wt))
         for side, ids, wt in ((0, unit_ids, unit_wt), (1, person_ids, person_wt)):
-            code = groups[side][(len(ids), wt)]
-            if code == len(members[side]):
-                members[side].append([])
-                weights_of[side].append(wt)
-                if wt:
-                    biggest_weight = max(biggest_weight, max(wt), len(wt))
-            item_group[side][k] = code
-            item_row[side][k] = len(members[side][code])
-            members[side][code].append(tuple(map(codes_of[side], ids)))
-        for pid, puid in zip(person_ids, person_units, strict=True):
-            first_person.append(person_codes[pid])
-            first_item.append(k)
-            first_unit.append(puid)
+            found = seen[side].get((ids, wt))
+            if found is None:
+                code = groups[side].setdefault((len(ids), wt), len(members[side]))
+                if code == len(members[side]):
+                    members[side].append([])
+                    weights_of[side].append(wt)
+                found = seen[side][(ids, wt)] = (code, tuple(map(codes_of[side], ids)))
+            code, codes = found
+            group_of[side].append(code)
+            rows_there = members[side][code]
+            row_of[side].append(len(rows_there))
+            rows_there.append(codes)
+        first_person.extend(map(person_codes.__getitem__, person_ids))
+        first_item.extend(repeat(k, len(person_ids)))
+        first_unit.extend(person_units)
+    at_items = np.array(items, dtype=np.int64)
+    has_weights = np.zeros(n_items, dtype=bool)
+    has_weights[at_items] = weighted
+    item_group = [np.zeros(n_items, dtype=np.int64), np.zeros(n_items, dtype=np.int64)]
+    item_row = [np.zeros(n_items, dtype=np.int64), np.zeros(n_items, dtype=np.int64)]
+    for side in (0, 1):
+        item_group[side][at_items] = group_of[side]
+        item_row[side][at_items] = row_of[side]
+    biggest_weight = max(
+        [1, *(max(max(wt), len(wt)) for side in (0, 1) for wt in weights_of[side] if wt)]
+    )
     if biggest * lift * (len(order) + 1) * biggest_weight * 4 >= _LIMIT:
         return None
     # ---- per row: its points, and the item's points before it (rounding per item)
@@ -997,8 +1014,11 @@ def _grouped(
         some[key] = pair_of
         low = np.zeros(size, dtype=np.int64)
         found = np.zeros(size, dtype=bool)
-        for exp in np.unique(exps).tolist():  # smallest first
-            has = np.bincount(key[exps == exp], minlength=size) > 0
+        for exp in range(int(exps.min()), int(exps.max()) + 1):  # smallest first
+            among = exps == exp
+            if not among.any():
+                continue
+            has = np.bincount(key[among], minlength=size) > 0
             low[has & ~found] = exp
             found |= has
         return list(
