@@ -40,7 +40,7 @@ of a run without it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import compress, repeat
@@ -564,17 +564,31 @@ def pre_aggregate(
             )
         )
     key = (u_code * n_gran + u_gran) * n_folds + u_fold
-    units_out: dict[tuple[str, datetime.date, str], list[Any]] = {}
     names = list(unit_names)
-    for k, first_pair, total, ties, lines, low in _grouped(key, u_pair, u_pts, u_tally, u_exp):
-        u, rest = divmod(k, n_gran * n_folds)
-        gk, f = divmod(rest, n_folds)
-        units_out[(names[u], granules[gk], fold_names[f])] = [
-            calcs[first_pair],
-            _decimal(total, total_scale, low),
-            ties,
-            lines,
-        ]
+    keys, some_pair, totals, ties, lines, lows = _grouped(key, u_pair, u_pts, u_tally, u_exp)
+    u, rest = np.divmod(keys, n_gran * n_folds)
+    gk, f = np.divmod(rest, n_folds)
+    units_out: dict[tuple[str, datetime.date, str], list[Any]] = dict(
+        zip(
+            zip(
+                map(names.__getitem__, u.tolist()),
+                map(granules.__getitem__, gk.tolist()),
+                map(fold_names.__getitem__, f.tolist()),
+                strict=True,
+            ),
+            map(
+                list,
+                zip(
+                    map(calcs.__getitem__, some_pair.tolist()),
+                    _decimals(totals, total_scale, lows),
+                    ties.tolist(),
+                    lines.tolist(),
+                    strict=True,
+                ),
+            ),
+            strict=True,
+        )
+    )
     # ---- person sums per (person, granule)
     p_code = item_person[o_pos]
     p_gran = gran[one]
@@ -589,14 +603,20 @@ def pre_aggregate(
             )
         )
     key = p_code * n_gran + p_gran
-    persons_out: dict[tuple[str, datetime.date], list[Any]] = {}
     names = list(person_codes)
-    for k, _first, total, adopted_n, _lines, low in _grouped(key, key, p_pts, p_adopted, p_exp):
-        pcode, gk = divmod(k, n_gran)
-        persons_out[(names[pcode], granules[gk])] = [
-            _decimal(total, total_scale, low),
-            adopted_n,
-        ]
+    keys, _pair, totals, adopted_n, _lines, lows = _grouped(key, key, p_pts, p_adopted, p_exp)
+    pcode, gk = np.divmod(keys, n_gran)
+    persons_out: dict[tuple[str, datetime.date], list[Any]] = dict(
+        zip(
+            zip(
+                map(names.__getitem__, pcode.tolist()),
+                map(granules.__getitem__, gk.tolist()),
+                strict=True,
+            ),
+            map(list, zip(_decimals(totals, total_scale, lows), adopted_n.tolist(), strict=True)),
+            strict=True,
+        )
+    )
     # ---- each person's first plain item (the unit a person is shown under)
     taken = np.flatnonzero(ok & simple)
     f_person = item_person[taken]
@@ -996,11 +1016,12 @@ def _add_shared(
 
 def _grouped(
     key: I64, pair_of: I64, points: I64, tally: I64, exps: I64
-) -> list[tuple[int, int, int, int, int, int]]:
-    """Per distinct key: (key, a pair in it, sum of points, sum of tallies, rows,
-    smallest exponent)."""
+) -> tuple[I64, I64, I64, I64, I64, I64]:
+    """Per distinct key, in key order: the key, a pair in it, the sum of points, of
+    tallies, the rows, the smallest exponent."""
     if not len(key):
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return (empty, empty, empty, empty, empty, empty)
     size = int(key.max()) + 1
     biggest = int(np.abs(points).max())
     if int(key.min()) >= 0 and size <= 4 * len(key) + 4096 and biggest * len(key) < 2**53:
@@ -1021,32 +1042,33 @@ def _grouped(
             has = np.bincount(key[among], minlength=size) > 0
             low[has & ~found] = exp
             found |= has
-        return list(
-            zip(
-                present.tolist(),
-                some[present].tolist(),
-                totals.tolist(),
-                tallied.tolist(),
-                counts[present].tolist(),
-                low[present].tolist(),
-                strict=True,
-            )
-        )
+        return (present, some[present], totals, tallied, counts[present], low[present])
     order = np.argsort(key)
     ks = key[order]
     starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-    sums = np.add.reduceat(points[order], starts)
-    tallies = np.add.reduceat(tally[order], starts)
-    rows = np.diff(np.r_[starts, len(order)])
-    smallest = np.minimum.reduceat(exps[order], starts)
-    return list(
-        zip(
-            ks[starts].tolist(),
-            pair_of[order[starts]].tolist(),
-            sums.tolist(),
-            tallies.tolist(),
-            rows.tolist(),
-            smallest.tolist(),
-            strict=True,
-        )
+    return (
+        ks[starts],
+        pair_of[order[starts]],
+        np.add.reduceat(points[order], starts),
+        np.add.reduceat(tally[order], starts),
+        np.diff(np.r_[starts, len(order)]),
+        np.minimum.reduceat(exps[order], starts),
     )
+
+
+def _decimals(scaled: I64, scale: int, exponents: I64) -> list[Decimal]:
+    """``_decimal`` of each: ``scaled / 10**scale`` written with its exponent."""
+    out: list[Decimal] = [_ZERO] * len(scaled)
+    values = scaled.tolist()
+    for exp in np.unique(exponents).tolist():
+        at = np.flatnonzero(exponents == exp).tolist()
+        shift = scale + exp
+        if shift >= 0:
+            # every addend was a multiple of 10**shift: the division is exact
+            these = (scaled[at] // 10**shift).tolist() if shift else [values[j] for j in at]
+            made: Iterable[Decimal] = map(Decimal.scaleb, map(Decimal, these), repeat(exp))
+        else:
+            made = (_decimal(values[j], scale, exp) for j in at)
+        for j, d in zip(at, made, strict=True):
+            out[j] = d
+    return out
