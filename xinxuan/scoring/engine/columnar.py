@@ -114,25 +114,25 @@ class Runs(Sequence[tuple[Item, list[Event]]]):
     when asked for."""
 
     def __init__(self, items: list[Item], events: list[Event], positions: I64) -> None:
-        pos = positions
-        order = np.argsort(pos, kind="stable")
-        in_order = pos[order]
-        n_loose = int(np.searchsorted(in_order, 0))
         self.items = items
         self.all_events = events
-        self.positions = pos
-        self.loose = list(map(events.__getitem__, order[:n_loose].tolist()))
-        self._order = order[n_loose:]
+        self.positions = positions
+        self.loose = list(map(events.__getitem__, np.flatnonzero(positions < 0).tolist()))
         self._events: list[Event] | None = None
-        self._starts = np.searchsorted(in_order[n_loose:], np.arange(len(items) + 1))
 
     @property
     def events(self) -> list[Event]:
-        """The events on items, item by item (made when first asked for: a full run
+        """The events on items, item by item (sorted when first asked for: a full run
         that only sums needs none of them)."""
         if self._events is None:
-            self._events = list(map(self.all_events.__getitem__, self._order.tolist()))
-            self.starts: list[int] = self._starts.tolist()
+            pos = self.positions
+            order = np.argsort(pos, kind="stable")
+            in_order = pos[order]
+            n_loose = int(np.searchsorted(in_order, 0))
+            self._events = list(map(self.all_events.__getitem__, order[n_loose:].tolist()))
+            self.starts: list[int] = np.searchsorted(
+                in_order[n_loose:], np.arange(len(self.items) + 1)
+            ).tolist()
         return self._events
 
     def __len__(self) -> int:
@@ -477,27 +477,22 @@ def pre_aggregate(
                 bit_index[b] = i
         group = epos[counted] * 8 + bit_index[bits[counted]]
         day = dates[counted]
-        low = int(day.min())
-        span = int(day.max()) - low + 1
-        order = np.argsort(group * span + (day - low))
-        g_sorted = group[order]
-        d_sorted = day[order]
-        starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
-        firsts = counted[order[starts]]
+        # each group's first day, then the events on it: most groups have one
+        first_day = np.full(n_items * 8, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first_day, group, day)
+        on_first = np.flatnonzero(day == first_day[group])
+        on_group = group[on_first]
+        alone = np.bincount(on_group, minlength=n_items * 8)[on_group] == 1
+        tally[counted[on_first[alone]]] = 1
         # several events of the group on its first day: the smallest id wins
-        ends = np.r_[starts[1:], len(order)]
-        tied = np.flatnonzero(
-            (ends - starts > 1)
-            & (d_sorted[np.minimum(starts + 1, len(order) - 1)] == d_sorted[starts])
-        )
-        for t in tied.tolist():
-            a = int(starts[t])
-            b = a + 1
-            while b < int(ends[t]) and d_sorted[b] == d_sorted[a]:
-                b += 1
-            candidates = counted[order[a:b]].tolist()
-            firsts[t] = min(candidates, key=tie_key)
-        tally[firsts] = 1
+        tied = on_first[~alone]
+        if len(tied):
+            order = np.argsort(group[tied], kind="stable")
+            g_sorted = group[tied][order]
+            starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]]).tolist()
+            rows = counted[tied[order]].tolist()
+            for a, b in zip(starts, [*starts[1:], len(rows)], strict=True):
+                tally[min(rows[a:b], key=tie_key)] = 1
     # ---- granules (months, or days when a rule works by weeks)
     days, day_of = np.unique(dates, return_inverse=True)
     granule_codes = Codes()
