@@ -1,8 +1,8 @@
 """Columnar pre-aggregation of plain items for a full run (numpy).
 
-Most items of a year are *plain*: their events are reports, adoptions and
-publications that need no item-level setting, and they credit one unit and one person
-with all of it. What the period rules and the totals need of such an item is only
+Most items of a year are *plain*: their events are reports, adoptions,
+publications and endorsements whose value needs at most the item-level settings done
+here. What the period rules and the totals need of such an item is only
 the sums its lines add per (unit, month, clause and sign) and per (person, month),
 with the tallies — no line object at all. Here those sums are computed for every
 plain item at once, column by column:
@@ -21,15 +21,18 @@ plain item at once, column by column:
    (``top_levels``, once per carrier class, ``report_and_adoption``, endorsements as a
    bonus), and items with revoked, nullifying, commission or deduction events, go
    through the item stage as before;
-3. items with one unit and one person: each event's points become an integer at a
-   common scale (exact: Decimal points have finitely many places), the tally goes to
-   the first counted event of its type per item by (date, id), exactly as the item
-   stage orders them, and the sums are grouped with a sort and ``reduceat`` in 64-bit
-   integers; each sum is turned back into a Decimal with the exponent the item
-   stage's own additions give (the smallest exponent of the values added);
-4. items with several units or persons: a lean loop over their events in the item
-   stage's order adds each share (the item stage's own arithmetic: rounded once per
-   item, or per event) to the same sums.
+3. each event's points become an integer at a common scale (exact: Decimal points
+   have finitely many places); the tally goes to the first counted event of its type
+   per item by (date, id), exactly as the item stage orders them;
+4. items with several units or persons: each share is the item stage's own
+   arithmetic (``allocation.allocate`` of the item's running total after the event
+   minus that before it, or of the event alone when shares round per event) done in
+   integers for all rows at once, with the exponent each Decimal part would have; the
+   loop ``_add_shared`` remains for runs whose integers could overflow;
+5. the sums per (unit, granule, clause and sign) and (person, granule) are counted
+   with ``bincount`` in a table (exact while they fit a double's 53 bits; else by a
+   sort and ``reduceat`` in 64-bit integers) and turned back into Decimals with the
+   exponent the item stage's own additions give (the smallest exponent added).
 
 The lines of these items are not kept: ``scoring._ItemStage`` builds them on demand by
 running the item stage over the same items when somebody reads ``Result.lines``.
@@ -493,19 +496,23 @@ def pre_aggregate(
             rows = counted[tied[order]].tolist()
             for a, b in zip(starts, [*starts[1:], len(rows)], strict=True):
                 tally[min(rows[a:b], key=tie_key)] = 1
+        del bits, counted, group, day, first_day, on_first, on_group, alone
     # ---- granules (months, or days when a rule works by weeks)
-    days, day_of = np.unique(dates, return_inverse=True)
+    day0 = int(dates.min())
+    days = np.flatnonzero(np.bincount(dates - day0)) + day0
     granule_codes = Codes()
     granules: list[datetime.date] = []
-    granule_of_day = np.empty(len(days), dtype=np.int64)
-    for j, ordinal in enumerate(days.tolist()):
+    granule_of_day = np.zeros(int(days[-1]) - day0 + 1, dtype=np.int64)
+    for ordinal in days.tolist():
         date = datetime.date.fromordinal(ordinal)
         g = date if rs.uses_weeks else date.replace(day=1)
         code = granule_codes[g]
         if code == len(granules):
             granules.append(g)
-        granule_of_day[j] = code
-    gran = granule_of_day[day_of]
+        granule_of_day[ordinal - day0] = code
+    gran = granule_of_day[dates - day0]
+    # arrays of the events no longer needed: a million rows each
+    del pos, key_of, on_item, pair, ev_plain, kinds_of, take, due
     n_gran = max(len(granules), 1)
     unit_names = unit_codes  # grows with the units of shared items below
     one = np.flatnonzero(simple[epos])  # events of items with one unit and one person
@@ -558,7 +565,10 @@ def pre_aggregate(
                 (u_code, u_gran, u_fold, u_pts, u_exp, u_tally, u_pair), s_u, strict=True
             )
         )
+        shared_sums.units = ()
+        del s_u
     key = (u_code * n_gran + u_gran) * n_folds + u_fold
+    del u_code, u_gran, u_fold
     names = list(unit_names)
     keys, some_pair, totals, ties, lines, lows = _grouped(key, u_pair, u_pts, u_tally, u_exp)
     u, rest = np.divmod(keys, n_gran * n_folds)
@@ -597,7 +607,9 @@ def pre_aggregate(
                 (p_code, p_gran, p_pts, p_exp, p_adopted), shared_sums.persons, strict=True
             )
         )
+        shared_sums.persons = ()
     key = p_code * n_gran + p_gran
+    del p_code, p_gran
     names = list(person_codes)
     keys, _pair, totals, adopted_n, _lines, lows = _grouped(key, key, p_pts, p_adopted, p_exp)
     pcode, gk = np.divmod(keys, n_gran)
