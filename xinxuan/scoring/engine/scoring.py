@@ -1952,6 +1952,8 @@ def _score_by_columns(
     # only on the mode and the weights in order: one split per (side, weights)
     splits: dict[tuple[str, tuple[Any, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = {}
     _weight = attrgetter("weight")
+    _id = attrgetter("id")
+    _unit = attrgetter("unit")
 
     def split(side: str, shares: tuple[Share, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
         weights = tuple(map(_weight, shares))
@@ -1974,15 +1976,21 @@ def _score_by_columns(
             unit_wt: tuple[int, ...] = ()
         else:
             at, unit_wt = split("units", units)
-            unit_ids = tuple(units[i].id for i in at)
+            unit_ids = tuple(map(_id, map(units.__getitem__, at)))
         persons = item.persons
         if len(persons) == 1 and person_mode != "none" and persons[0].weight > 0:
             only = persons[0]
             return (unit_ids, unit_wt, (only.id,), (only.unit or first_unit,), ())
         at, person_wt = split("persons", persons)
-        by_id = {p.id: (p.unit or first_unit) for p in persons}
-        person_ids = tuple(persons[i].id for i in at)
-        return (unit_ids, unit_wt, person_ids, tuple(by_id[p] for p in person_ids), person_wt)
+        person_ids = tuple(map(_id, map(persons.__getitem__, at)))
+        every = tuple(map(_id, persons))
+        if len(set(every)) == len(every):
+            own = map(_unit, map(persons.__getitem__, at))
+            person_units = tuple(u or first_unit for u in own)
+        else:  # a person named twice: the unit of the last mention, as add_items has it
+            by_id = {p.id: (p.unit or first_unit) for p in persons}
+            person_units = tuple(by_id[p] for p in person_ids)
+        return (unit_ids, unit_wt, person_ids, person_units, person_wt)
 
     stage = _ItemStage(rs, rs.uses_weeks)
     try:
