@@ -247,12 +247,30 @@ NEGATIVE = (
 )
 
 
+# a person named twice on an item: the unit of the last mention, as the item stage has it
+TWICE = (
+    [
+        Item(
+            "I1",
+            "info",
+            (Share("A"), Share("B", Decimal(2))),
+            (Share("P"), Share("P", Decimal(2), unit="C"), Share("Q")),
+        ),
+    ],
+    [
+        Event("E1", "report", datetime.date(2011, 3, 4), item_id="I1"),
+        Event("E2", "adoption", datetime.date(2011, 3, 5), item_id="I1", carrier="zx"),
+    ],
+)
+
+
 @settings(max_examples=400, deadline=None)
 @given(runs(), st.integers(0, len(VARIANTS) - 1), st.integers(0, len(PERIODS) - 1))
 @example(SAME_DAY, 0, 0).via("two adoptions on one day: the smaller id is tallied")
 @example(SAME_DAY, 2, 1).via("a person's unit from the first item that credits them")
 @example(SHARED, 0, 0).via("shares rounded once per item, in (date, id) order")
 @example(SHARED, 3, 1).via("shares at a finer quantum")
+@example(TWICE, 1, 0).via("a person named twice")
 @example(NEGATIVE, 5, 0).via("shares of negative running totals")
 @example(NEGATIVE, 8, 1).via("values finer than the quantum, a combined adoption to each unit")
 def test_the_columnar_path_gives_the_lines_and_totals_of_the_item_stage(run, variant, period):
