@@ -862,8 +862,11 @@ class _ItemStage:
         cache = rs.cache
         quantum = self.quantum
 
+        # the cache is keyed by the text of the points: 5 and 5.0 are equal Decimals
+        # but their parts are written with different exponents, and a line must not
+        # depend on which of them was split first
         def parts(gross: Decimal, weights: tuple[int, ...]) -> list[Decimal]:
-            key = ("alloc", gross, weights)
+            key = ("alloc", str(gross), weights)
             found: list[Decimal] | None = cache.get(key)
             if found is None:
                 found = cache[key] = allocate(gross, weights, quantum)
@@ -878,7 +881,7 @@ class _ItemStage:
             # events the item had (largest remainder over the item's total)
             if not before:
                 return parts(gross, weights)
-            key = ("cum", before, gross, weights)
+            key = ("cum", str(before), str(gross), weights)
             found: list[Decimal] | None = cache.get(key)
             if found is None:
                 after = parts(before + gross, weights)
@@ -1942,20 +1945,22 @@ def _score_by_columns(
     tuple per item outlives the run's start, so the garbage collector's full
     collections, which walk every object of the input, stay rare."""
     try:
+        import numpy as np
+
         from . import columnar
     except ImportError:  # pragma: no cover - numpy is a dependency
         return None
-    ids = list(map(_ITEM_ID, events))
-    first_seen = dict.fromkeys(ids)
-    first_seen.pop(None, None)
+    # each item numbered in the order its first event comes (events without an item: -1)
+    place = columnar.Codes()
+    place[None] = -1
+    positions = np.fromiter(map(place.__getitem__, map(_ITEM_ID, events)), np.int64, len(events))
+    del place[None]
+    positions[positions >= 0] -= 1
     item_map = {item.id: item for item in items}
-    if first_seen.keys() - item_map.keys():
+    if place.keys() - item_map.keys():
         return None
-    place = dict(zip(first_seen, range(len(first_seen)), strict=True))
-    runs = columnar.Runs(
-        list(map(item_map.__getitem__, place)), events, map(place.get, ids, repeat(-1))
-    )
-    del ids, first_seen, place
+    runs = columnar.Runs(list(map(item_map.__getitem__, place)), events, positions)
+    del place, positions
     cache = rs.cache
 
     def kind_of(item: Item) -> tuple[str, dict[Any, Hit]]:
@@ -1971,8 +1976,24 @@ def _score_by_columns(
         return _fast_value(rs, e, kind, route, fast, key)
 
     person_mode = rs.settings["person_split"]
-    unit_splits: dict[object, tuple[tuple[str, ...], tuple[int, ...]]] = {}
-    person_splits: dict[object, tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]] = {}
+    # who of an item's units or persons gets a part, with which integer weight, depends
+    # only on the mode and the weights in order: one split per (side, weights)
+    splits: dict[tuple[str, tuple[Any, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+    _weight = attrgetter("weight")
+    _id = attrgetter("id")
+    _unit = attrgetter("unit")
+
+    def split(side: str, shares: tuple[Share, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        weights = tuple(map(_weight, shares))
+        found = splits.get((side, weights))
+        if found is None:
+            numbered = tuple(Share(str(i), w) for i, w in enumerate(weights))
+            if side == "units":
+                ids, wt, _parts = _split(numbered, rs.settings["unit_split"], None)
+            else:
+                ids, wt, _parts = _split(numbered, person_mode, rs.settings["person_ratio"])
+            found = splits[(side, weights)] = (tuple(map(int, ids)), wt)
+        return found
 
     def recipients(item: Item) -> tuple[Any, ...]:
         """An item's units and persons with their weights, as ``add_items`` has them."""
@@ -1982,27 +2003,22 @@ def _score_by_columns(
             unit_ids: tuple[str, ...] = (first_unit,)
             unit_wt: tuple[int, ...] = ()
         else:
-            ukey = tuple(map(_SHARE_KEY, units))
-            found = unit_splits.get(ukey)
-            if found is None:
-                ids, weights, _parts = _unit_split(rs, item)
-                found = unit_splits[ukey] = (ids, weights)
-            unit_ids, unit_wt = found
+            at, unit_wt = split("units", units)
+            unit_ids = tuple(map(_id, map(units.__getitem__, at)))
         persons = item.persons
         if len(persons) == 1 and person_mode != "none" and persons[0].weight > 0:
             only = persons[0]
             return (unit_ids, unit_wt, (only.id,), (only.unit or first_unit,), ())
-        pkey = (tuple(map(_SHARE_KEY, persons)), first_unit)
-        split = person_splits.get(pkey)
-        if split is None:
-            person_ids, person_wt, _parts = _person_split(rs, item)
+        at, person_wt = split("persons", persons)
+        person_ids = tuple(map(_id, map(persons.__getitem__, at)))
+        every = tuple(map(_id, persons))
+        if len(set(every)) == len(every):
+            own = map(_unit, map(persons.__getitem__, at))
+            person_units = tuple(u or first_unit for u in own)
+        else:  # a person named twice: the unit of the last mention, as add_items has it
             by_id = {p.id: (p.unit or first_unit) for p in persons}
-            split = person_splits[pkey] = (
-                person_ids,
-                tuple(by_id[p] for p in person_ids),
-                person_wt,
-            )
-        return (unit_ids, unit_wt, *split)
+            person_units = tuple(by_id[p] for p in person_ids)
+        return (unit_ids, unit_wt, person_ids, person_units, person_wt)
 
     stage = _ItemStage(rs, rs.uses_weeks)
     try:
