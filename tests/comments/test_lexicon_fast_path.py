@@ -62,10 +62,7 @@ def plain_search(lexicon: Lexicon, text: str) -> Verdict:
             origins.append(index)
         normalised = "".join(chars)
         assert normalised == where.normalise(text)
-        keys = [
-            value for automaton in (where.automaton, where.letters) for value in automaton.values()
-        ]
-        for key, payloads in keys:
+        for key, payloads in where.keys:
             first = normalised.find(key)
             while first >= 0:
                 end = first + len(key) - 1
