@@ -54,13 +54,14 @@ import operator
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import product
 from pathlib import Path
 
 import ahocorasick_rs
+import numpy
 
 from xinxuan.lib.hanzi import han_chars, simplified_table
 
@@ -317,18 +318,24 @@ class _Pass:
             following = starts[end + 1] if end + 1 < len(starts) else len(text)
             yield first, end, starts[first], self._stop(text, following), key, payloads
 
-    def _starts(self, text: str, count: int) -> list[int]:
+    def _starts(self, text: str, count: int) -> Sequence[int]:
         """The original position of the first ``count`` normalised characters."""
-        starts: list[int] = []
-        previous = None
-        for index, char in enumerate(text.translate(self.table_keeping_noise)):
-            if char == NOISE or (self.repeats and char == previous):
-                continue
-            starts.append(index)
-            if len(starts) == count:
-                break
-            previous = char
-        return starts
+        kept = text.translate(self.table_keeping_noise)
+        if NOISE not in kept and not (self.repeats and _REPEATS.search(kept)):
+            # nothing left out and nothing collapsed (most texts): each character is
+            # where it was
+            return range(min(count, len(kept)))
+        # By columns, not by a loop over characters: the code points, the positions
+        # that are not noise, and of those the first of each run of equal characters.
+        codes = numpy.frombuffer(kept.encode("utf-32-le"), dtype=numpy.uint32)
+        positions = numpy.flatnonzero(codes != 0)
+        if self.repeats and len(positions) > 1:
+            values = codes[positions]
+            first_of_run = numpy.empty(len(values), dtype=bool)
+            first_of_run[0] = True
+            numpy.not_equal(values[1:], values[:-1], out=first_of_run[1:])
+            positions = positions[first_of_run]
+        return positions[:count].tolist()
 
     def _stop(self, text: str, following: int) -> int:
         """The end of a span that runs up to ``following``, trailing noise left out."""
@@ -418,6 +425,7 @@ class Lexicon:
 
     def has_hit(self, text: str) -> bool:
         """True when an automaton finds anything (the fast path of :meth:`check`)."""
+        text = _encodable(text)
         return any(
             where.hits(normalised, letters_only=letters_only)
             for where, normalised, letters_only in self._readings(text)
@@ -442,6 +450,7 @@ class Lexicon:
 
     def check(self, text: str) -> Verdict:
         """The decision for ``text`` with every matched word and its original span."""
+        text = _encodable(text)
         found: list[Match] = []
         allowing: list[Match] = []
         for where, normalised, letters_only in self._readings(text):
@@ -499,6 +508,16 @@ class Lexicon:
 
 DEFAULT_LEXICON = Path(__file__).with_name("default_lexicon.txt")
 DEFAULT_WHITELIST = Path(__file__).with_name("default_whitelist.txt")
+
+
+def _encodable(text: str) -> str:
+    """``text`` with lone surrogates (which no encoding takes, and a command line's
+    input may carry) replaced by "?"."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
 def _automaton(keys: list[str]) -> ahocorasick_rs.AhoCorasick | None:
