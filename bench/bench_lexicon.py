@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import ahocorasick  # noqa: E402
+import ahocorasick_rs  # noqa: E402
 
 from xinxuan.comments.lexicon import (  # noqa: E402
     DEFAULT_CATEGORIES,
@@ -68,12 +68,11 @@ def make_lexicon(rng: random.Random, words: list[tuple[str, int]], size: int) ->
     the shipped list's words, all marked, are added to them."""
     categories = list(DEFAULT_CATEGORIES.items())
     pool = [word for word, _f in words[LISTED_FROM:] if 2 <= len(word) <= 5]
-    automaton = ahocorasick.Automaton()
-    for word in pool:
-        automaton.add_word(word, word)
-    automaton.make_automaton()
+    automaton = ahocorasick_rs.AhoCorasick(pool, matchkind=ahocorasick_rs.MatchKind.Standard)
     ordinary = "".join(text for text, _p in make_texts(random.Random(0), words, [], 1.0))
-    common = {word for _end, word in automaton.iter(ordinary)}
+    common = {
+        pool[i] for i, _start, _end in automaton.find_matches_as_indexes(ordinary, overlapping=True)
+    }
     pool = [word for word in pool if word not in common]
     result = []
     for word in sorted(rng.sample(pool, size)):

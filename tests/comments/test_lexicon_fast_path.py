@@ -62,10 +62,7 @@ def plain_search(lexicon: Lexicon, text: str) -> Verdict:
             origins.append(index)
         normalised = "".join(chars)
         assert normalised == where.normalise(text)
-        keys = [
-            value for automaton in (where.automaton, where.letters) for value in automaton.values()
-        ]
-        for key, payloads in keys:
+        for key, payloads in where.keys:
             first = normalised.find(key)
             while first >= 0:
                 end = first + len(key) - 1
@@ -128,3 +125,12 @@ def test_a_doubled_word_is_found_when_the_text_doubles_another_character_too():
     text = "好好学习，了了"
     assert [m.word for m in LEXICON.check(text).matches] == ["了了"]
     assert as_compared(LEXICON.check(text)) == as_compared(plain_search(LEXICON, text))
+
+
+def test_a_lone_surrogate_is_read_as_a_question_mark_not_a_crash():
+    """A command line's input may carry a lone surrogate, which no encoding takes."""
+    lexicon = Lexicon([Entry("代开发票", "广告", Action.HOLD)])
+    verdict = lexicon.check("a\ud800b 代·開·發★票")
+    assert verdict.decision == Action.HOLD
+    assert verdict.matches[0].found == "代·開·發★票"
+    assert lexicon.has_hit("\udfff代开发票")

@@ -5,7 +5,7 @@ A :class:`Lexicon` holds blacklisted words, each in a category with an action
 returns a :class:`Verdict`: the decision, and every matched word with its span in
 the *original* text and how it was found.
 
-Matching runs Aho-Corasick automata (pyahocorasick) over the text after
+Matching runs Aho-Corasick automata (ahocorasick-rs) over the text after
 normalisation, each step of which can be turned off in :class:`Options`:
 
 1. width and case: NFKC per character (full-width Ａ → a, ① → 1) and lower case;
@@ -54,14 +54,14 @@ import operator
 import re
 import sys
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import product
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
+import numpy
 
 from xinxuan.lib.hanzi import han_chars, simplified_table
 
@@ -256,89 +256,86 @@ class _Payload:
 
 
 class _Pass:
-    """One normalisation of the text and the automaton of the keys written in it."""
+    """One normalisation of the text and the automata of the keys written in it."""
 
     def __init__(self, options: Options, *, homophones: bool, repeats: bool) -> None:
         self.table = char_table(options, homophones=homophones, keep_noise=False)
         self.table_keeping_noise = char_table(options, homophones=homophones, keep_noise=True)
         self.repeats = repeats
-        self.automaton = ahocorasick.Automaton()
+        # Each key with its payloads; the automata find them by their index here.
+        self.keys: list[tuple[str, tuple[_Payload, ...]]] = []
+        self.automaton: ahocorasick_rs.AhoCorasick | None = None
+        self.automaton_keys: list[int] = []
         # Keys with Latin letters (pinyin spellings) are most of the keys and need a
         # text with letters: a text without any, most Chinese comments, skips them.
-        self.letters = ahocorasick.Automaton()
+        self.letters: ahocorasick_rs.AhoCorasick | None = None
+        self.letters_keys: list[int] = []
         self.empty = True
         # The characters doubled in some key without letters ("了" of 了了): the pass
         # for such words walks its automaton only over a text with one of them doubled.
         self.doubled: frozenset[str] = frozenset()
 
     def compile(self, keys: dict[str, list[_Payload]]) -> None:
-        # Keys and texts go in as UTF-8 bytes spelled as Latin-1 strings: the automaton
-        # then branches over a few lead bytes instead of thousands of characters at
-        # its root, which makes it some thirty times faster on Chinese text.
-        # pyahocorasick looks a byte up among a node's children one by one, in the
-        # order they were added: keys made of the lexicon's most used characters go in
-        # first, so that the walk over a text, whose characters are mostly those, finds
-        # them sooner (a fifth faster on the benchmark's text).
-        used = Counter(char for key in keys for char in key)
-        for key in sorted(keys, key=lambda key: [-used[char] for char in key]):
-            automaton = self.letters if _HAS_LETTER.search(key) else self.automaton
-            automaton.add_word(_bytes(key), (key, tuple(keys[key])))
+        self.keys = [(key, tuple(payloads)) for key, payloads in keys.items()]
         self.empty = not keys
+        spelled = [bool(_HAS_LETTER.search(key)) for key, _payloads in self.keys]
+        self.automaton_keys = [i for i, letters in enumerate(spelled) if not letters]
+        self.letters_keys = [i for i, letters in enumerate(spelled) if letters]
+        self.automaton = _automaton([self.keys[i][0] for i in self.automaton_keys])
+        self.letters = _automaton([self.keys[i][0] for i in self.letters_keys])
         self.doubled = frozenset(
-            match[1]
-            for key in keys
-            if not _HAS_LETTER.search(key)
-            for match in _REPEATS.finditer(key)
+            match[1] for i in self.automaton_keys for match in _REPEATS.finditer(self.keys[i][0])
         )
-        for automaton in (self.automaton, self.letters):
-            if len(automaton):
-                automaton.make_automaton()
 
     def normalise(self, text: str) -> str:
         text = text.translate(self.table)
         return _REPEATS.sub(_FIRST, text) if self.repeats else text
 
     def hits(self, normalised: str, *, letters_only: bool = False) -> list:
-        """(end byte, (key, payloads)) of every key in the normalised text; with
+        """(last character, (key, payloads)) of every key in the normalised text; with
         ``letters_only``, of the keys with Latin letters only."""
-        if self.empty:
-            return []
-        latin = None
         hits = []
-        if len(self.automaton) and not letters_only:
-            latin = _bytes(normalised)
-            hits = list(self.automaton.iter(latin))
-        if len(self.letters) and _HAS_LETTER.search(normalised):
-            hits += self.letters.iter(latin or _bytes(normalised))
+        if self.automaton is not None and not letters_only:
+            hits = self._found(self.automaton, self.automaton_keys, normalised)
+        if self.letters is not None and _HAS_LETTER.search(normalised):
+            hits += self._found(self.letters, self.letters_keys, normalised)
         return hits
+
+    def _found(self, automaton: ahocorasick_rs.AhoCorasick, indexes: list[int], text: str):
+        keys = self.keys
+        return [
+            (end - 1, keys[indexes[i]])
+            for i, _start, end in automaton.find_matches_as_indexes(text, overlapping=True)
+        ]
 
     def spans(self, text: str, normalised: str, hits: list) -> Iterator[tuple]:
         """Per hit: its first and last character in the normalised text, its span in
         the original text, and its key and payloads."""
-        latin = _bytes(normalised)
-        ends = [
-            (len(latin[: end_byte + 1].encode("latin-1").decode("utf-8")) - 1, key, payloads)
-            for end_byte, (key, payloads) in hits
-        ]
         # Positions are needed up to the character after the last hit, no further.
-        starts = self._starts(text, max(end for end, _key, _payloads in ends) + 2)
-        for end, key, payloads in ends:
+        starts = self._starts(text, max(end for end, _key in hits) + 2)
+        for end, (key, payloads) in hits:
             first = end - len(key) + 1
             following = starts[end + 1] if end + 1 < len(starts) else len(text)
             yield first, end, starts[first], self._stop(text, following), key, payloads
 
-    def _starts(self, text: str, count: int) -> list[int]:
+    def _starts(self, text: str, count: int) -> Sequence[int]:
         """The original position of the first ``count`` normalised characters."""
-        starts: list[int] = []
-        previous = None
-        for index, char in enumerate(text.translate(self.table_keeping_noise)):
-            if char == NOISE or (self.repeats and char == previous):
-                continue
-            starts.append(index)
-            if len(starts) == count:
-                break
-            previous = char
-        return starts
+        kept = text.translate(self.table_keeping_noise)
+        if NOISE not in kept and not (self.repeats and _REPEATS.search(kept)):
+            # nothing left out and nothing collapsed (most texts): each character is
+            # where it was
+            return range(min(count, len(kept)))
+        # By columns, not by a loop over characters: the code points, the positions
+        # that are not noise, and of those the first of each run of equal characters.
+        codes = numpy.frombuffer(kept.encode("utf-32-le"), dtype=numpy.uint32)
+        positions = numpy.flatnonzero(codes != 0)
+        if self.repeats and len(positions) > 1:
+            values = codes[positions]
+            first_of_run = numpy.empty(len(values), dtype=bool)
+            first_of_run[0] = True
+            numpy.not_equal(values[1:], values[:-1], out=first_of_run[1:])
+            positions = positions[first_of_run]
+        return positions[:count].tolist()
 
     def _stop(self, text: str, following: int) -> int:
         """The end of a span that runs up to ``following``, trailing noise left out."""
@@ -428,6 +425,7 @@ class Lexicon:
 
     def has_hit(self, text: str) -> bool:
         """True when an automaton finds anything (the fast path of :meth:`check`)."""
+        text = _encodable(text)
         return any(
             where.hits(normalised, letters_only=letters_only)
             for where, normalised, letters_only in self._readings(text)
@@ -452,6 +450,7 @@ class Lexicon:
 
     def check(self, text: str) -> Verdict:
         """The decision for ``text`` with every matched word and its original span."""
+        text = _encodable(text)
         found: list[Match] = []
         allowing: list[Match] = []
         for where, normalised, letters_only in self._readings(text):
@@ -511,8 +510,21 @@ DEFAULT_LEXICON = Path(__file__).with_name("default_lexicon.txt")
 DEFAULT_WHITELIST = Path(__file__).with_name("default_whitelist.txt")
 
 
-def _bytes(text: str) -> str:
-    return text.encode("utf-8").decode("latin-1")
+def _encodable(text: str) -> str:
+    """``text`` with lone surrogates (which no encoding takes, and a command line's
+    input may carry) replaced by "?"."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _automaton(keys: list[str]) -> ahocorasick_rs.AhoCorasick | None:
+    """Every occurrence of every key, overlapping ones too (hence ``Standard``)."""
+    if not keys:
+        return None
+    return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
 def _separate_word(text: str, first: int, end: int) -> bool:
