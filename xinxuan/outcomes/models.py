@@ -284,6 +284,12 @@ class Outcome(models.Model):
                 condition=Q(item__isnull=True),
                 name="outcome_loose_unit_date",
             ),
+            # the headline figures (figures.py): each count read from this index alone
+            models.Index(
+                fields=["kind", "date", "unit", "item", "level", "carrier"],
+                condition=Q(revoked_at__isnull=True),
+                name="outcome_live_figures",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -168,6 +168,13 @@ class ScoreLine(models.Model):
                 condition=Q(item__isnull=True),
                 name="scoreline_loose_ruleset_unit",
             ),
+            # the lines behind the standings, newest first: a page read along the
+            # index instead of a sort of the year's unit lines
+            models.Index(
+                fields=["ruleset", "date", "id"],
+                condition=Q(person__isnull=True),
+                name="scoreline_unit_lines_by_date",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -425,8 +425,19 @@ def standings_lines(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, bad.message)
         return redirect("scoring:standings", pk=pk)
     lines = filter_by_unit(lines, request.user, "unit")
-    page = Paginator(lines, 100).get_page(request.GET.get("p"))
-    total = lines.aggregate(total=Sum("points"))["total"]
+    paginator = Paginator(lines, 100)
+    known = by_period.behind_totals(
+        ruleset,
+        period,
+        visible_unit_ids(request.user),
+        **{key: request.GET.get(key, "") for key in ("unit", "person", "kind", "level")},
+    )
+    if known is None:
+        total = lines.aggregate(total=Sum("points"))["total"]
+    else:
+        # the count the paginator would take from the lines, from the monthly sums
+        paginator.count, total = known
+    page = paginator.get_page(request.GET.get("p"))
     context = {
         "ruleset": ruleset,
         "period": period,
