@@ -124,6 +124,7 @@ def populate(args: argparse.Namespace) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection, transaction
+    from django.db.models import Count, Max, Min
 
     from bench.bench_rescore import clone
     from xinxuan.accounts.roles import GROUP_NAMES, Role
@@ -246,10 +247,13 @@ def populate(args: argparse.Namespace) -> dict:
             )
             template.delete()
             print(f"  items: {time.perf_counter() - started:.0f} s", flush=True)
-            first = Item.objects.get(source_key="bench-lists:0").pk
-            assert (
-                Item.objects.get(source_key=f"bench-lists:{n_items - 1}").pk == first + n_items - 1
+            # the ids are contiguous, though not in the order of n on PostgreSQL: an
+            # item's department and writer are read from the item itself below
+            ids = Item.objects.filter(source_key__startswith="bench-lists:").aggregate(
+                first=Min("pk"), last=Max("pk"), count=Count("pk")
             )
+            first = ids["first"]
+            assert ids["last"] - first + 1 == ids["count"] == n_items, "ids not contiguous"
             item, line = Item._meta.db_table, "i.source_key LIKE 'bench-lists:%%'"
             cursor.execute(
                 f"INSERT INTO {ItemUnit._meta.db_table} (item_id, unit_id, share, sort_order) "
@@ -258,7 +262,7 @@ def populate(args: argparse.Namespace) -> dict:
             cursor.execute(
                 f"INSERT INTO {ItemAuthor._meta.db_table} (item_id, person_id, share, sort_order) "
                 f"SELECT i.id, d.person_id, 1, 0 FROM {item} i "
-                f"JOIN bench_dept d ON d.k = (i.id - {first}) % {n_depts} WHERE {line}"
+                f"JOIN bench_dept d ON d.unit_id = i.unit_id WHERE {line}"
             )
             one = Outcome.objects.create(
                 kind="report",
@@ -280,7 +284,7 @@ def populate(args: argparse.Namespace) -> dict:
                     "kind": f"CASE WHEN {report} THEN 'report' WHEN n.i % 11 = 0 THEN "
                     "'endorsement' WHEN n.i % 2 = 0 THEN 'adoption' ELSE 'publication' END",
                     "item_id": f"({first} + n.i % {n_items})",
-                    "unit_id": "d.unit_id",
+                    "unit_id": "i.unit_id",
                     "date": day,
                     "import_key": f"'bench-lists:' || {num}",
                     "superior_body_id": f"CASE WHEN {report} THEN {body} END",
@@ -291,7 +295,7 @@ def populate(args: argparse.Namespace) -> dict:
                     "THEN c.carrier_id END",
                 },
                 joins=(
-                    f"JOIN bench_dept d ON d.k = (n.i % {n_items}) % {n_depts} "
+                    f"JOIN {item} i ON i.id = {first} + n.i % {n_items} "
                     f"JOIN bench_carrier c ON c.k = (n.i * 31) % {len(carriers)}"
                 ),
             )

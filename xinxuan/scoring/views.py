@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -261,6 +262,10 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
         "has_deductions": can_record and bool(ledger.clauses(ruleset, "deduction")),
         "has_adjustments": can_record and bool(ledger.clauses(ruleset, "manual_adjustment")),
         "revoke_form": RevokeForm(),
+        # reversed once here, not once per row of a ranking of hundreds
+        "lines_url": reverse("scoring:standings-lines", args=[pk]),
+        "deduction_url": reverse("scoring:unit-outcome-add", args=[pk, "deduction"]),
+        "adjustment_url": reverse("scoring:unit-outcome-add", args=[pk, "adjustment"]),
         "recalculating": being_recalculated(ruleset),
         "drafts": _readable(request.user).filter(status=RuleSetStatus.DRAFT).exclude(pk=pk),
     }

@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='outcome',
-            index=models.Index(condition=models.Q(('revoked_at__isnull', True)), fields=['kind', 'date', 'unit', 'item', 'level', 'carrier'], name='outcome_live_figures'),
+            index=models.Index(condition=models.Q(('revoked_at__isnull', True)), fields=['unit', 'kind', 'date', 'item', 'level', 'carrier'], name='outcome_live_figures'),
         ),
     ]
