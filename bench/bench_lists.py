@@ -117,8 +117,18 @@ def setup(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
 
 
-def populate(args: argparse.Namespace) -> dict:
-    """The province's year, generated once in SQL; returns what the pages need."""
+def populate(
+    args: argparse.Namespace,
+    *,
+    bureaus: int = BUREAUS,
+    departments: int = DEPARTMENTS,
+    issuer: str = "bench-province",
+) -> dict:
+    """The province's year, generated once in SQL; returns what the pages need.
+
+    ``bureaus`` and ``departments`` shape the tree (``bench_bulletin.py`` builds one
+    bureau of 300 departments); ``issuer`` is the code of the unit whose rule set the
+    score lines are written under (it credits the outcomes' units)."""
     import datetime as dt
 
     from django.contrib.auth import get_user_model
@@ -153,9 +163,9 @@ def populate(args: argparse.Namespace) -> dict:
             )
             Unit.objects.bulk_create(
                 Unit(name=f"基准市局{b}", code=f"bench-b{b}", kind=UnitKind.BUREAU, parent=province)
-                for b in range(BUREAUS)
+                for b in range(bureaus)
             )
-            bureaus = list(Unit.objects.filter(code__startswith="bench-b").order_by("pk"))
+            bureau_units = list(Unit.objects.filter(code__startswith="bench-b").order_by("pk"))
             Unit.objects.bulk_create(
                 Unit(
                     name=f"基准市局{b}{'办公室' if d == 0 else f'第{d}处'}",
@@ -164,8 +174,8 @@ def populate(args: argparse.Namespace) -> dict:
                     parent=bureau,
                     sort_order=d,
                 )
-                for b, bureau in enumerate(bureaus)
-                for d in range(DEPARTMENTS)
+                for b, bureau in enumerate(bureau_units)
+                for d in range(departments)
             )
             departments = list(
                 Unit.objects.filter(code__contains="-d", code__startswith="bench-b")
@@ -179,6 +189,8 @@ def populate(args: argparse.Namespace) -> dict:
             # one user per role that reads the lists: the province office, a bureau's
             # office, a department's head and its information officer
             for username, unit_code, role in USERS:
+                if not Unit.objects.filter(code=unit_code).exists():
+                    continue  # a tree of another shape (bench_bulletin.py)
                 user = User.objects.create_user(username=username, password="bench-lists-42")
                 user.groups.add(Group.objects.get(name=GROUP_NAMES[Role(role)]))
                 unit = office if unit_code == "bench-office" else Unit.objects.get(code=unit_code)
@@ -304,7 +316,7 @@ def populate(args: argparse.Namespace) -> dict:
             for table in ("bench_dept", "bench_kind", "bench_carrier"):
                 cursor.execute(f"DROP TABLE {table}")
             ruleset = RuleSet.objects.create(
-                unit=province,
+                unit=Unit.objects.get(code=issuer),
                 name="基准 2011",
                 code="bench-lists-2011",
                 effective_from=dt.date(2011, 1, 1),
@@ -322,10 +334,10 @@ def populate(args: argparse.Namespace) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
-    department = Unit.objects.get(code="bench-b7-d3")
+    department = Unit.objects.filter(code="bench-b7-d3").first()
     return {
-        "users": {username: User.objects.get(username=username) for username, *_r in USERS},
-        "unit": department.pk,
+        "users": {u.username: u for u in User.objects.filter(username__in=[n for n, *_r in USERS])},
+        "unit": department.pk if department else None,
         "ruleset": RuleSet.objects.get(code="bench-lists-2011").pk,
     }
 
