@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm
 from lxml import etree
 
-from xinxuan.lib.word import BODY_FONT, HEADING_FONT, SIZE_4, set_font, table
+from xinxuan.lib.word import BODY_FONT, HEADING_FONT, SIZE_4, repeat_header, set_font, table
 
 HEADER = ["名次", "单位", "得分"]
 
@@ -22,6 +23,7 @@ def cell_by_cell(document, header, rows, widths=None):
     for cell, text in zip(t.rows[0].cells, header, strict=True):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         set_font(cell.paragraphs[0].add_run(text), HEADING_FONT, SIZE_4)
+    repeat_header(t.rows[0])
     for row in rows:
         for cell, text in zip(t.add_row().cells, row, strict=True):
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -56,3 +58,13 @@ def xml(build, rows, widths) -> bytes:
 )
 def test_copied_rows_make_the_same_document(rows, widths):
     assert xml(table, rows, widths) == xml(cell_by_cell, rows, widths)
+
+
+def test_the_header_row_is_repeated_on_every_page():
+    document = Document()
+    t = table(document, HEADER, [["1", "一处", "3.0"]] * 3)
+    repeated = [
+        row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None
+        for row in t.rows
+    ]
+    assert repeated == [True, False, False, False]

@@ -90,6 +90,14 @@ def red_rule(paragraph_) -> None:
     p_pr.append(border)
 
 
+def repeat_header(row) -> None:
+    """Mark a table's first row to be repeated at the top of every page it runs onto
+    (a ranking of 300 units fills nine pages)."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
 def _fill(cells, values, font) -> None:
     for cell, text in zip(cells, values, strict=True):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -112,6 +120,7 @@ def table(document, header: list[str], rows: list[list[str]], *, widths=None):
     t.style = "Table Grid"
     t.alignment = 1  # centred
     _fill(t.rows[0].cells, header, HEADING_FONT)
+    repeat_header(t.rows[0])
     if rows:
         _fill(t.add_row().cells, rows[0], BODY_FONT)
     if widths:
