@@ -374,9 +374,11 @@ def write_lines(connection, ruleset_id: int, ScoreLine) -> None:
         )
 
 
-def measure(page: Page, data: dict, client) -> tuple[float, float, int, int]:
+def measure(page: Page, data: dict, client) -> tuple[float, float, float, int, int]:
     """One request: wall and CPU milliseconds (the CPU of this process: on SQLite the
-    database's work is in it, PostgreSQL's server is not), queries, status."""
+    database's work is in it, PostgreSQL's server is not), the milliseconds spent
+    waiting on its queries (PostgreSQL's server time, as the client sees it), queries,
+    status."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -388,7 +390,8 @@ def measure(page: Page, data: dict, client) -> tuple[float, float, int, int]:
         response = client.get(url)
         elapsed = (time.perf_counter() - t0) * 1000
         cpu = (time.process_time() - c0) * 1000
-    return elapsed, cpu, len(queries), response.status_code
+    sql = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+    return elapsed, cpu, sql, len(queries), response.status_code
 
 
 def main() -> None:
@@ -432,6 +435,7 @@ def main() -> None:
         measure(page, data, clients[username])
     times: dict[tuple, list[float]] = {t: [] for t in turns}
     cpus: dict[tuple, list[float]] = {t: [] for t in turns}
+    sqls: dict[tuple, list[float]] = {t: [] for t in turns}
     counts: dict[tuple, set[int]] = {t: set() for t in turns}
     statuses: dict[tuple, set[int]] = {t: set() for t in turns}
     started = os.getloadavg()[0]
@@ -439,7 +443,8 @@ def main() -> None:
         # every page of every role once a round, from a different starting point
         shift = (n * len(turns)) // args.rounds
         for turn in turns[shift:] + turns[:shift]:
-            ms, cpu, queries, status = measure(turn[1], data, clients[turn[0]])
+            ms, cpu, sql, queries, status = measure(turn[1], data, clients[turn[0]])
+            sqls[turn].append(sql)
             times[turn].append(ms)
             cpus[turn].append(cpu)
             counts[turn].add(queries)
@@ -449,7 +454,7 @@ def main() -> None:
         "pages and roles interleaved"
     )
     print(
-        f"{'user':<16}{'page':<24}{'median ms':>10}{'spread ms':>14}{'CPU ms':>8}"
+        f"{'user':<16}{'page':<24}{'median ms':>10}{'spread ms':>14}{'CPU ms':>8}{'SQL ms':>8}"
         f"{'queries':>9}{'× health':>9}  status"
     )
     worst = 0.0
@@ -466,7 +471,8 @@ def main() -> None:
             queries = "/".join(str(q) for q in sorted(counts[turn]))
             print(
                 f"{username:<16}{page.label:<24}{median:>10.1f}{spread:>14}"
-                f"{statistics.median(cpus[turn]):>8.0f}{queries:>9}{median / base:>9.1f}"
+                f"{statistics.median(cpus[turn]):>8.0f}{statistics.median(sqls[turn]):>8.0f}"
+                f"{queries:>9}{median / base:>9.1f}"
                 f"  {'/'.join(map(str, sorted(statuses[turn])))}"
             )
     print(
