@@ -118,3 +118,18 @@ def test_a_full_page_costs_the_queries_of_a_short_one(
     if grows:
         # the longer page does show more rows: the count compared two different pages
         assert rows(response) > shown
+
+
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_a_ledger_page_read_by_its_ids_shows_the_rows_of_that_page(world, client, page):
+    """The ledger reads a page's ids first, then the rows: the same rows in the same
+    order as slicing the ordered ledger."""
+    add_items(world, 40)  # 160 outcomes: four pages of 50 (the last one short)
+    client.force_login(world.office)
+    response = client.get(reverse(LEDGER) + f"?p={page}")
+    assert response.status_code == 200
+    shown = [row.outcome.pk for row in response.context["object_list"]]
+    ordered = Outcome.objects.order_by("date", "pk").values_list("pk", flat=True)
+    per_page = response.context["paginator"].per_page
+    assert shown == list(ordered[(page - 1) * per_page : page * per_page])
+    assert shown
