@@ -75,6 +75,8 @@ PAGES = [
         "scoring:standings-lines",
         lambda d: ([d["ruleset"]], f"unit={d['unit']}"),
     ),
+    Page("bureau standings", "scoring:standings", lambda d: ([d["bureau_ruleset"]], "")),
+    Page("bureau lines", "scoring:standings-lines", lambda d: ([d["bureau_ruleset"]], "")),
 ]
 
 
@@ -335,11 +337,59 @@ def populate(
             cursor.execute("ANALYZE")
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
     department = Unit.objects.filter(code="bench-b7-d3").first()
+    bureau_ruleset = bureau_standings(bureau="bench-b7") if department else None
     return {
+        "bureau_ruleset": bureau_ruleset,
         "users": {u.username: u for u in User.objects.filter(username__in=[n for n, *_r in USERS])},
         "unit": department.pk if department else None,
         "ruleset": RuleSet.objects.get(code="bench-lists-2011").pk,
     }
+
+
+def bureau_standings(*, bureau: str) -> int:
+    """A bureau's own rule set for 2011, crediting its departments: the standings its
+    head and officer read.  Its lines are the province's lines of the bureau's units,
+    copied once."""
+    import datetime as dt
+
+    from django.db import connection, transaction
+
+    from xinxuan.organisation.models import Unit
+    from xinxuan.scoring import ledger
+    from xinxuan.scoring.models import RuleSet, RuleSetStatus, ScoreLine
+
+    code = f"{bureau}-2011"
+    found = RuleSet.objects.filter(code=code).first()
+    if found is not None:
+        return found.pk
+    province = RuleSet.objects.get(code="bench-lists-2011")
+    unit = Unit.objects.get(code=bureau)
+    with transaction.atomic():
+        ruleset = RuleSet.objects.create(
+            unit=unit,
+            name=f"{unit.name} 2011",
+            code=code,
+            effective_from=dt.date(2011, 1, 1),
+            effective_to=dt.date(2011, 12, 31),
+            status=RuleSetStatus.ACTIVE,
+            text=province.text,
+            engine_version="2011.1",
+        )
+        columns = (
+            "version, outcome_id, event_key, item_id, unit_id, person_id, clause, points, "
+            "date, tally, calc_id, share"
+        )
+        ids = ", ".join(str(pk) for pk in unit.descendant_ids())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {ScoreLine._meta.db_table} (ruleset_id, {columns}) "
+                f"SELECT {ruleset.pk}, {columns} FROM {ScoreLine._meta.db_table} "
+                f"WHERE ruleset_id = {province.pk} AND unit_id IN ({ids})"
+            )
+        ledger.rebuild_standings(ruleset)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return ruleset.pk
 
 
 def write_lines(connection, ruleset_id: int, ScoreLine) -> None:
