@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
@@ -26,7 +25,7 @@ from xinxuan.outcomes import figures
 from xinxuan.outcomes.models import Outcome, OutcomeKind
 from xinxuan.scoring import ledger, rollup
 from xinxuan.scoring import standings as by_period
-from xinxuan.scoring.models import RuleSet, RuleSetStatus, ScoreLine, Standing
+from xinxuan.scoring.models import MonthlyScore, RuleSet, RuleSetStatus, Standing
 from xinxuan.submissions.models import APPROVED_STATES, Commission, Item, ItemAuthor, ItemStatus
 
 OPEN_STATES = (
@@ -113,10 +112,10 @@ def commissions_due(unit_ids: set[int] | None, limit: int = LIST_LENGTH) -> list
 
 
 def month_trend(ruleset: RuleSet) -> list[tuple[datetime.date, Decimal, int]]:
-    """(month, the bureau's points, bar width in %) for each month with points."""
+    """(month, the bureau's points, bar width in %) for each month with points: the
+    units' monthly sums (``MonthlyScore``), not the year's lines summed again."""
     rows = (
-        ScoreLine.objects.filter(ruleset=ruleset, person__isnull=True)
-        .annotate(month=TruncMonth("date"))
+        MonthlyScore.objects.filter(ruleset=ruleset, person__isnull=True)
         .values("month")
         .annotate(points=Sum("points"))
         .order_by("month")

@@ -6,6 +6,8 @@ Fonts are named, never embedded: a Chinese office machine has 仿宋_GB2312 and
 
 from __future__ import annotations
 
+import copy
+
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -14,6 +16,7 @@ BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
+XML_SPACE = qn("xml:space")
 RED = RGBColor(0xE6, 0x00, 0x12)
 SIZE_3 = Pt(16)  # 三号: the body
 SIZE_2 = Pt(22)  # 二号: the title
@@ -87,19 +90,39 @@ def red_rule(paragraph_) -> None:
     p_pr.append(border)
 
 
+def repeat_header(row) -> None:
+    """Mark a table's first row to be repeated at the top of every page it runs onto
+    (a ranking of 300 units fills nine pages)."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _fill(cells, values, font) -> None:
+    for cell, text in zip(cells, values, strict=True):
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        set_font(cell.paragraphs[0].add_run(str(text)), font, SIZE_4)
+
+
+def _plain(text: str) -> bool:
+    """Text python-docx writes as one ``w:t`` of itself (no tab, break or empty run)."""
+    return bool(text) and not any(c in text for c in "\t\n\r")
+
+
 def table(document, header: list[str], rows: list[list[str]], *, widths=None):
-    """A plain bordered table in 四号 仿宋 with a bold header row."""
+    """A plain bordered table in 四号 仿宋 with a bold header row.
+
+    The first row of data is built cell by cell; each further row whose cells are
+    plain text is a copy of it with its texts replaced: python-docx spends about 2 ms
+    per cell finding where each property goes, and a bulletin of 300 units has 1,500
+    cells.  A row with an empty cell, a tab or a line break is built cell by cell."""
     t = document.add_table(rows=1, cols=len(header))
     t.style = "Table Grid"
     t.alignment = 1  # centred
-    for cell, text in zip(t.rows[0].cells, header, strict=True):
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_font(cell.paragraphs[0].add_run(text), HEADING_FONT, SIZE_4)
-    for row in rows:
-        cells = t.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            set_font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, SIZE_4)
+    _fill(t.rows[0].cells, header, HEADING_FONT)
+    repeat_header(t.rows[0])
+    if rows:
+        _fill(t.add_row().cells, rows[0], BODY_FONT)
     if widths:
         t.autofit = False
         for column, width in zip(t.columns, widths, strict=False):
@@ -107,4 +130,20 @@ def table(document, header: list[str], rows: list[list[str]], *, widths=None):
         for row in t.rows:
             for cell, width in zip(row.cells, widths, strict=False):
                 cell.width = Cm(width)
+    template = t.rows[1]._tr if rows and all(_plain(str(v)) for v in rows[0]) else None
+    for values in rows[1:]:
+        texts = [str(v) for v in values]
+        if template is not None and all(_plain(text) for text in texts):
+            tr = copy.deepcopy(template)
+            for element, text in zip(tr.iter(qn("w:t")), texts, strict=True):
+                element.text = text
+                element.attrib.pop(XML_SPACE, None)
+                if len(text.strip()) < len(text):
+                    element.set(XML_SPACE, "preserve")
+            t._tbl.append(tr)
+            continue
+        cells = t.add_row().cells
+        _fill(cells, texts, BODY_FONT)
+        for cell, width in zip(cells, widths or [], strict=False):
+            cell.width = Cm(width)
     return t

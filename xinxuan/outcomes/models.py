@@ -276,13 +276,25 @@ class Outcome(models.Model):
             models.Index(fields=["item", "date"]),
             models.Index(fields=["unit", "date"]),
             models.Index(fields=["kind", "date"]),
-            # the ledger in date order: a page read along the index, not a sort of all
-            models.Index(fields=["date", "id"], name="outcome_date_id"),
+            # the ledger of one kind counted from the index alone (its pages are read
+            # along the one above)
+            models.Index(fields=["kind", "unit"], name="outcome_kind_unit"),
+            # the ledger in date order: a page read along the index, not a sort of all;
+            # the unit in it, so that the rows a deep page skips are tested for the
+            # user's units without reading them
+            models.Index(fields=["date", "id", "unit"], name="outcome_date_id_unit"),
             # a unit's outcomes without an item, which its period stage reads on a change
             models.Index(
                 fields=["unit", "date"],
                 condition=Q(item__isnull=True),
                 name="outcome_loose_unit_date",
+            ),
+            # the headline figures (figures.py): each count read from this index alone,
+            # a bureau's from its units' ranges, not from the whole province's
+            models.Index(
+                fields=["unit", "kind", "date", "item", "level", "carrier"],
+                condition=Q(revoked_at__isnull=True),
+                name="outcome_live_figures",
             ),
         ]
         constraints = [

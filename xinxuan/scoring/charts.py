@@ -4,12 +4,16 @@ browser's own Chinese fonts.  Each chart is shown beside the table it draws."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Sequence
 from decimal import Decimal
 
 import pygal
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
@@ -38,6 +42,26 @@ STYLE = Style(
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 
 
+# Drawing is the costly part (pygal walks its configuration for every bar: 60 ms for a
+# ranking of 300 units), and the same figures are drawn again on every visit until the
+# standings move; a chart is kept by its figures, so a change of them draws anew.
+CHART_SECONDS = 3600
+
+
+def _remembered(draw):
+    @functools.wraps(draw)
+    def wrapper(*args) -> SafeString:
+        figures = repr((draw.__name__, get_language(), args)).encode()
+        key = "xinxuan:chart:" + hashlib.sha256(figures).hexdigest()
+        svg = cache.get(key)
+        if svg is None:
+            svg = str(draw(*args))
+            cache.set(key, svg, CHART_SECONDS)
+        return mark_safe(svg)  # noqa: S308 - drawn by pygal, which escapes the labels
+
+    return wrapper
+
+
 def _svg(chart) -> SafeString:
     svg = chart.render(is_unicode=True)
     # pygal writes its configuration for its tooltip script inline; the page's policy
@@ -58,6 +82,7 @@ def _common(**extra):
     }
 
 
+@_remembered
 def ranking(
     title: str, labels: Sequence[str], points: Sequence[Decimal], targets: Sequence[Decimal | None]
 ) -> SafeString:
@@ -75,6 +100,7 @@ def ranking(
     return _svg(chart)
 
 
+@_remembered
 def trend(title: str, labels: Sequence[str], points: Sequence[Decimal]) -> SafeString:
     """Points month by month."""
     chart = pygal.Bar(**_common(title=title, height=320, width=560, show_legend=False))
@@ -83,6 +109,7 @@ def trend(title: str, labels: Sequence[str], points: Sequence[Decimal]) -> SafeS
     return _svg(chart)
 
 
+@_remembered
 def shares(title: str, labels: Sequence[str], points: Sequence[Decimal]) -> SafeString:
     """Points by kind or by level."""
     chart = pygal.HorizontalBar(

@@ -168,6 +168,21 @@ class ScoreLine(models.Model):
                 condition=Q(item__isnull=True),
                 name="scoreline_loose_ruleset_unit",
             ),
+            # the lines behind the standings, newest first: a page read along the
+            # index instead of a sort of the year's unit lines (the unit in it, so that
+            # the lines of units the reader may not see are passed over in the index)
+            models.Index(
+                fields=["ruleset", "date", "id", "unit"],
+                condition=Q(person__isnull=True),
+                name="scoreline_unit_lines_by_date",
+            ),
+            # the standings' lines of no item (deductions, period rules), newest first:
+            # without it the index above is walked through every unit line to find them
+            models.Index(
+                fields=["ruleset", "date", "id"],
+                condition=Q(item__isnull=True, person__isnull=True),
+                name="scoreline_loose_by_date",
+            ),
         ]
 
     def __str__(self) -> str:

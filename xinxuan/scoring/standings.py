@@ -740,6 +740,56 @@ def lines_behind(
     return lines.order_by("-date", "-pk")
 
 
+def _whole_months(period: Period) -> bool:
+    last = period.months[-1] if period.months else None
+    following = (
+        datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1) if last else None
+    )
+    return (
+        period.kind != "week"
+        and period.start.day == 1
+        and following is not None
+        and period.end == following - datetime.timedelta(days=1)
+    )
+
+
+def behind_totals(
+    ruleset: RuleSet,
+    period: Period,
+    unit_ids: set[int] | None,
+    *,
+    unit="",
+    person="",
+    kind="",
+    level="",
+) -> tuple[int, Decimal | None] | None:
+    """How many lines ``lines_behind`` gives (within ``unit_ids``; None: all units) and
+    their points, read from the monthly sums (a few rows per unit and month) instead
+    of counting and summing a year's lines twice; None where the sums cannot tell (a
+    period that is not whole months, a writer's lines of one kind or level)."""
+    if not _whole_months(period) or (person and (kind or level)):
+        return None
+    rows = MonthlyScore.objects.filter(
+        ruleset=ruleset, month__gte=period.months[0], month__lte=period.months[-1]
+    )
+    if person:
+        rows = rows.filter(person_id=_number(person, _("writer")))
+    else:
+        rows = rows.filter(person__isnull=True)
+    if unit:
+        rows = rows.filter(unit_id=_number(unit, _("unit")))
+    if kind:
+        rows = rows.filter(_kind_filter(kind))
+    if level == NO_LEVEL:
+        rows = rows.filter(level__isnull=True)
+    elif level:
+        rows = rows.filter(level_id=_number(level, _("level")))
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    sums = rows.aggregate(lines=Sum("lines"), points=Sum("points"))
+    return sums["lines"] or 0, sums["points"]
+
+
 def describe_filters(params) -> list[str]:
     """The filters of a lines link in words (for the page's heading)."""
     words = []

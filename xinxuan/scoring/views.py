@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -297,6 +298,10 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
         "has_deductions": can_record and bool(ledger.clauses(ruleset, "deduction")),
         "has_adjustments": can_record and bool(ledger.clauses(ruleset, "manual_adjustment")),
         "revoke_form": RevokeForm(),
+        # reversed once here, not once per row of a ranking of hundreds
+        "lines_url": reverse("scoring:standings-lines", args=[pk]),
+        "deduction_url": reverse("scoring:unit-outcome-add", args=[pk, "deduction"]),
+        "adjustment_url": reverse("scoring:unit-outcome-add", args=[pk, "adjustment"]),
         "recalculating": being_recalculated(ruleset),
         "drafts": _readable(request.user).filter(status=RuleSetStatus.DRAFT).exclude(pk=pk),
     }
@@ -519,8 +524,19 @@ def standings_lines(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, bad.message)
         return redirect("scoring:standings", pk=pk)
     lines = filter_by_unit(lines, request.user, "unit")
-    page = Paginator(lines, 100).get_page(request.GET.get("p"))
-    total = lines.aggregate(total=Sum("points"))["total"]
+    paginator = Paginator(lines, 100)
+    known = by_period.behind_totals(
+        ruleset,
+        period,
+        visible_unit_ids(request.user),
+        **{key: request.GET.get(key, "") for key in ("unit", "person", "kind", "level")},
+    )
+    if known is None:
+        total = lines.aggregate(total=Sum("points"))["total"]
+    else:
+        # the count the paginator would take from the lines, from the monthly sums
+        paginator.count, total = known
+    page = paginator.get_page(request.GET.get("p"))
     context = {
         "ruleset": ruleset,
         "period": period,
