@@ -34,7 +34,7 @@ from xinxuan.organisation.models import Unit
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes.figures import headline_figures
 from xinxuan.outcomes.forms import RevokeForm
-from xinxuan.scoring import actions, charts, engine, ledger, rollup
+from xinxuan.scoring import actions, charts, engine, ledger, rollup, rows_html
 from xinxuan.scoring import standings as by_period
 from xinxuan.scoring import whatif as what_if
 from xinxuan.scoring.forms import RuleSetDecisionForm, RuleSetForm, UnitOutcomeForm
@@ -258,18 +258,42 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
     in_force = ruleset.status == RuleSetStatus.ACTIVE
     can_record = in_force and _may_assess(request.user, ruleset)
     subject = focus.label if focus else ruleset.unit.label
+    seen = {
+        pk
+        for pk in [*ranked, *(row.unit.pk for row in (rolled.rows if rolled else ()))]
+        if can_see_unit(request.user, pk)
+    }
+    blocks = _ranking_blocks(rankings, _sub_rulesets(ranked, period))
+    has_deductions = can_record and bool(ledger.clauses(ruleset, "deduction"))
+    has_adjustments = can_record and bool(ledger.clauses(ruleset, "manual_adjustment"))
+    # reversed once here, not once per row of a ranking of hundreds
+    lines_url = reverse("scoring:standings-lines", args=[pk])
+    for block in blocks:
+        block["rows_html"] = rows_html.unit_rows(
+            block["rows"],
+            period_key=period.key,
+            seen=seen,
+            lines_url=lines_url,
+            deduction_url=(
+                reverse("scoring:unit-outcome-add", args=[pk, "deduction"])
+                if has_deductions
+                else None
+            ),
+            adjustment_url=(
+                reverse("scoring:unit-outcome-add", args=[pk, "adjustment"])
+                if has_adjustments
+                else None
+            ),
+        )
     context = {
         "ruleset": ruleset,
         "period": period,
         "choices": by_period.period_choices(ruleset),
-        "rankings": _ranking_blocks(rankings, _sub_rulesets(ranked, period)),
+        "rankings": blocks,
+        "unit_options": rows_html.unit_options(blocks, seen=seen, focus=focus),
         "nothing": not any(row.points for ranking in rankings for row in ranking.rows),
         "focus": focus,
-        "seen": {
-            pk
-            for pk in [*ranked, *(row.unit.pk for row in (rolled.rows if rolled else ()))]
-            if can_see_unit(request.user, pk)
-        },
+        "seen": seen,
         "parents": [ruleset.unit, *parents],
         "rolled": rolled,
         "breakdown_own": scope is not None,
@@ -291,17 +315,17 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "headline": headline,
         "person_rows": person_rows,
+        "person_rows_html": rows_html.person_rows(
+            person_rows, period_key=period.key, lines_url=lines_url
+        ),
         "loose_lines": ledger.loose_lines(ruleset).filter(
             date__gte=period.start, date__lte=period.end
         )[:200],
         "can_record": can_record,
-        "has_deductions": can_record and bool(ledger.clauses(ruleset, "deduction")),
-        "has_adjustments": can_record and bool(ledger.clauses(ruleset, "manual_adjustment")),
+        "has_deductions": has_deductions,
+        "has_adjustments": has_adjustments,
         "revoke_form": RevokeForm(),
-        # reversed once here, not once per row of a ranking of hundreds
-        "lines_url": reverse("scoring:standings-lines", args=[pk]),
-        "deduction_url": reverse("scoring:unit-outcome-add", args=[pk, "deduction"]),
-        "adjustment_url": reverse("scoring:unit-outcome-add", args=[pk, "adjustment"]),
+        "lines_url": lines_url,
         "recalculating": being_recalculated(ruleset),
         "drafts": _readable(request.user).filter(status=RuleSetStatus.DRAFT).exclude(pk=pk),
     }
