@@ -54,6 +54,7 @@ from xinxuan.scoring.models import ClauseSum, MonthlyScore, RuleSet, ScoreLine, 
 from xinxuan.submissions.models import Item, ItemAuthor, ItemUnit
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 
 
 class LedgerError(Unscorable):
@@ -887,21 +888,140 @@ def rescore_ruleset(ruleset: RuleSet, *, progress=None) -> int:
     del engine_items, events
     tick(2, STEPS)
     with transaction.atomic():
-        clear_ruleset(ruleset)
-        count, sums = _write_lines(ruleset, result.lines, tick)
-        Standing.objects.bulk_create(
-            (
-                Standing(ruleset=ruleset, unit_id=u, person_id=p, points=pts, adopted=n)
-                for (u, p), (pts, n) in _one_per_writer(sums).items()
-            ),
-            batch_size=2000,
-        )
+        with _rewriting(ruleset, len(result.lines)):
+            clear_ruleset(ruleset)
+            count, sums = _write_lines(ruleset, result.lines, tick)
+        _store_standings(ruleset, sums)
         # the derived sums the standings by period and the per-unit period stage read
         standings_by_period.rebuild_months(ruleset)
         rebuild_clause_sums(ruleset)
         _analyze()
     tick(STEPS, STEPS)
     return count
+
+
+def _store_standings(ruleset: RuleSet, sums: dict[tuple[int, int | None], tuple]) -> None:
+    Standing.objects.bulk_create(
+        (
+            Standing(ruleset=ruleset, unit_id=u, person_id=p, points=pts, adopted=n)
+            for (u, p), (pts, n) in _one_per_writer(sums).items()
+        ),
+        batch_size=2000,
+    )
+
+
+@contextmanager
+def _rewriting(ruleset: RuleSet, new_lines: int):
+    """Around the deletion and rewrite of a rule set's lines, inside the caller's
+    transaction (should anything fail, the rollback brings back the old lines and
+    everything below).
+
+    When the new lines are at least as many as the other rule sets' lines kept in the
+    table (a year's rule set is usually most of it), what the database checks and
+    keeps up to date line by line is set aside and done once over the finished table:
+
+    * SQLite: the score lines' indexes are dropped and created again afterwards from
+      their stored definitions — building an index once is several times cheaper than
+      keeping it up to date through millions of deletions and insertions; and the
+      connection's page cache is made larger for the time (a setting of the connection,
+      nothing written, restored afterwards).  Readers (WAL) go on reading the old lines.
+    * PostgreSQL: the same with the indexes, and the foreign keys are dropped and
+      added again from their definitions; adding one checks every line against its
+      table in one join, where a kept key fires a check per line and key (most of
+      the task's time).  This needs the score-line table to itself: the locks are
+      asked for without waiting (``NOWAIT``) and, if anyone holds them, the lines are
+      written with the indexes and keys in place — slower, never blocked.  Once the
+      locks are held, pages that read score lines and writes to the tables the lines
+      refer to wait for the commit.
+    """
+    connection = transaction.get_connection()
+    assert connection.in_atomic_block, "the lines are rewritten in one transaction"
+    if connection.vendor == "sqlite":
+        with _sqlite_rewriting(connection, ruleset, new_lines):
+            yield
+    elif connection.vendor == "postgresql":
+        with _postgresql_rewriting(connection, ruleset, new_lines):
+            yield
+    else:
+        yield
+
+
+def _others(cursor, ruleset: RuleSet) -> int:
+    table = ScoreLine._meta.db_table  # our own name, no input
+    cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE ruleset_id <> %s", [ruleset.pk])  # noqa: S608
+    return cursor.fetchone()[0]
+
+
+@contextmanager
+def _sqlite_rewriting(connection, ruleset: RuleSet, new_lines: int):
+    table = ScoreLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (cache,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB, this connection only
+        try:
+            indexes = []
+            if new_lines >= _others(cursor, ruleset):
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                    "AND tbl_name = %s AND sql IS NOT NULL ORDER BY name",
+                    [table],
+                )
+                indexes = cursor.fetchall()
+                for name, _sql in indexes:
+                    cursor.execute(f'DROP INDEX "{name}"')
+            yield
+            for _name, sql in indexes:
+                cursor.execute(sql)
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+@contextmanager
+def _postgresql_rewriting(connection, ruleset: RuleSet, new_lines: int):
+    from django.db import DatabaseError
+
+    table = ScoreLine._meta.db_table
+    keys, indexes = [], []
+    with connection.cursor() as cursor:
+        # memory for the sorts and joins of the rest of this transaction only (the
+        # indexes built, the keys checked, the monthly sums): not spilled to disk
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        if new_lines >= _others(cursor, ruleset):
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid), confrelid::regclass::text "
+                "FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f' "
+                "ORDER BY conname",
+                [table],
+            )
+            keys = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) "
+                "FROM pg_index WHERE indrelid = %s::regclass AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = indexrelid) ORDER BY 1",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            try:
+                with transaction.atomic():
+                    # the caller's own lines still waiting for their checks get them now
+                    names = ", ".join(f'"{name}"' for name, _d, _t in keys)
+                    cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+                    cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE NOWAIT")
+                    referred = ", ".join(sorted({t for _n, _d, t in keys}))
+                    cursor.execute(f"LOCK TABLE {referred} IN SHARE ROW EXCLUSIVE MODE NOWAIT")
+                    for name, _definition, _to in keys:
+                        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                    for name, _definition in indexes:
+                        cursor.execute(f"DROP INDEX {name}")
+            except DatabaseError:  # a lock held by someone else: the lines as they are
+                keys, indexes = [], []
+        yield
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition, _to in keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
 def rebuild_standings(ruleset: RuleSet) -> None:
@@ -989,6 +1109,10 @@ def run_input(
     def credit(unit_id: int) -> int | None:
         return tree.credited(ruleset.unit_id, unit_id)
 
+    # Shares are frozen: items with the same units (or the same author with the same
+    # share) use the same objects instead of a third of a million new ones each.
+    unit_cache: dict[tuple, tuple[engine.Share, ...]] = {}
+    person_cache: dict[tuple[int, Decimal, int], engine.Share] = {}
     engine_items: list[engine.Item] = []
     events: list[engine.Event] = []
     fields = (
@@ -1017,13 +1141,25 @@ def run_input(
             continue
         route = routes.get(pk)
         persons = []
-        for person_id, share, person_unit in authors.get(pk, ()):
-            unit = credit(person_unit)
-            persons.append(engine.Share(str(person_id), share, str(unit) if unit else None))
+        for author in authors.get(pk, ()):
+            person = person_cache.get(author)
+            if person is None:
+                person_id, share, person_unit = author
+                unit = credit(person_unit)
+                person = person_cache[author] = engine.Share(
+                    str(person_id), share, str(unit) if unit else None
+                )
+            persons.append(person)
+        shared = unit_shares.get(pk)
+        # (an item's own unit weighs Decimal(1), not a stored "1.00": kept apart)
+        key = tuple(shared) if shared else ("own", unit_id)
+        units = unit_cache.get(key)
+        if units is None:
+            units = unit_cache[key] = _shares(shared or [(unit_id, ONE)], credit)
         eitem = engine.Item(
             id=str(pk),
             kind=kind,
-            units=_shares(unit_shares.get(pk) or [(unit_id, Decimal(1))], credit),
+            units=units,
             persons=tuple(persons),
             title=title,
             char_count=chars,
