@@ -288,11 +288,10 @@ def time_phases() -> None:
     wrap(ledger, "_chunk_rows", "lines to rows")
     wrap(ledger._CopySink, "write", "writing the rows")
     wrap(ledger._InsertSink, "write", "writing the rows")
-    for name in ("_write_lines",):
-        if hasattr(ledger, name):
-            wrap(ledger, name, "lines written (rows, writes, indexes)")
-    wrap(ledger, "rebuild_standings", "standings, monthly and clause sums")
-    wrap(standings, "rebuild_months", "monthly sums")
+    wrap(ledger, "_write_lines", "lines written (engine's lines, rows, writes)")
+    wrap(ledger, "_store_standings", "standings stored")
+    wrap(standings, "store_months", "monthly sums stored")
+    wrap(ledger, "_build_again", "indexes (and keys) built again")
     wrap(ledger, "rebuild_clause_sums", "clause sums")
     wrap(ledger, "_analyze", "ANALYZE")
 

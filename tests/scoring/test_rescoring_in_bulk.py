@@ -185,3 +185,21 @@ def test_a_reader_holding_the_lines_makes_the_rescoring_keep_its_indexes_not_wai
     assert not any(s.startswith("DROP INDEX") for s in sql)
     assert schema() == before
     assert ledger_state(ruleset) == expected
+
+
+def test_a_version_with_a_backslash_or_a_tab_is_stored_as_it_reads(ruleset):
+    # PostgreSQL's COPY text format gives both a meaning: they are escaped
+    ruleset.engine_version = "2011\\1\t修订"
+    ruleset.save(update_fields=["engine_version"])
+    count = ledger.rescore_ruleset(ruleset)
+    versions = set(ScoreLine.objects.filter(ruleset=ruleset).values_list("version", flat=True))
+    assert versions == {ruleset.version_label} and "\\1\t" in ruleset.version_label
+    assert count > 1000
+
+
+def test_a_full_rescoring_sums_the_months_as_the_lines_give_them(ruleset):
+    MonthlyScore.objects.filter(ruleset=ruleset).delete()
+    ledger.rescore_ruleset(ruleset)  # summed in Python as the lines are written
+    expected = by_period.stored_month_sums(ScoreLine.objects.filter(ruleset=ruleset))
+    assert len(expected) > 50 and any(key[5] is not None for key in expected)
+    assert monthly(ruleset) == expected

@@ -169,6 +169,32 @@ def move_months(old: dict[MonthKey, list], new: dict[MonthKey, list]) -> None:
             rows.filter(lines__lte=0).delete()
 
 
+def store_months(sums: dict[MonthKey, list]) -> None:
+    """Monthly sums summed as the lines were written (a full rescoring, after its
+    ``DELETE``), stored as they are."""
+    MonthlyScore.objects.bulk_create(
+        (
+            MonthlyScore(
+                ruleset_id=ruleset_id,
+                unit_id=unit_id,
+                person_id=person_id,
+                month=month,
+                clause=clause,
+                level_id=level_id,
+                points=points,
+                adopted=adopted,
+                lines=lines,
+            )
+            for (ruleset_id, unit_id, person_id, month, clause, level_id), (
+                points,
+                adopted,
+                lines,
+            ) in sums.items()
+        ),
+        batch_size=2000,
+    )
+
+
 def rebuild_months(ruleset: RuleSet | int) -> None:
     """Every monthly sum of a rule set rebuilt from its lines (after a full rescoring):
     one ``INSERT … SELECT … GROUP BY`` for the units' rows and one for the persons',
