@@ -15,7 +15,9 @@ memory into it (PostgreSQL).  Garbage collection stays on, as in production.
 
 The data set is generated once per database, in SQL (``INSERT … SELECT`` from a
 counter), and reused by later runs; ``--rebuild`` starts afresh.  The target is
-≤ 30 s for 1,000,000 events on either database.
+≤ 30 s for 1,000,000 events on either database.  ``--phases`` prints the wall and CPU
+seconds of each phase of every timed task; ``--profile FILE`` writes the cProfile
+statistics of the last one.
 """
 
 from __future__ import annotations
