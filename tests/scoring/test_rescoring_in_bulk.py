@@ -203,3 +203,24 @@ def test_a_full_rescoring_sums_the_months_as_the_lines_give_them(ruleset):
     expected = by_period.stored_month_sums(ScoreLine.objects.filter(ruleset=ruleset))
     assert len(expected) > 50 and any(key[5] is not None for key in expected)
     assert monthly(ruleset) == expected
+
+
+def test_a_delivered_commission_is_read_with_its_local_day_of_submission(ruleset):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xinxuan.submissions.models import Commission, Item
+
+    item = Item.objects.filter(outcomes__isnull=False, commission__isnull=True).first()
+    commission = Commission.objects.create(
+        title="专题约稿", unit_id=item.unit_id, deadline=dt.date(2011, 3, 1)
+    )
+    # 18:30 UTC is 02:30 the next day in Beijing
+    submitted = dt.datetime(2011, 3, 1, 18, 30, tzinfo=dt.UTC)
+    Item.objects.filter(pk=item.pk).update(commission=commission, submitted_at=submitted)
+    item.refresh_from_db()
+    _items, events = ledger.run_input(ruleset, ledger.compile_ruleset(ruleset), ledger.Tree.load())
+    mine = [e for e in events if e.id.startswith(f"c{commission.pk}-")]
+    assert mine == ledger.commission_events(item)
+    assert mine[1].date == timezone.localdate(submitted) == dt.date(2011, 3, 2)

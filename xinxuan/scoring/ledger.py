@@ -1277,9 +1277,11 @@ _decimals: dict[int | float, Decimal] = {}
 
 
 def _datetime(value) -> datetime.datetime:
-    if isinstance(value, datetime.datetime):
-        return value
-    moment = datetime.datetime.fromisoformat(value)
+    # SQLite keeps UTC without an offset, and its driver may already have made a naive
+    # datetime of it (the column's declared type): aware either way, as Django reads it
+    moment = (
+        value if isinstance(value, datetime.datetime) else datetime.datetime.fromisoformat(value)
+    )
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
