@@ -15,7 +15,9 @@ memory into it (PostgreSQL).  Garbage collection stays on, as in production.
 
 The data set is generated once per database, in SQL (``INSERT … SELECT`` from a
 counter), and reused by later runs; ``--rebuild`` starts afresh.  The target is
-≤ 30 s for 1,000,000 events on either database.
+≤ 30 s for 1,000,000 events on either database.  ``--phases`` prints the wall and CPU
+seconds of each phase of every timed task; ``--profile FILE`` writes the cProfile
+statistics of the last one.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--phases", action="store_true", help="print wall and CPU seconds of each phase"
+    )
+    parser.add_argument("--profile", help="write cProfile statistics of the last task here")
     return parser.parse_args()
 
 
@@ -256,7 +262,51 @@ def django_count(field):
     return Count(field)
 
 
-def rescoring_task(ruleset) -> tuple[float, dict]:
+PHASES: dict[str, list[float]] = {}
+
+
+def time_phases() -> None:
+    """Wrap the task's phases so that each adds its wall and CPU seconds to ``PHASES``
+    (the rest of the task — the audit entry, the commit, the job — is what is left)."""
+    from xinxuan.scoring import engine, ledger, standings
+
+    def wrap(owner, name: str, label: str) -> None:
+        inner = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                found = PHASES.setdefault(label, [0.0, 0.0])
+                found[0] += time.perf_counter() - t0
+                found[1] += time.process_time() - c0
+
+        setattr(owner, name, timed)
+
+    wrap(ledger, "run_input", "reading the events")
+    wrap(engine, "score", "engine run")
+    wrap(ledger, "clear_ruleset", "deleting the old lines")
+    wrap(ledger, "_chunk_rows", "lines to rows")
+    wrap(ledger._CopySink, "write", "writing the rows")
+    wrap(ledger._InsertSink, "write", "writing the rows")
+    wrap(ledger, "_write_lines", "lines written (engine's lines, rows, writes)")
+    wrap(ledger, "_store_standings", "standings stored")
+    wrap(standings, "store_months", "monthly sums stored")
+    wrap(ledger, "_build_again", "indexes (and keys) built again")
+    wrap(ledger, "rebuild_clause_sums", "clause sums")
+    wrap(ledger, "_analyze", "ANALYZE")
+
+
+def print_phases(total_wall: float, total_cpu: float) -> None:
+    print(f"  {'phase':<40} {'wall s':>8} {'CPU s':>8}")
+    for label, (wall, cpu) in PHASES.items():
+        print(f"  {label:<40} {wall:8.2f} {cpu:8.2f}")
+    print(f"  {'whole task':<40} {total_wall:8.2f} {total_cpu:8.2f}")
+    PHASES.clear()
+
+
+def rescoring_task(ruleset, profile: str | None = None) -> tuple[float, dict]:
     """The background task as the worker runs it; seconds and its result (which also
     has the process's CPU seconds: on a shared machine, the part of the wall time this
     process itself worked — SQLite's work included, PostgreSQL's server not)."""
@@ -267,10 +317,21 @@ def rescoring_task(ruleset) -> tuple[float, dict]:
     job = Job.objects.create(
         kind=JobKind.RESCORE, title="bench", subject=tasks.subject(ruleset), user=None
     )
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     t0, c0 = time.perf_counter(), time.process_time()
     running.run(job.pk, tasks._rescore)
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - c0
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    if PHASES:
+        print_phases(seconds, cpu)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.message
     assert (job.done, job.total) == (4, 4) or job.done == job.total
@@ -352,6 +413,8 @@ def main() -> None:
         print(
             f"  {seconds:.1f} s (CPU {result['cpu']:.1f} s), {result['lines']:,} lines", flush=True
         )
+    if args.phases:
+        time_phases()
     payload = copy_payload(ruleset)
     task_s, bare_s, cpu_s, lines = [], [], [], 0
     for run in range(args.runs):
@@ -359,7 +422,8 @@ def main() -> None:
         order = ("task", "bare") if run % 2 == 0 else ("bare", "task")
         for contender in order:
             if contender == "task":
-                seconds, result = rescoring_task(ruleset)
+                last = run == args.runs - 1
+                seconds, result = rescoring_task(ruleset, args.profile if last else None)
                 task_s.append(seconds)
                 cpu_s.append(result["cpu"])
                 lines = result["lines"]

@@ -41,6 +41,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections, transaction
 from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +55,7 @@ from xinxuan.scoring.models import ClauseSum, MonthlyScore, RuleSet, ScoreLine, 
 from xinxuan.submissions.models import Item, ItemAuthor, ItemUnit
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 
 
 class LedgerError(Unscorable):
@@ -876,32 +878,189 @@ def rescore_ruleset(ruleset: RuleSet, *, progress=None) -> int:
     ``progress(done, total)`` is called as it loads, scores and writes.
     """
     tick = progress or (lambda _done, _total: None)
-    tree = Tree.load()
-    compiled = compile_ruleset(ruleset)
-    engine_items, events = run_input(ruleset, compiled, tree)
-    tick(1, STEPS)
-    try:
-        result = engine.score(compiled, engine_items, events, period_data(ruleset, tree))
-    except engine.EngineError as error:
-        raise _problems_message(error, ruleset) from None
-    del engine_items, events
-    tick(2, STEPS)
-    with transaction.atomic():
-        clear_ruleset(ruleset)
-        count, sums = _write_lines(ruleset, result.lines, tick)
-        Standing.objects.bulk_create(
-            (
-                Standing(ruleset=ruleset, unit_id=u, person_id=p, points=pts, adopted=n)
-                for (u, p), (pts, n) in _one_per_writer(sums).items()
-            ),
-            batch_size=2000,
-        )
+    with transaction.atomic(), _bulk_settings():
+        tree = Tree.load()
+        compiled = compile_ruleset(ruleset)
+        levels: dict[int, int | None] = {}
+        engine_items, events = run_input(ruleset, compiled, tree, levels)
+        tick(1, STEPS)
+        try:
+            result = engine.score(compiled, engine_items, events, period_data(ruleset, tree))
+        except engine.EngineError as error:
+            raise _problems_message(error, ruleset) from None
+        del engine_items, events
+        tick(2, STEPS)
+        with _rewriting(ruleset, len(result.lines)):
+            clear_ruleset(ruleset)
+            count, sums, months = _write_lines(
+                ruleset, result.lines, len(result.lines), tick, levels
+            )
+        del levels
+        _store_standings(ruleset, sums)
         # the derived sums the standings by period and the per-unit period stage read
-        standings_by_period.rebuild_months(ruleset)
+        standings_by_period.store_months(months)
         rebuild_clause_sums(ruleset)
         _analyze()
     tick(STEPS, STEPS)
     return count
+
+
+@contextmanager
+def _bulk_settings():
+    """Settings for a full rescoring, undone after it, none of them touching what is
+    written or when it is safe on disk:
+
+    * SQLite: a page cache of 256 MiB instead of 2 MiB for the connection (a million
+      events read in date order, their items looked up, two million lines written
+      and indexed go through far more pages than the default holds);
+    * PostgreSQL, for the rest of the rescoring's transaction: memory enough for its
+      sorts and joins (the keys checked, the indexes built, the monthly sums) not to
+      spill to disk, and plans made for reading every row of a server-side cursor,
+      not the first few.
+    """
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+        if connection.vendor != "sqlite":
+            yield
+            return
+        cursor.execute("PRAGMA cache_size")
+        (cache,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -262144")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+def _store_standings(ruleset: RuleSet, sums: dict[tuple[int, int | None], tuple]) -> None:
+    Standing.objects.bulk_create(
+        (
+            Standing(ruleset=ruleset, unit_id=u, person_id=p, points=pts, adopted=n)
+            for (u, p), (pts, n) in _one_per_writer(sums).items()
+        ),
+        batch_size=2000,
+    )
+
+
+@contextmanager
+def _rewriting(ruleset: RuleSet, new_lines: int):
+    """Around the deletion and rewrite of a rule set's lines, inside the caller's
+    transaction (should anything fail, the rollback brings back the old lines and
+    everything below).
+
+    When the new lines are at least as many as the other rule sets' lines kept in the
+    table (a year's rule set is usually most of it), what the database checks and
+    keeps up to date line by line is set aside and done once over the finished table:
+
+    * SQLite: the score lines' indexes are dropped and created again afterwards from
+      their stored definitions — building an index once is several times cheaper than
+      keeping it up to date through millions of deletions and insertions.  Readers
+      (WAL) go on reading the old lines.
+    * PostgreSQL: the same with the indexes, and the foreign keys are dropped and
+      added again from their definitions; adding one checks every line against its
+      table in one join, where a kept key fires a check per line and key (most of
+      the task's time).  This needs the score-line table to itself: the locks are
+      asked for without waiting (``NOWAIT``) and, if anyone holds them, the lines are
+      written with the indexes and keys in place — slower, never blocked.  Once the
+      locks are held, pages that read score lines and writes to the tables the lines
+      refer to wait for the commit.
+    """
+    connection = transaction.get_connection()
+    assert connection.in_atomic_block, "the lines are rewritten in one transaction"
+    if connection.vendor == "sqlite":
+        with _sqlite_rewriting(connection, ruleset, new_lines):
+            yield
+    elif connection.vendor == "postgresql":
+        with _postgresql_rewriting(connection, ruleset, new_lines):
+            yield
+    else:
+        yield
+
+
+def _others(cursor, ruleset: RuleSet) -> int:
+    table = ScoreLine._meta.db_table  # our own name, no input
+    cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE ruleset_id <> %s", [ruleset.pk])  # noqa: S608
+    return cursor.fetchone()[0]
+
+
+@contextmanager
+def _sqlite_rewriting(connection, ruleset: RuleSet, new_lines: int):
+    table = ScoreLine._meta.db_table
+    with connection.cursor() as cursor:
+        indexes = []
+        if new_lines >= _others(cursor, ruleset):
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = %s AND sql IS NOT NULL ORDER BY name",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            for name, _sql in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+        yield
+        _build_again(cursor, [sql for _name, sql in indexes])
+
+
+def _build_again(cursor, statements: list[str]) -> None:
+    """The indexes (and keys) set aside, created again from their definitions."""
+    for sql in statements:
+        cursor.execute(sql)
+
+
+@contextmanager
+def _postgresql_rewriting(connection, ruleset: RuleSet, new_lines: int):
+    from django.db import DatabaseError
+
+    table = ScoreLine._meta.db_table
+    keys, indexes = [], []
+    with connection.cursor() as cursor:
+        if new_lines >= _others(cursor, ruleset):
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid), confrelid::regclass::text "
+                "FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f' "
+                "ORDER BY conname",
+                [table],
+            )
+            keys = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) "
+                "FROM pg_index WHERE indrelid = %s::regclass AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = indexrelid) ORDER BY 1",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            try:
+                with transaction.atomic():
+                    # Rows the caller's transaction wrote before (in a test, an action
+                    # run with the immediate task backend) still wait for their checks,
+                    # and no table with checks pending can be altered: they are made
+                    # now — and the checks deferred again afterwards, which is where
+                    # they were when no constraint is deferrable but checked at once.
+                    cursor.execute(
+                        "SELECT COUNT(*) FROM pg_constraint WHERE condeferrable AND NOT condeferred"
+                    )
+                    if not cursor.fetchone()[0]:
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                    cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE NOWAIT")
+                    referred = ", ".join(sorted({t for _n, _d, t in keys}))
+                    cursor.execute(f"LOCK TABLE {referred} IN SHARE ROW EXCLUSIVE MODE NOWAIT")
+                    for name, _definition, _to in keys:
+                        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                    for name, _definition in indexes:
+                        cursor.execute(f"DROP INDEX {name}")
+            except DatabaseError:  # a lock held by someone else: the lines as they are
+                keys, indexes = [], []
+        yield
+        _build_again(
+            cursor,
+            [definition for _name, definition in indexes]
+            + [f'ALTER TABLE {table} ADD CONSTRAINT "{n}" {d}' for n, d, _to in keys],
+        )
 
 
 def rebuild_standings(ruleset: RuleSet) -> None:
@@ -923,7 +1082,10 @@ STEPS = 12  # loading, scoring, writing (nine parts), standings
 
 
 def run_input(
-    ruleset: RuleSet, compiled: engine.RuleSet, tree: Tree
+    ruleset: RuleSet,
+    compiled: engine.RuleSet,
+    tree: Tree,
+    levels: dict[int, int | None] | None = None,
 ) -> tuple[list[engine.Item], list[engine.Event]]:
     """The engine's items and events of everything a rule set covers, read as plain
     rows (no model instances: a year has a million outcomes).  The same items and
@@ -942,10 +1104,15 @@ def run_input(
     by_item: dict[int, list[engine.Event]] = defaultdict(list)
     routes: dict[int, str] = {}
     assessors: dict[int, str] = {}
+    # ``levels``, when given, gets each outcome's level as its monthly sums keep it:
+    # its own, else its carrier's (``standings._unit_rows``)
+    carrier_level = dict(Carrier.objects.values_list("pk", "level_id"))
     rows = scored.order_by("date", "pk").values_list(*_OUTCOME_FIELDS)
     for row in _plain(rows, {2: _date, 14: _decimal, 17: _datetime, 18: _date}):
         event, route, recorder = _event_of(row, codes, compiled.routes)
         by_item[row[3]].append(event)
+        if levels is not None:
+            levels[row[0]] = row[5] if row[5] is not None else carrier_level.get(row[4])
         if route is not None:
             routes[row[3]] = route  # the item's last live report names its route
         if recorder is not None:
@@ -989,6 +1156,10 @@ def run_input(
     def credit(unit_id: int) -> int | None:
         return tree.credited(ruleset.unit_id, unit_id)
 
+    # Shares are frozen: items with the same units (or the same author with the same
+    # share) use the same objects instead of a third of a million new ones each.
+    unit_cache: dict[tuple, tuple[engine.Share, ...]] = {}
+    person_cache: dict[tuple[int, Decimal, int], engine.Share] = {}
     engine_items: list[engine.Item] = []
     events: list[engine.Event] = []
     fields = (
@@ -1017,13 +1188,25 @@ def run_input(
             continue
         route = routes.get(pk)
         persons = []
-        for person_id, share, person_unit in authors.get(pk, ()):
-            unit = credit(person_unit)
-            persons.append(engine.Share(str(person_id), share, str(unit) if unit else None))
+        for author in authors.get(pk, ()):
+            person = person_cache.get(author)
+            if person is None:
+                person_id, share, person_unit = author
+                unit = credit(person_unit)
+                person = person_cache[author] = engine.Share(
+                    str(person_id), share, str(unit) if unit else None
+                )
+            persons.append(person)
+        shared = unit_shares.get(pk)
+        # (an item's own unit weighs Decimal(1), not a stored "1.00": kept apart)
+        key = tuple(shared) if shared else ("own", unit_id)
+        units = unit_cache.get(key)
+        if units is None:
+            units = unit_cache[key] = _shares(shared or [(unit_id, ONE)], credit)
         eitem = engine.Item(
             id=str(pk),
             kind=kind,
-            units=_shares(unit_shares.get(pk) or [(unit_id, Decimal(1))], credit),
+            units=units,
             persons=tuple(persons),
             title=title,
             char_count=chars,
@@ -1036,7 +1219,16 @@ def run_input(
         events.extend(own)
         events.extend(extra)
     # the items' events were fitted as they were read (their routes)
-    events.extend(_fit(compiled, _loose_events(ruleset, tree)))
+    loose = _loose_events(ruleset, tree)
+    events.extend(_fit(compiled, loose))
+    if levels is not None and loose:
+        levels.update(
+            Outcome.objects.filter(
+                item__isnull=True, unit_id__in=scope, date__gte=start, date__lte=end
+            )
+            .annotate(level_ref=Coalesce("level_id", "carrier__level_id"))
+            .values_list("pk", "level_ref")
+        )
     return engine_items, events
 
 
@@ -1048,18 +1240,24 @@ def _plain(queryset, sqlite: dict[int, Callable]) -> Iterator[tuple]:
     connection = connections[queryset.db]
     sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     convert = connection.vendor == "sqlite" and sqlite
-    with connection.cursor() as cursor:
+    # PostgreSQL: a server-side cursor inside a transaction, the rows coming in chunks
+    # rather than a million of them held by the driver at once
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
+        todo = tuple(sqlite.items()) if convert else ()
         while rows := cursor.fetchmany(20_000):
-            if convert:
-                for row in rows:
-                    row = list(row)
-                    for index, function in sqlite.items():
-                        if row[index] is not None:
-                            row[index] = function(row[index])
-                    yield tuple(row)
-            else:
+            if not todo:
                 yield from rows
+                continue
+            for row in rows:
+                changed = None  # a row copied only when a value changes
+                for index, function in todo:
+                    value = row[index]
+                    if value is not None and (new := function(value)) is not value:
+                        if changed is None:
+                            changed = list(row)
+                        changed[index] = new
+                yield row if changed is None else tuple(changed)
 
 
 def _date(value) -> datetime.date:
@@ -1079,9 +1277,11 @@ _decimals: dict[int | float, Decimal] = {}
 
 
 def _datetime(value) -> datetime.datetime:
-    if isinstance(value, datetime.datetime):
-        return value
-    moment = datetime.datetime.fromisoformat(value)
+    # SQLite keeps UTC without an offset, and its driver may already have made a naive
+    # datetime of it (the column's declared type): aware either way, as Django reads it
+    moment = (
+        value if isinstance(value, datetime.datetime) else datetime.datetime.fromisoformat(value)
+    )
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
@@ -1177,44 +1377,102 @@ _COLUMNS = (
 
 
 def _write_lines(
-    ruleset: RuleSet, lines: Sequence[engine.ScoreLine], tick
-) -> tuple[int, dict[tuple[int, int | None], tuple[Decimal, int]]]:
-    """Write a full run's lines in bulk — PostgreSQL by ``COPY``, SQLite by one
-    ``executemany`` per chunk, no model instances — and sum the standings on the way
-    (the points of each unit and person, and their adopted items: lines of an adoption
-    clause that are the first counted adoption of their item)."""
+    ruleset: RuleSet,
+    lines: Iterable[engine.ScoreLine],
+    total: int,
+    tick,
+    levels: dict[int, int | None],
+) -> tuple[int, dict[tuple[int, int | None], tuple[Decimal, int]], dict]:
+    """Write a full run's lines in bulk — PostgreSQL by ``COPY`` of rows written out as
+    its text format, SQLite by one ``executemany`` per chunk, no model instances — and
+    sum the standings on the way (the points of each unit and person, and their
+    adopted items: lines of an adoption clause that are the first counted adoption of
+    their item) and the monthly sums, keyed as ``standings.row_month_sums`` keys them
+    (``levels``: each outcome's level, see ``run_input``)."""
     calcs = CalcStore()
     known: dict[int, tuple[int, str, bool]] = {}  # id(calc) → pk, clause, adoption?
     sums: dict[tuple[int, int | None], list] = {}
-    version = ruleset.version_label
-    total = len(lines)
     written = 0
     connection = transaction.get_connection()
-    sink = _CopySink(connection) if connection.vendor == "postgresql" else _InsertSink(connection)
+    copy = connection.vendor == "postgresql"
+    rows = _Rows(ruleset, copy, levels)
+    sink = _CopySink(connection) if copy else _InsertSink(connection)
     with sink:
         chunk: list[engine.ScoreLine] = []
         for line in lines:
             chunk.append(line)
             if len(chunk) == WRITE_CHUNK:
-                sink.write(_chunk_rows(chunk, ruleset.pk, version, calcs, known, sums))
+                sink.write(_chunk_rows(chunk, rows, calcs, known, sums))
                 written += len(chunk)
                 chunk = []
                 tick(2 + (9 * written) // max(total, 1), STEPS)
-        sink.write(_chunk_rows(chunk, ruleset.pk, version, calcs, known, sums))
+        sink.write(_chunk_rows(chunk, rows, calcs, known, sums))
         written += len(chunk)
-    return written, {k: (v[0], v[1]) for k, v in sums.items()}
+    return written, {k: (v[0], v[1]) for k, v in sums.items()}, rows.months
 
 
-def _chunk_rows(chunk, ruleset_id, version, calcs, known, sums) -> list[tuple]:
+class _Rows:
+    """How a line's values are written, each distinct value turned into text once (a
+    year has a few hundred dates, a few dozen units and clauses, few distinct points).
+
+    For ``COPY`` (PostgreSQL) a row is one line of its text format: values separated
+    by tabs, ``\\N`` for NULL, backslash, tab and line breaks escaped.  For SQLite, a
+    tuple of the values as Django would bind them (dates and decimals as text)."""
+
+    NULL = "\\N"
+
+    def __init__(self, ruleset: RuleSet, copy: bool, levels: dict[int, int | None]) -> None:
+        self.copy = copy
+        self.levels = levels
+        self.months: dict[tuple, list] = {}  # standings.MonthKey → points, adopted, lines
+        self.month_of: dict[datetime.date, datetime.date] = {}
+        self.ruleset_id = ruleset.pk
+        self.version = ruleset.version_label
+        self.prefix = f"{ruleset.pk}\t{_copy_text(self.version)}\t"
+        self.text: dict = {}  # a date, Decimal or str → its text
+        self.ids: dict[str, int] = {}  # the engine's unit or person id → primary key
+
+    def value(self, value) -> str:
+        found = self.text.get(value)
+        if found is None:
+            if isinstance(value, str):
+                found = _copy_text(value) if self.copy else value
+            elif isinstance(value, datetime.date):
+                found = value.isoformat()
+            else:
+                found = str(value)
+            self.text[value] = found
+        return found
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str) -> str:
+    return value.translate(_ESCAPES)
+
+
+def _chunk_rows(chunk, rows: _Rows, calcs, known, sums) -> list:
     new = {id(line.calc): line.calc for line in chunk if id(line.calc) not in known}
     if new:
         for calc, pk in zip(new.values(), calcs.pks(new.values()), strict=True):
             known[id(calc)] = (pk, calc.clause, calc.clause.startswith("adoption"))
-    rows = []
+    out = []
+    append = out.append
+    text, ids, copy = rows.value, rows.ids, rows.copy
+    prefix, ruleset_id, version, null = rows.prefix, rows.ruleset_id, rows.version, rows.NULL
+    months, month_of, levels = rows.months, rows.month_of, rows.levels
+    last_event, outcome_id = None, None
     for unit, person, item, event, calc, share, points, date, tally in chunk:
         calc_pk, clause, adoption = known[id(calc)]
-        unit_id = int(unit)
-        person_id = int(person) if person else None
+        unit_id = ids.get(unit)
+        if unit_id is None:
+            unit_id = ids[unit] = int(unit)
+        person_id = None
+        if person:
+            person_id = ids.get(person)
+            if person_id is None:
+                person_id = ids[person] = int(person)
         key = (unit_id, person_id)
         found = sums.get(key)
         if found is None:
@@ -1222,25 +1480,56 @@ def _chunk_rows(chunk, ruleset_id, version, calcs, known, sums) -> list[tuple]:
         found[0] += points
         if tally and adoption:
             found[1] += 1
-        outcome_id = int(event[1:]) if event and event[0] == "o" and event[1:].isdigit() else None
-        rows.append(
-            (
-                ruleset_id,
-                version,
-                outcome_id,
-                event or "",
-                int(item) if item else None,
-                unit_id,
-                person_id,
-                clause,
-                points,
-                date,
-                tally,
-                calc_pk,
-                f"{share[0]}/{share[1]}" if share is not None else "",
+        if event != last_event:  # an event's unit and person lines come together
+            last_event = event
+            outcome_id = (
+                int(event[1:]) if event and event[0] == "o" and event[1:].isdigit() else None
             )
-        )
-    return rows
+        month = month_of.get(date)
+        if month is None:
+            month = month_of[date] = date.replace(day=1)
+        if person_id is None:
+            level = levels.get(outcome_id) if outcome_id is not None else None
+            key = (ruleset_id, unit_id, None, month, clause, level)
+        else:
+            key = (ruleset_id, unit_id, person_id, month, "", None)
+        found = months.get(key)
+        if found is None:
+            found = months[key] = [ZERO, 0, 0]
+        found[0] += points
+        if tally and adoption:
+            found[1] += 1
+        found[2] += 1
+        share_text = f"{share[0]}/{share[1]}" if share is not None else ""
+        if copy:
+            event_text = event or ""
+            if "\\" in event_text or "\t" in event_text or "\n" in event_text or "\r" in event_text:
+                event_text = _copy_text(event_text)
+            append(
+                f"{prefix}{null if outcome_id is None else outcome_id}\t{event_text}\t"
+                f"{int(item) if item else null}\t{unit_id}\t"
+                f"{null if person_id is None else person_id}\t{text(clause)}\t"
+                f"{text(points)}\t{text(date)}\t{tally}\t{calc_pk}\t{share_text}\n"
+            )
+        else:
+            append(
+                (
+                    ruleset_id,
+                    version,
+                    outcome_id,
+                    event or "",
+                    int(item) if item else None,
+                    unit_id,
+                    person_id,
+                    clause,
+                    text(points),
+                    text(date),
+                    tally,
+                    calc_pk,
+                    share_text,
+                )
+            )
+    return out
 
 
 class _CopySink:
@@ -1256,12 +1545,11 @@ class _CopySink:
         self.sql = f"COPY {ScoreLine._meta.db_table} ({columns}) FROM STDIN"
         return self
 
-    def write(self, rows: list[tuple]) -> None:
+    def write(self, rows: list[str]) -> None:
         if not rows:
             return
         with self.connection.cursor() as cursor, cursor.cursor.copy(self.sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+            copy.write("".join(rows))
 
     def __exit__(self, *exc) -> None:
         pass
@@ -1276,26 +1564,16 @@ class _InsertSink:
 
     def __enter__(self):
         columns = ", ".join(_COLUMNS)
-        marks = ", ".join(["%s"] * len(_COLUMNS))
+        marks = ", ".join(["?"] * len(_COLUMNS))
         table = ScoreLine._meta.db_table  # our own names, no input
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-        self.days: dict[datetime.date, str] = {}
-        self.points: dict[Decimal, str] = {}
         self.cursor = self.connection.cursor()
         return self
 
     def write(self, rows: list[tuple]) -> None:
-        # a year has a few hundred dates and few distinct points: each written once
-        days, points = self.days, self.points
-        for index, row in enumerate(rows):
-            day = days.get(row[9])
-            if day is None:
-                day = days[row[9]] = row[9].isoformat()
-            value = points.get(row[8])
-            if value is None:
-                value = points[row[8]] = str(row[8])
-            rows[index] = (*row[:8], value, day, *row[10:])
-        self.cursor.executemany(self.sql, rows)
+        # the driver's own cursor: the rows are bound as they are, without Django's
+        # per-statement wrapping (the statement is ours, with SQLite's placeholders)
+        self.cursor.cursor.executemany(self.sql, rows)
 
     def __exit__(self, *exc) -> None:
         self.cursor.close()

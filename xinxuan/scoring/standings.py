@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connections, router
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
@@ -74,24 +75,6 @@ def _person_rows(lines) -> Iterable[dict]:
         )
         .order_by()
     )
-
-
-def _store(ruleset_id: int, lines) -> None:
-    rows = [
-        MonthlyScore(
-            ruleset_id=ruleset_id,
-            unit_id=r["unit_id"],
-            person_id=r.get("person_id"),
-            month=r["month"],
-            clause=r.get("clause", ""),
-            level_id=r.get("level_ref"),
-            points=r["total"],
-            adopted=r["adopted_count"],
-            lines=r["line_count"],
-        )
-        for r in [*_unit_rows(lines), *_person_rows(lines)]
-    ]
-    MonthlyScore.objects.bulk_create(rows, batch_size=2000)
 
 
 # (rule set, unit, person, month, clause, level) -> [points, adopted, lines]
@@ -186,11 +169,73 @@ def move_months(old: dict[MonthKey, list], new: dict[MonthKey, list]) -> None:
             rows.filter(lines__lte=0).delete()
 
 
+def store_months(sums: dict[MonthKey, list]) -> None:
+    """Monthly sums summed as the lines were written (a full rescoring, after its
+    ``DELETE``), stored as they are."""
+    MonthlyScore.objects.bulk_create(
+        (
+            MonthlyScore(
+                ruleset_id=ruleset_id,
+                unit_id=unit_id,
+                person_id=person_id,
+                month=month,
+                clause=clause,
+                level_id=level_id,
+                points=points,
+                adopted=adopted,
+                lines=lines,
+            )
+            for (ruleset_id, unit_id, person_id, month, clause, level_id), (
+                points,
+                adopted,
+                lines,
+            ) in sums.items()
+        ),
+        batch_size=2000,
+    )
+
+
 def rebuild_months(ruleset: RuleSet | int) -> None:
-    """Every monthly sum of a rule set rebuilt from its lines (after a full rescoring)."""
+    """Every monthly sum of a rule set rebuilt from its lines (after a full rescoring):
+    one ``INSERT … SELECT … GROUP BY`` for the units' rows and one for the persons',
+    the database summing its millions of lines where they are — the same sums
+    ``_unit_rows`` and ``_person_rows`` give (a test compares them)."""
     ruleset_id = ruleset if isinstance(ruleset, int) else ruleset.pk
     MonthlyScore.objects.filter(ruleset_id=ruleset_id).delete()
-    _store(ruleset_id, ScoreLine.objects.filter(ruleset_id=ruleset_id))
+    connection = connections[router.db_for_write(MonthlyScore)]
+    if connection.vendor == "sqlite":
+        month = "substr(l.date, 1, 8) || '01'"  # dates are stored as YYYY-MM-DD
+        points = "ROUND(SUM(l.points), 4)"  # the field's places, as Django reads a sum
+    else:
+        month = "CAST(date_trunc('month', l.date) AS date)"
+        points = "SUM(l.points)"
+    adopted = "SUM(CASE WHEN l.tally > 0 AND substr(l.clause, 1, 8) = 'adoption' THEN 1 ELSE 0 END)"
+    # our own table and column names, no input
+    months = MonthlyScore._meta.db_table
+    lines = ScoreLine._meta.db_table
+    outcomes = Outcome._meta.db_table
+    carriers = Outcome._meta.get_field("carrier").related_model._meta.db_table
+    level = "COALESCE(o.level_id, c.level_id)"  # the outcome's level, else its carrier's
+    columns = "ruleset_id, unit_id, person_id, month, clause, level_id, points, adopted, lines"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {months} ({columns}) "  # noqa: S608
+            f"SELECT l.ruleset_id, l.unit_id, NULL, {month}, l.clause, "
+            f"{level}, {points}, {adopted}, COUNT(*) "
+            f"FROM {lines} l LEFT JOIN {outcomes} o ON o.id = l.outcome_id "
+            f"LEFT JOIN {carriers} c ON c.id = o.carrier_id "
+            f"WHERE l.ruleset_id = %s AND l.person_id IS NULL "
+            f"GROUP BY l.ruleset_id, l.unit_id, {month}, l.clause, {level}",
+            [ruleset_id],
+        )
+        cursor.execute(
+            f"INSERT INTO {months} ({columns}) "  # noqa: S608
+            f"SELECT l.ruleset_id, l.unit_id, l.person_id, {month}, '', NULL, "
+            f"{points}, {adopted}, COUNT(*) FROM {lines} l "
+            f"WHERE l.ruleset_id = %s AND l.person_id IS NOT NULL "
+            f"GROUP BY l.ruleset_id, l.unit_id, l.person_id, {month}",
+            [ruleset_id],
+        )
 
 
 # ------------------------------------------------------------------ periods

@@ -1,0 +1,226 @@
+"""A full rescoring rewrites the lines in bulk: the score lines' indexes (and on
+PostgreSQL their foreign keys) are set aside and built again once over the finished
+table, the monthly sums come from one ``GROUP BY`` — and none of it shows: the schema
+is the same afterwards, a failure leaves the old lines, and the sums are those of the
+lines."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from xinxuan.organisation import demo as organisation_demo
+from xinxuan.outcomes import demo as outcomes_demo
+from xinxuan.scoring import demo as scoring_demo
+from xinxuan.scoring import ledger
+from xinxuan.scoring import standings as by_period
+from xinxuan.scoring.models import MonthlyScore, RuleSet, ScoreLine, Standing
+from xinxuan.submissions import demo as submissions_demo
+
+pytestmark = pytest.mark.django_db
+
+TABLE = ScoreLine._meta.db_table
+
+
+@pytest.fixture
+def ruleset(settings):
+    settings.TASKS = {
+        **settings.TASKS,
+        "background": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
+    }
+    for module in (organisation_demo, submissions_demo, outcomes_demo, scoring_demo):
+        module.load(log=lambda _message: None)
+    return RuleSet.objects.get(code="changzhou-2011")
+
+
+def schema():
+    """The score-line table's indexes and constraints as the database states them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = %s ORDER BY name",
+                [TABLE],
+            )
+        else:
+            cursor.execute(
+                "SELECT 'index', indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+                "UNION ALL SELECT 'constraint', conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE conrelid = %s::regclass ORDER BY 1, 2",
+                [TABLE, TABLE],
+            )
+        return cursor.fetchall()
+
+
+def ledger_state(ruleset):
+    return (
+        sorted(
+            ScoreLine.objects.filter(ruleset=ruleset).values_list(
+                "outcome_id", "event_key", "unit_id", "person_id", "clause", "points", "calc_id"
+            ),
+            key=str,
+        ),
+        sorted(
+            Standing.objects.filter(ruleset=ruleset).values_list("unit_id", "person_id", "points"),
+            key=str,
+        ),
+        sorted(
+            MonthlyScore.objects.filter(ruleset=ruleset).values_list(
+                "unit_id", "person_id", "month", "clause", "points", "lines"
+            ),
+            key=str,
+        ),
+    )
+
+
+def monthly(ruleset):
+    rows = MonthlyScore.objects.filter(ruleset=ruleset).values_list(
+        "ruleset_id",
+        "unit_id",
+        "person_id",
+        "month",
+        "clause",
+        "level_id",
+        "points",
+        "adopted",
+        "lines",
+    )
+    return {tuple(row[:6]): list(row[6:]) for row in rows}
+
+
+def test_the_indexes_and_keys_are_built_again_as_they_were(ruleset):
+    before = schema()
+    assert any("INDEX" in str(row[2]).upper() for row in before)
+    with CaptureQueriesContext(connection) as queries:
+        ledger.rescore_ruleset(ruleset)
+    sql = [q["sql"] for q in queries.captured_queries]
+    # the lines of the demo's other rule sets are fewer: the indexes were set aside
+    assert any(s.startswith("DROP INDEX") for s in sql)
+    assert any(s.startswith("CREATE INDEX") for s in sql)
+    if connection.vendor == "postgresql":
+        assert any("ADD CONSTRAINT" in s and "FOREIGN KEY" in s for s in sql)
+    assert schema() == before
+
+
+def test_the_indexes_stay_when_the_other_rule_sets_lines_outnumber_the_new_ones(
+    ruleset, monkeypatch
+):
+    before = schema()
+    monkeypatch.setattr(ledger, "_others", lambda _cursor, _ruleset: 10**9)
+    with CaptureQueriesContext(connection) as queries:
+        count = ledger.rescore_ruleset(ruleset)
+    assert not any("DROP" in q["sql"] for q in queries.captured_queries)
+    assert count == ScoreLine.objects.filter(ruleset=ruleset).count() > 1000
+    assert schema() == before
+
+
+def test_a_rescoring_that_fails_while_writing_leaves_the_old_lines_and_the_schema(
+    ruleset, monkeypatch
+):
+    before, state = schema(), ledger_state(ruleset)
+    assert len(state[0]) > 1000
+    monkeypatch.setattr(ledger, "WRITE_CHUNK", 500)
+    real, written = ledger._chunk_rows, []
+
+    def failing(chunk, *args):
+        if written:
+            raise RuntimeError("the disk is full")
+        written.append(len(chunk))
+        return real(chunk, *args)
+
+    monkeypatch.setattr(ledger, "_chunk_rows", failing)
+    with pytest.raises(RuntimeError):
+        ledger.rescore_ruleset(ruleset)
+    assert written == [500]  # it failed half-way through the new lines
+    assert schema() == before
+    assert ledger_state(ruleset) == state
+
+
+def test_the_monthly_sums_of_a_rebuild_are_those_of_the_lines(ruleset):
+    lines = ScoreLine.objects.filter(ruleset=ruleset)
+    expected = by_period.stored_month_sums(lines)  # summed by the ORM, month by month
+    assert len(expected) > 50
+    by_period.rebuild_months(ruleset)
+    assert monthly(ruleset) == expected
+    assert any(key[5] is not None for key in expected)  # levels, from outcome or carrier
+    assert any(value[1] for value in expected.values())  # adopted items counted
+
+
+needs_server_db = pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="another session's lock needs PostgreSQL"
+)
+
+
+@needs_server_db
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_holding_the_lines_makes_the_rescoring_keep_its_indexes_not_wait(
+    ruleset,
+):
+    before, expected = schema(), ledger_state(ruleset)
+    holding, release = threading.Event(), threading.Event()
+
+    def reader():
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("BEGIN")
+                cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")  # noqa: S608
+                holding.set()
+                release.wait(30)
+                cursor.execute("COMMIT")
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        with CaptureQueriesContext(connection) as queries:
+            ledger.rescore_ruleset(ruleset)
+    finally:
+        release.set()
+        thread.join()
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert any("NOWAIT" in s for s in sql)
+    assert not any(s.startswith("DROP INDEX") for s in sql)
+    assert schema() == before
+    assert ledger_state(ruleset) == expected
+
+
+def test_a_version_with_a_backslash_or_a_tab_is_stored_as_it_reads(ruleset):
+    # PostgreSQL's COPY text format gives both a meaning: they are escaped
+    ruleset.engine_version = "2011\\1\t修订"
+    ruleset.save(update_fields=["engine_version"])
+    count = ledger.rescore_ruleset(ruleset)
+    versions = set(ScoreLine.objects.filter(ruleset=ruleset).values_list("version", flat=True))
+    assert versions == {ruleset.version_label} and "\\1\t" in ruleset.version_label
+    assert count > 1000
+
+
+def test_a_full_rescoring_sums_the_months_as_the_lines_give_them(ruleset):
+    MonthlyScore.objects.filter(ruleset=ruleset).delete()
+    ledger.rescore_ruleset(ruleset)  # summed in Python as the lines are written
+    expected = by_period.stored_month_sums(ScoreLine.objects.filter(ruleset=ruleset))
+    assert len(expected) > 50 and any(key[5] is not None for key in expected)
+    assert monthly(ruleset) == expected
+
+
+def test_a_delivered_commission_is_read_with_its_local_day_of_submission(ruleset):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xinxuan.submissions.models import Commission, Item
+
+    item = Item.objects.filter(outcomes__isnull=False, commission__isnull=True).first()
+    commission = Commission.objects.create(
+        title="专题约稿", unit_id=item.unit_id, deadline=dt.date(2011, 3, 1)
+    )
+    # 18:30 UTC is 02:30 the next day in Beijing
+    submitted = dt.datetime(2011, 3, 1, 18, 30, tzinfo=dt.UTC)
+    Item.objects.filter(pk=item.pk).update(commission=commission, submitted_at=submitted)
+    item.refresh_from_db()
+    _items, events = ledger.run_input(ruleset, ledger.compile_ruleset(ruleset), ledger.Tree.load())
+    mine = [e for e in events if e.id.startswith(f"c{commission.pk}-")]
+    assert mine == ledger.commission_events(item)
+    assert mine[1].date == timezone.localdate(submitted) == dt.date(2011, 3, 2)
