@@ -224,3 +224,28 @@ def test_a_delivered_commission_is_read_with_its_local_day_of_submission(ruleset
     mine = [e for e in events if e.id.startswith(f"c{commission.pk}-")]
     assert mine == ledger.commission_events(item)
     assert mine[1].date == timezone.localdate(submitted) == dt.date(2011, 3, 2)
+
+
+def test_a_full_rescoring_scores_a_delivered_commission_as_the_item_path_does(ruleset):
+    """Found while speeding the rescoring up: the commission's events reached the
+    engine's full run without their item, and every full rescoring of a ledger with a
+    delivered 约稿 failed (事件须指定单位)."""
+    import datetime as dt
+
+    from xinxuan.submissions.models import Commission, Item
+
+    ruleset.text += "\n[commission]\ndelivered = 5\nlate = -2\n"
+    ruleset.save()
+    item = Item.objects.filter(outcomes__isnull=False, commission__isnull=True).first()
+    commission = Commission.objects.create(
+        title="专题约稿", unit_id=item.unit_id, deadline=dt.date(2011, 3, 1)
+    )
+    Item.objects.filter(pk=item.pk).update(
+        commission=commission, submitted_at=dt.datetime(2011, 3, 5, 2, 0, tzinfo=dt.UTC)
+    )
+    ledger.rescore_ruleset(ruleset)
+    full = ledger_state(ruleset)
+    mine = {row for row in full[0] if str(row[1]).startswith(f"c{commission.pk}-")}
+    assert mine, "the late delivery scores a line"
+    ledger.rescore_item(item.pk)
+    assert ledger_state(ruleset) == full

@@ -304,11 +304,17 @@ def commission_events(item: Item) -> list[engine.Event]:
         return []
     delivered = timezone.localdate(item.submitted_at)
     return [
-        engine.Event(id=f"c{commission.pk}-due", type="commission_due", date=commission.deadline),
+        engine.Event(
+            id=f"c{commission.pk}-due",
+            type="commission_due",
+            date=commission.deadline,
+            item_id=str(item.pk),
+        ),
         engine.Event(
             id=f"c{commission.pk}-i{item.pk}",
             type="commission_delivered",
             date=delivered,
+            item_id=str(item.pk),
         ),
     ]
 
@@ -1349,11 +1355,14 @@ def _event_of(row: tuple, codes: dict[str, dict[int, str]], named):
 def _commission_pair(commission: int, deadline, item: int, submitted) -> list[engine.Event]:
     """``commission_events`` from the item's row."""
     return [
-        engine.Event(id=f"c{commission}-due", type="commission_due", date=deadline),
+        engine.Event(
+            id=f"c{commission}-due", type="commission_due", date=deadline, item_id=str(item)
+        ),
         engine.Event(
             id=f"c{commission}-i{item}",
             type="commission_delivered",
             date=timezone.localdate(submitted),
+            item_id=str(item),
         ),
     ]
 
