@@ -118,14 +118,16 @@ class Unit(index.Indexed, models.Model):
         return chain
 
     def descendant_ids(self) -> set[int]:
-        """This unit and everything below it, one query per level of the tree."""
+        """This unit and everything below it, from one read of the tree (a province's
+        few hundred units; a query per level cost more than the rows)."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent in Unit.objects.values_list("pk", "parent_id").order_by():
+            children.setdefault(parent, []).append(pk)
         found = {self.pk}
         frontier = [self.pk]
         while frontier:
             frontier = [
-                pk
-                for pk in Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-                if pk not in found
+                pk for parent in frontier for pk in children.get(parent, ()) if pk not in found
             ]
             found.update(frontier)
         return found
