@@ -24,6 +24,21 @@ def _num(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.normalize():f}"
 
 
+def _unit_row(r) -> dict:
+    """A unit's standing as the JSON names it, in a ranking or a roll-up."""
+    return {
+        "rank": r.rank,
+        "unit": r.unit.label,
+        "code": r.unit.code,
+        "points": _num(r.points),
+        "target": _num(r.target),
+        "completion": _num(r.completion),
+        "adopted": r.adopted,
+        "gap_to_next": _num(r.gap_to_next),
+        "to_second": _num(r.to_second),
+    }
+
+
 class Command(BaseCommand):
     help = "Standings, headline figures and appraisal proposal of a rule set for a period."
 
@@ -71,20 +86,7 @@ class Command(BaseCommand):
         rankings = [
             {
                 "class": ranking.name,
-                "units": [
-                    {
-                        "rank": r.rank,
-                        "unit": r.unit.label,
-                        "code": r.unit.code,
-                        "points": _num(r.points),
-                        "target": _num(r.target),
-                        "completion": _num(r.completion),
-                        "adopted": r.adopted,
-                        "gap_to_next": _num(r.gap_to_next),
-                        "to_second": _num(r.to_second),
-                    }
-                    for r in ranking.rows
-                ],
+                "units": [_unit_row(r) for r in ranking.rows],
             }
             for ranking in by_period.unit_rankings(ruleset, period)
         ]
@@ -140,15 +142,7 @@ class Command(BaseCommand):
             "rulesets": [rs.code for rs in rolled.rulesets],
             "units": [
                 {
-                    "rank": r.rank,
-                    "unit": r.unit.label,
-                    "code": r.unit.code,
-                    "points": _num(r.points),
-                    "target": _num(r.target),
-                    "completion": _num(r.completion),
-                    "adopted": r.adopted,
-                    "gap_to_next": _num(r.gap_to_next),
-                    "to_second": _num(r.to_second),
+                    **_unit_row(r),
                     "rulesets": [rs.code for rs in r.rulesets],
                     "below": r.below,
                 }
