@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.accounts.views import forbidden
 from xinxuan.lib.exceptions import ActionRefused
-from xinxuan.organisation.access import can_see_unit, filter_by_unit, in_own_bureau
+from xinxuan.organisation.access import can_see_unit, filter_by_unit, own_bureau_unit_ids
 from xinxuan.scoring.models import RuleSet, RuleSetStatus
 
 from . import actions
@@ -58,9 +58,8 @@ def issue(request: HttpRequest) -> HttpResponse:
         "unit",
     )
     # a superior office reads a bureau's bulletins; the bureau's own office issues them
-    rulesets = rulesets.filter(
-        pk__in=[rs.pk for rs in rulesets if in_own_bureau(request.user, rs.unit)]
-    )
+    own = own_bureau_unit_ids(request.user)
+    rulesets = rulesets if own is None else rulesets.filter(unit_id__in=own)
     form = BulletinForm(request.POST or None, rulesets=rulesets)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

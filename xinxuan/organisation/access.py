@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from xinxuan.accounts.roles import Role, grantable_groups, roles_of
-from xinxuan.organisation.models import Person, Unit
+from xinxuan.organisation.models import Person, Unit, UnitKind
 
 ALL = None  # scope marker: no restriction
 
@@ -132,6 +132,31 @@ def in_own_bureau(user, unit: Unit | int) -> bool:
         return True
     mine = bureau_of(home_unit(user))
     return mine is not None and mine == bureau_of(unit)
+
+
+def own_bureau_unit_ids(user) -> set[int] | None:
+    """Ids of the units whose nearest bureau is the user's own (None: every unit, for a
+    superuser), from one read of the tree: the units a superior office reads but whose
+    bureau decides for them are left out."""
+    if user is None or user.is_superuser:
+        return ALL
+    mine = bureau_of(home_unit(user))
+    if mine is None:
+        return set()
+    children: dict[int | None, list[tuple[int, str]]] = {}
+    for pk, parent, kind in Unit.objects.values_list("pk", "parent_id", "kind").order_by():
+        children.setdefault(parent, []).append((pk, kind))
+    found = {mine.pk}
+    frontier = [mine.pk]
+    while frontier:
+        frontier = [
+            pk
+            for parent in frontier
+            for pk, kind in children.get(parent, ())
+            if kind != UnitKind.BUREAU and pk not in found
+        ]
+        found.update(frontier)
+    return found
 
 
 def require(

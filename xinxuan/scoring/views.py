@@ -26,6 +26,7 @@ from xinxuan.organisation.access import (
     can_see_unit,
     filter_by_unit,
     in_own_bureau,
+    own_bureau_unit_ids,
     scope_root,
     visible_unit_ids,
     visible_units,
@@ -91,7 +92,8 @@ def ruleset_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         )
     )
     units = visible_units(request.user).exclude(children=None)
-    units = units.filter(pk__in=[u.pk for u in units if in_own_bureau(request.user, u)])
+    own = own_bureau_unit_ids(request.user)
+    units = units if own is None else units.filter(pk__in=own)
     initial = {"unit": ruleset.unit if ruleset else None, "text": ruleset.text if ruleset else ""}
     form = RuleSetForm(request.POST or None, request.FILES or None, units=units, initial=initial)
     context = {"ruleset": ruleset, "form": form, "problems": None, "lines": None}
