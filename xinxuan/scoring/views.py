@@ -594,24 +594,22 @@ def unit_outcome_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         # redirect to the dashboard, and the officer should read why.
         denied = PermissionDenied(_("Only the office may record deductions and adjustments."))
         return forbidden(request, denied)
+    # the office of the issuing bureau records them: not a bureau office under a
+    # superior's rule set, nor a superior office under a bureau's
     if not can_see_unit(request.user, ruleset.unit_id):
-        denied = PermissionDenied(
-            _(
-                "This rule set is issued by %(unit)s, which assesses your bureau: its "
-                "deductions and adjustments are recorded by %(unit)s's office, not by yours."
-            )
-            % {"unit": ruleset.unit}
+        reason = _(
+            "This rule set is issued by %(unit)s, which assesses your bureau: its "
+            "deductions and adjustments are recorded by %(unit)s's office, not by yours."
         )
-        return forbidden(request, denied)
-    if not in_own_bureau(request.user, ruleset.unit_id):
-        denied = PermissionDenied(
-            _(
-                "This rule set is %(unit)s's own: its deductions and adjustments are "
-                "recorded by %(unit)s's office. Your office reads its standings."
-            )
-            % {"unit": ruleset.unit}
+    elif not in_own_bureau(request.user, ruleset.unit_id):
+        reason = _(
+            "This rule set is %(unit)s's own: its deductions and adjustments are "
+            "recorded by %(unit)s's office. Your office reads its standings."
         )
-        return forbidden(request, denied)
+    else:
+        reason = None
+    if reason is not None:
+        return forbidden(request, PermissionDenied(reason % {"unit": ruleset.unit}))
     if kind not in UNIT_OUTCOMES:
         return redirect("scoring:standings", pk=pk)
     if ruleset.status != RuleSetStatus.ACTIVE:
