@@ -1,11 +1,12 @@
 """The lexicon's fast path (automata, skipped passes, positions mapped back only on a
 hit) finds what a plain search for every key finds, on generated texts (no database)."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xinxuan.comments import lexicon as lx
-from xinxuan.comments.lexicon import Action, Entry, Lexicon, Match, Verdict
+from xinxuan.comments.lexicon import Action, Entry, Lexicon, Match, Options, Verdict
 from xinxuan.lib.hanzi import simplified_table
 
 ENTRIES = [
@@ -41,7 +42,8 @@ def disguises(word: str) -> list[str]:
 
 
 PIECES = sorted({d for w in [e.word for e in ENTRIES] + WHITELIST for d in disguises(w)})
-CHARACTERS = HOMOPHONES + "的是在有人我们今天会议，。！？、 .*-★😀ＡＢａｂdubo了了了12"
+# 𠀀 and 𪚥 lie past the normalisation table (read as they are), \0 is noise.
+CHARACTERS = HOMOPHONES + "的是在有人我们今天会议，。！？、 .*-★😀ＡＢａｂdubo了了了12𠀀𪚥\0"
 
 
 def plain_search(lexicon: Lexicon, text: str) -> Verdict:
@@ -110,6 +112,34 @@ texts = st.lists(st.one_of(st.sampled_from(PIECES), st.sampled_from(CHARACTERS))
 def test_the_fast_path_finds_what_a_plain_search_finds(text):
     assert as_compared(LEXICON.check(text)) == as_compared(plain_search(LEXICON, text))
     assert LEXICON.has_hit(text) or LEXICON.check(text).decision == Action.PASS
+
+
+# The steps that change how positions map back, each turned off.
+OTHER_OPTIONS = {
+    "no-noise-step": Options(noise=False),
+    "no-repeats-step": Options(repeats=False),
+    "no-homophones": Options(homophones=False),
+    "no-step-at-all": Options.none(),
+}
+OTHER_LEXICONS = {
+    name: Lexicon(ENTRIES, WHITELIST, options) for name, options in OTHER_OPTIONS.items()
+}
+
+
+@pytest.mark.parametrize("name", OTHER_LEXICONS)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=texts)
+def test_the_fast_path_finds_what_a_plain_search_finds_with_a_step_off(name, text):
+    lexicon = OTHER_LEXICONS[name]
+    assert as_compared(lexicon.check(text)) == as_compared(plain_search(lexicon, text))
+
+
+def test_without_the_noise_step_no_character_is_dropped():
+    # NUL is the code the fast path uses for noise: without the step, it is a character.
+    lexicon = OTHER_LEXICONS["no-noise-step"]
+    for text in ("赌\0博", "赌.博", "赌 博"):
+        assert lexicon.check(text).decision == Action.PASS, repr(text)
+    assert lexicon.check("赌博").decision == Action.HOLD
 
 
 def test_the_plain_search_finds_the_disguises():

@@ -32,12 +32,13 @@ and their pinyin), and after steps 1–3 for words whose own characters repeat (
 心心相印), which step 4 would shrink to a single common character; that pass runs only
 over a text with a repeat, and its keys without letters only over a text in which one
 of their own doubled characters is doubled.  Keys with Latin letters are searched only
-in a text with letters.  Steps 1–3 (and 5) are one ``str.translate`` over a table built
-once, step 4 one regular expression; a text with no hit costs just that and the
-automaton walks.  Only a text with a hit is normalised again keeping, for each
-normalised character up to the last hit, the position of the original character it
-came from.  tests/comments/test_lexicon_fast_path.py holds all this to a plain search
-of every key.
+in a text with letters.  Steps 1–3 (and 5) read each character through a table built
+once (a numpy array, the same mapping as the ``str.translate`` table of
+:func:`char_table`), and step 4 keeps the first of each run of equal codes; the same
+arrays tell where each read character came from, so a hit is mapped back to the
+original text without reading it again.  A text with no hit costs those few array
+operations and the automaton walks.  tests/comments/test_lexicon_fast_path.py holds
+all this to a plain search of every key.
 
 A whitelisted word beats every blacklisted word found inside its span (打击赌博
 allows 赌博 there), but only when it is in the text itself, up to steps 1–4: a
@@ -54,11 +55,12 @@ import operator
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import product
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick_rs
 import numpy
@@ -177,7 +179,6 @@ class Verdict:
 # Normalisation tables
 
 TABLE_SIZE = 0x20000  # the Basic and Supplementary Multilingual Planes, emoji included
-NOISE = "\0"
 _REPEATS = re.compile(r"(.)\1+", re.DOTALL)
 _FIRST = operator.itemgetter(1)  # faster than the template r"\1"
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -211,12 +212,11 @@ def homophone_representatives() -> dict[str, str]:
 
 
 @lru_cache(maxsize=16)
-def char_table(options: Options, *, homophones: bool, keep_noise: bool) -> list:
+def char_table(options: Options, *, homophones: bool) -> list:
     """The ``str.translate`` table of steps 1, 2, 3 and (if asked) 5.
 
     Every character maps to exactly one character, except noise, which maps to
-    nothing (``keep_noise=False``) or to NUL (``keep_noise=True``, for the pass that
-    keeps positions).  A list indexed by code point is faster to look up than a dict.
+    nothing.  A list indexed by code point is faster to look up than a dict.
     """
     simplified = simplified_table() if options.traditional else {}
     if homophones:
@@ -234,13 +234,41 @@ def char_table(options: Options, *, homophones: bool, keep_noise: bool) -> list:
             elif len(char.lower()) == 1:
                 char = char.lower()
         if options.noise and _is_noise(char):
-            table[code] = NOISE if keep_noise else None
+            table[code] = None
             continue
         char = simplified.get(ord(char), char)
         if homophones and char in pinyin:
             char = representative[pinyin[char]]
         table[code] = ord(char)
     return table
+
+
+@lru_cache(maxsize=16)
+def code_table(options: Options, *, homophones: bool) -> numpy.ndarray:
+    """:func:`char_table` as an array of code points, 0 for noise (no character that
+    is not noise maps to 0: NUL is noise, and without the noise step nothing is)."""
+    table = char_table(options, homophones=homophones)
+    return numpy.array([0 if code is None else code for code in table], dtype=numpy.uint32)
+
+
+def _read(table: numpy.ndarray, codes: numpy.ndarray, *, beyond: bool) -> numpy.ndarray:
+    """``codes`` read through ``table``; with ``beyond``, some are past its end and,
+    as ``str.translate`` does, stay as they are."""
+    if not beyond:
+        return table.take(codes)
+    return numpy.where(codes < len(table), table.take(codes, mode="clip"), codes)
+
+
+def _first_of_runs(codes: numpy.ndarray) -> numpy.ndarray:
+    """Which codes start a run of equal codes (step 4 keeps only those)."""
+    first = numpy.empty(len(codes), dtype=bool)
+    first[:1] = True
+    numpy.not_equal(codes[1:], codes[:-1], out=first[1:])
+    return first
+
+
+def _decoded(codes: numpy.ndarray) -> str:
+    return codes.tobytes().decode("utf-32-le")
 
 
 # ---------------------------------------------------------------------------
@@ -259,8 +287,8 @@ class _Pass:
     """One normalisation of the text and the automata of the keys written in it."""
 
     def __init__(self, options: Options, *, homophones: bool, repeats: bool) -> None:
-        self.table = char_table(options, homophones=homophones, keep_noise=False)
-        self.table_keeping_noise = char_table(options, homophones=homophones, keep_noise=True)
+        self.table = char_table(options, homophones=homophones)
+        self.codes = code_table(options, homophones=homophones)
         self.repeats = repeats
         # Each key with its payloads; the automata find them by their index here.
         self.keys: list[tuple[str, tuple[_Payload, ...]]] = []
@@ -291,14 +319,15 @@ class _Pass:
         text = text.translate(self.table)
         return _REPEATS.sub(_FIRST, text) if self.repeats else text
 
-    def hits(self, normalised: str, *, letters_only: bool = False) -> list:
-        """(last character, (key, payloads)) of every key in the normalised text; with
-        ``letters_only``, of the keys with Latin letters only."""
+    def hits(self, reading: _Reading) -> list:
+        """(last character, (key, payloads)) of every key in the reading; of the keys
+        with Latin letters only when it has letters, and only those with
+        ``reading.letters_only``."""
         hits = []
-        if self.automaton is not None and not letters_only:
-            hits = self._found(self.automaton, self.automaton_keys, normalised)
-        if self.letters is not None and _HAS_LETTER.search(normalised):
-            hits += self._found(self.letters, self.letters_keys, normalised)
+        if self.automaton is not None and not reading.letters_only:
+            hits = self._found(self.automaton, self.automaton_keys, reading.text)
+        if self.letters is not None and reading.has_letters:
+            hits += self._found(self.letters, self.letters_keys, reading.text)
         return hits
 
     def _found(self, automaton: ahocorasick_rs.AhoCorasick, indexes: list[int], text: str):
@@ -308,41 +337,34 @@ class _Pass:
             for i, _start, end in automaton.find_matches_as_indexes(text, overlapping=True)
         ]
 
-    def spans(self, text: str, normalised: str, hits: list) -> Iterator[tuple]:
-        """Per hit: its first and last character in the normalised text, its span in
-        the original text, and its key and payloads."""
-        # Positions are needed up to the character after the last hit, no further.
-        starts = self._starts(text, max(end for end, _key in hits) + 2)
+
+class _Reading(NamedTuple):
+    """A text as one pass reads it, and where each character it reads came from."""
+
+    where: _Pass
+    text: str
+    letters_only: bool  # only the pass's keys with Latin letters can be in it
+    has_letters: bool
+    # The original position of each character that is not noise, and of those the
+    # ones that start a run of equal characters (None: all, nothing was collapsed).
+    kept: numpy.ndarray
+    firsts: numpy.ndarray | None
+
+    def spans(self, hits: list) -> Iterator[tuple]:
+        """Per hit: its first and last character in ``text``, its span in the original
+        text (from its first character to the last of its last run, so noise around
+        it is left out), and its key and payloads."""
+        kept = self.kept.tolist()
+        if self.firsts is None:
+            for end, (key, payloads) in hits:
+                first = end - len(key) + 1
+                yield first, end, kept[first], kept[end] + 1, key, payloads
+            return
+        runs = numpy.flatnonzero(self.firsts).tolist()
+        runs.append(len(kept))
         for end, (key, payloads) in hits:
             first = end - len(key) + 1
-            following = starts[end + 1] if end + 1 < len(starts) else len(text)
-            yield first, end, starts[first], self._stop(text, following), key, payloads
-
-    def _starts(self, text: str, count: int) -> Sequence[int]:
-        """The original position of the first ``count`` normalised characters."""
-        kept = text.translate(self.table_keeping_noise)
-        if NOISE not in kept and not (self.repeats and _REPEATS.search(kept)):
-            # nothing left out and nothing collapsed (most texts): each character is
-            # where it was
-            return range(min(count, len(kept)))
-        # By columns, not by a loop over characters: the code points, the positions
-        # that are not noise, and of those the first of each run of equal characters.
-        codes = numpy.frombuffer(kept.encode("utf-32-le"), dtype=numpy.uint32)
-        positions = numpy.flatnonzero(codes != 0)
-        if self.repeats and len(positions) > 1:
-            values = codes[positions]
-            first_of_run = numpy.empty(len(values), dtype=bool)
-            first_of_run[0] = True
-            numpy.not_equal(values[1:], values[:-1], out=first_of_run[1:])
-            positions = positions[first_of_run]
-        return positions[:count].tolist()
-
-    def _stop(self, text: str, following: int) -> int:
-        """The end of a span that runs up to ``following``, trailing noise left out."""
-        stop = following
-        while stop > 0 and text[stop - 1].translate(self.table) == "":
-            stop -= 1
-        return stop
+            yield first, end, kept[runs[first]], kept[runs[end + 1] - 1] + 1, key, payloads
 
 
 @dataclass
@@ -354,7 +376,7 @@ class Lexicon:
     options: Options = field(default_factory=Options)
 
     def __post_init__(self) -> None:
-        self._plain_table = char_table(self.options, homophones=False, keep_noise=False)
+        self._plain_table = char_table(self.options, homophones=False)
         options = self.options
         self._plain_pass = _Pass(options, homophones=False, repeats=options.repeats)
         self._sound_pass = _Pass(options, homophones=options.homophones, repeats=options.repeats)
@@ -425,39 +447,50 @@ class Lexicon:
 
     def has_hit(self, text: str) -> bool:
         """True when an automaton finds anything (the fast path of :meth:`check`)."""
-        text = _encodable(text)
-        return any(
-            where.hits(normalised, letters_only=letters_only)
-            for where, normalised, letters_only in self._readings(text)
-        )
+        return any(reading.where.hits(reading) for reading in self._readings(_encodable(text)))
 
-    def _readings(self, text: str) -> Iterator[tuple[_Pass, str, bool]]:
-        """Each pass with keys, the text as that pass reads it, and whether only its
-        keys with Latin letters can be there."""
-        translated = text.translate(self._plain_pass.table)
-        # Splitting on the runs keeps one character of each, as a group: the text with
-        # its repeats collapsed and the characters that repeat, in one regex pass.
-        runs = _REPEATS.split(translated) if self.options.repeats else [translated]
-        plain = "".join(runs) if len(runs) > 1 else translated
-        yield self._plain_pass, plain, False
-        if not self._sound_pass.empty:
-            yield self._sound_pass, self._sound_pass.normalise(text), False
+    def _readings(self, text: str) -> Iterator[_Reading]:
+        """Each pass with keys and the text as that pass reads it."""
+        codes = numpy.frombuffer(text.encode("utf-32-le"), dtype=numpy.uint32)
+        beyond = bool(len(codes)) and int(codes.max()) >= TABLE_SIZE
+        translated = _read(self._plain_pass.codes, codes, beyond=beyond)
+        if self.options.noise:
+            kept = translated.nonzero()[0]
+            translated = translated.take(kept)
+            codes = codes.take(kept)
+        else:
+            kept = numpy.arange(len(codes))
+        firsts = _first_of_runs(translated) if self.options.repeats else None
+        plain = _decoded(translated if firsts is None else translated[firsts])
+        # Step 5 maps only Han characters: each reading has letters if this one has.
+        letters = _HAS_LETTER.search(plain) is not None
+        yield _Reading(self._plain_pass, plain, False, letters, kept, firsts)
+        sound = self._sound_pass
+        if not sound.empty:
+            by_sound = _read(sound.codes, codes, beyond=beyond)
+            sound_firsts = _first_of_runs(by_sound) if sound.repeats else None
+            if sound_firsts is not None:
+                by_sound = by_sound[sound_firsts]
+            yield _Reading(sound, _decoded(by_sound), False, letters, kept, sound_firsts)
         # Words whose own characters repeat need a text with a repeat (steps 1-3 only),
         # and those without letters one of their own characters doubled.
         doubled = self._doubled_pass
-        if not doubled.empty and len(runs) > 1:
-            yield doubled, translated, doubled.doubled.isdisjoint(runs[1::2])
+        if not doubled.empty and firsts is not None and len(plain) < len(translated):
+            repeated = _decoded(translated[~firsts])
+            letters_only = doubled.doubled.isdisjoint(repeated)
+            yield _Reading(doubled, _decoded(translated), letters_only, letters, kept, None)
 
     def check(self, text: str) -> Verdict:
         """The decision for ``text`` with every matched word and its original span."""
         text = _encodable(text)
         found: list[Match] = []
         allowing: list[Match] = []
-        for where, normalised, letters_only in self._readings(text):
-            hits = where.hits(normalised, letters_only=letters_only)
+        for reading in self._readings(text):
+            hits = reading.where.hits(reading)
             if not hits:
                 continue
-            for first, end, start, stop, _key, payloads in where.spans(text, normalised, hits):
+            normalised = reading.text
+            for first, end, start, stop, _key, payloads in reading.spans(hits):
                 if any(p.pinyin for p in payloads) and not _separate_word(normalised, first, end):
                     payloads = tuple(p for p in payloads if not p.pinyin)
                 original = text[start:stop]
