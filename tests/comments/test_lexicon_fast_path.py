@@ -42,8 +42,9 @@ def disguises(word: str) -> list[str]:
 
 
 PIECES = sorted({d for w in [e.word for e in ENTRIES] + WHITELIST for d in disguises(w)})
-# 𠀀 and 𪚥 lie past the normalisation table (read as they are), \0 is noise.
-CHARACTERS = HOMOPHONES + "的是在有人我们今天会议，。！？、 .*-★😀ＡＢａｂdubo了了了12𠀀𪚥\0"
+# 𠀀 and 𪚥 lie past the normalisation table (read as they are), \0 is noise, é and ω
+# have the codes that the passes give the characters of the keys (and get theirs).
+CHARACTERS = HOMOPHONES + "的是在有人我们今天会议，。！？、 .*-★😀ＡＢａｂdubo了了了12𠀀𪚥\0éΩ"
 
 
 def plain_search(lexicon: Lexicon, text: str) -> Verdict:
@@ -164,3 +165,21 @@ def test_a_lone_surrogate_is_read_as_a_question_mark_not_a_crash():
     assert verdict.decision == Action.HOLD
     assert verdict.matches[0].found == "代·開·發★票"
     assert lexicon.has_hit("\udfff代开发票")
+
+
+def test_the_passes_read_characters_through_one_permutation_of_codes():
+    """The keys' characters get codes of their own (module docstring): every pass must
+    read the text through its table followed by one permutation, or a character could
+    read as a key's character it is not."""
+    han = [chr(code) for code in range(0x4E00, 0x4E00 + 4400)]
+    words = [han[i] + han[i + 1] for i in range(0, len(han), 2)]  # past the two-byte slots
+    lexicon = Lexicon([Entry(word, "广告", Action.HOLD) for word in words])
+    for where in (lexicon._plain_pass, lexicon._sound_pass, lexicon._doubled_pass):
+        by_sound = where is lexicon._sound_pass
+        before = lx.code_table(lexicon.options, homophones=by_sound).tolist()
+        after = where.codes.tolist()
+        assert after == [0 if code is None else code for code in where.table]
+        recoded = dict(zip(before, after, strict=True))
+        assert len(recoded) == len(set(before))  # each code always becomes the same one
+        assert len(set(recoded.values())) == len(recoded)  # and no two become one
+        assert any(0x80 <= after[ord(char)] < 0x800 for char in han)
