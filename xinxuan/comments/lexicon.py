@@ -51,6 +51,7 @@ command line (``python -m xinxuan.comments.lexicon --help``).
 from __future__ import annotations
 
 import argparse
+import codecs
 import enum
 import json
 import operator
@@ -249,17 +250,14 @@ def char_table(options: Options, *, homophones: bool) -> list:
 @lru_cache(maxsize=16)
 def code_table(options: Options, *, homophones: bool) -> numpy.ndarray:
     """:func:`char_table` as an array of code points, 0 for noise (no character that
-    is not noise maps to 0: NUL is noise, and without the noise step nothing is)."""
+    is not noise maps to 0: NUL is noise, and without the noise step nothing is).
+
+    It runs to the last code point, the characters past :func:`char_table` reading as
+    themselves, as ``str.translate`` leaves them: 4 MB that spare every text a check."""
     table = char_table(options, homophones=homophones)
-    return numpy.array([0 if code is None else code for code in table], dtype=numpy.uint32)
-
-
-def _read(table: numpy.ndarray, codes: numpy.ndarray, *, beyond: bool) -> numpy.ndarray:
-    """``codes`` read through ``table``; with ``beyond``, some are past its end and,
-    as ``str.translate`` does, stay as they are."""
-    if not beyond:
-        return table.take(codes)
-    return numpy.where(codes < len(table), table.take(codes, mode="clip"), codes)
+    codes = numpy.arange(sys.maxunicode + 1, dtype=numpy.uint32)
+    codes[: len(table)] = [0 if code is None else code for code in table]
+    return codes
 
 
 def _first_of_runs(codes: numpy.ndarray) -> numpy.ndarray:
@@ -283,8 +281,29 @@ def _recoding(keys: Iterable[str]) -> dict[int, int]:
     return recoding
 
 
+def _recoded(
+    table: list, codes: numpy.ndarray, recoding: dict[int, int]
+) -> tuple[list, numpy.ndarray]:
+    """A :func:`char_table` and its :func:`code_table` with every code recoded."""
+    permutation = numpy.arange(len(codes), dtype=numpy.uint32)
+    permutation[list(recoding)] = list(recoding.values())
+    recoded = [code if code is None else recoding.get(code, code) for code in table]
+    return recoded, permutation.take(codes)
+
+
+def _code_points(text: str) -> tuple[str, numpy.ndarray]:
+    """``text`` and its code points; lone surrogates (which no encoding takes, and a
+    command line's input may carry) replaced by "?"."""
+    try:
+        encoded = codecs.utf_32_le_encode(text)[0]
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+        encoded = codecs.utf_32_le_encode(text)[0]
+    return text, numpy.frombuffer(encoded, dtype=numpy.uint32)
+
+
 def _decoded(codes: numpy.ndarray) -> str:
-    return codes.tobytes().decode("utf-32-le")
+    return codecs.utf_32_le_decode(codes)[0]
 
 
 # ---------------------------------------------------------------------------
@@ -320,12 +339,7 @@ class _Pass:
         self.doubled: frozenset[str] = frozenset()
 
     def compile(self, keys: dict[str, list[_Payload]], recoding: dict[int, int]) -> None:
-        """Build the automata of ``keys``, the pass's tables and keys recoded first."""
-        self.table = [code if code is None else recoding.get(code, code) for code in self.table]
-        permutation = numpy.arange(TABLE_SIZE, dtype=numpy.uint32)
-        for old, new in recoding.items():
-            permutation[old] = new
-        self.codes = _read(permutation, self.codes, beyond=True)
+        """Build the automata of ``keys``, recoded as the tables already are."""
         self.keys = [(key.translate(recoding), tuple(payloads)) for key, payloads in keys.items()]
         self.empty = not keys
         spelled = [bool(_HAS_LETTER.search(key)) for key, _payloads in self.keys]
@@ -413,7 +427,11 @@ class Lexicon:
             where = self._pass_for(word, None)
             self._add(keys[where], where, word, None)
         recoding = _recoding(key for where in self._passes for key in keys[where])
+        recoded: dict[int, tuple[list, numpy.ndarray]] = {}  # the plain and doubled share
         for where in self._passes:
+            if id(where.table) not in recoded:
+                recoded[id(where.table)] = _recoded(where.table, where.codes, recoding)
+            where.table, where.codes = recoded[id(where.table)]
             where.compile(keys[where], recoding)
 
     # -- building ---------------------------------------------------------------
@@ -471,13 +489,11 @@ class Lexicon:
 
     def has_hit(self, text: str) -> bool:
         """True when an automaton finds anything (the fast path of :meth:`check`)."""
-        return any(reading.where.hits(reading) for reading in self._readings(_encodable(text)))
+        return any(reading.where.hits(reading) for reading in self._readings(_code_points(text)[1]))
 
-    def _readings(self, text: str) -> Iterator[_Reading]:
-        """Each pass with keys and the text as that pass reads it."""
-        codes = numpy.frombuffer(text.encode("utf-32-le"), dtype=numpy.uint32)
-        beyond = bool(len(codes)) and int(codes.max()) >= TABLE_SIZE
-        translated = _read(self._plain_pass.codes, codes, beyond=beyond)
+    def _readings(self, codes: numpy.ndarray) -> Iterator[_Reading]:
+        """Each pass with keys and the text of code points ``codes`` as it reads it."""
+        translated = self._plain_pass.codes.take(codes)
         if self.options.noise:
             kept = translated.nonzero()[0]
             translated = translated.take(kept)
@@ -491,7 +507,7 @@ class Lexicon:
         yield _Reading(self._plain_pass, plain, False, letters, kept, firsts)
         sound = self._sound_pass
         if not sound.empty:
-            by_sound = _read(sound.codes, codes, beyond=beyond)
+            by_sound = sound.codes.take(codes)
             sound_firsts = _first_of_runs(by_sound) if sound.repeats else None
             if sound_firsts is not None:
                 by_sound = by_sound[sound_firsts]
@@ -506,10 +522,10 @@ class Lexicon:
 
     def check(self, text: str) -> Verdict:
         """The decision for ``text`` with every matched word and its original span."""
-        text = _encodable(text)
+        text, codes = _code_points(text)
         found: list[Match] = []
         allowing: list[Match] = []
-        for reading in self._readings(text):
+        for reading in self._readings(codes):
             hits = reading.where.hits(reading)
             if not hits:
                 continue
@@ -565,16 +581,6 @@ class Lexicon:
 
 DEFAULT_LEXICON = Path(__file__).with_name("default_lexicon.txt")
 DEFAULT_WHITELIST = Path(__file__).with_name("default_whitelist.txt")
-
-
-def _encodable(text: str) -> str:
-    """``text`` with lone surrogates (which no encoding takes, and a command line's
-    input may carry) replaced by "?"."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-    return text
 
 
 def _automaton(keys: list[str]) -> ahocorasick_rs.AhoCorasick | None:
