@@ -247,13 +247,13 @@ def char_table(options: Options, *, homophones: bool) -> list:
     return table
 
 
-@lru_cache(maxsize=16)
 def code_table(options: Options, *, homophones: bool) -> numpy.ndarray:
     """:func:`char_table` as an array of code points, 0 for noise (no character that
     is not noise maps to 0: NUL is noise, and without the noise step nothing is).
 
     It runs to the last code point, the characters past :func:`char_table` reading as
-    themselves, as ``str.translate`` leaves them: 4 MB that spare every text a check."""
+    themselves, as ``str.translate`` leaves them: 4 MB that spare every text a check.
+    Not cached: each lexicon keeps only its own recoding of it."""
     table = char_table(options, homophones=homophones)
     codes = numpy.arange(sys.maxunicode + 1, dtype=numpy.uint32)
     codes[: len(table)] = [0 if code is None else code for code in table]
