@@ -150,3 +150,10 @@ def test_an_outcome_on_the_issuer_is_scored_alike_by_both_paths(world, record):
         live = lines_of(ruleset), standings_of(ruleset)
         ledger.rescore_ruleset(ruleset)
         assert (lines_of(ruleset), standings_of(ruleset)) == live, ruleset.name
+
+
+def test_an_item_shared_with_the_issuer_gives_its_whole_value_to_the_other_unit(world):
+    outcome = adoption_shared_with_the_bureau(world, world.office)
+    lines = ScoreLine.objects.filter(ruleset=world.ruleset, outcome=outcome, person=None)
+    assert {line.unit_id for line in lines} == {world.org.dept.pk}
+    assert sum(line.points for line in lines) == Decimal(20)  # 总局《专报信息》, not half
