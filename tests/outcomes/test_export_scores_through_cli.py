@@ -56,14 +56,20 @@ def demo(settings):
     return office, RuleSet.objects.get(code="changzhou-2011")
 
 
-def score_with_cli(tmp_path, ruleset: RuleSet, export: bytes, suffix: str) -> dict:
+def score_with_cli(
+    tmp_path, ruleset: RuleSet, export: bytes, suffix: str, units: bytes | None = None
+) -> dict:
     rules = tmp_path / "rules.toml"
     rules.write_text(ruleset.text, encoding="utf-8")
     events = tmp_path / f"ledger.{suffix}"
     events.write_bytes(export)
+    extra = []
+    if units is not None:
+        (tmp_path / "units.csv").write_bytes(units)
+        extra = ["--units", str(tmp_path / "units.csv")]
     done = subprocess.run(
         [sys.executable, "-m", "xinxuan.scoring.engine", "score", "--rules", str(rules)]
-        + ["--events", str(events), "--period", "2011", "--format", "json"],
+        + ["--events", str(events), "--period", "2011", "--format", "json", *extra],
         capture_output=True,
         text=True,
         check=False,
@@ -94,6 +100,25 @@ def test_the_exported_demo_ledger_scores_to_the_standings_on_screen(client, demo
         by_cli = {u["id"]: Decimal(u["points"]) for u in scored["units"] if Decimal(u["points"])}
         assert by_cli == on_screen, spreadsheet_format
         assert {p["id"]: Decimal(p["points"]) for p in scored["persons"]} == persons
+
+    # with the units file the command line also knows the targets and the tree: every
+    # unit the workbench ranks, with its points, target and completion, and the units
+    # below it rolled up into it
+    units = client.get(reverse("scoring:ruleset-units", args=[ruleset.pk]))
+    assert units.status_code == 200 and units["Content-Type"].startswith("text/csv")
+    assert "武进办" in units.content.decode("utf-8-sig")
+    scored = score_with_cli(tmp_path, ruleset, export(client, "?export=csv"), "csv", units.content)
+    by_cli = {u["id"]: u for u in scored["units"]}
+    rows = ledger.standings(ruleset)
+    assert sum(1 for row in rows if row.target) >= 3  # the demo's targets were compared
+    for row in rows:
+        cli = by_cli[row.unit.label]
+        assert Decimal(cli["points"]) == row.points, row.unit.label
+        if row.target is None:
+            assert cli["target"] is None and cli["completion"] is None, row.unit.label
+        else:
+            assert Decimal(cli["target"]) == row.target, row.unit.label
+            assert Decimal(cli["completion"]) * 100 == row.completion, row.unit.label
 
     text = export(client, "?export=csv&kind=submission").decode("utf-8-sig")
     [header, row] = text.strip().splitlines()

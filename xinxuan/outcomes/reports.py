@@ -97,8 +97,9 @@ class ExportNames:
         ledger (``ledger._fit``) lets a rule set that names no route ignore them."""
         return self.maps.get("route", {}).get(key, "")
 
-    @classmethod
-    def for_user(cls, user) -> ExportNames:
+    @staticmethod
+    def ruleset_for(user):
+        """The rule set in force today issued by the user's bureau, or None."""
         from django.utils import timezone
 
         from xinxuan.organisation.access import home_unit
@@ -107,8 +108,14 @@ class ExportNames:
         unit = home_unit(user)
         bureau = unit.bureau() if unit else None
         if bureau is None:
-            return cls()
-        ruleset = vocabulary.issued_by([bureau.pk], timezone.localdate())
+            return None
+        return vocabulary.issued_by([bureau.pk], timezone.localdate())
+
+    @classmethod
+    def for_user(cls, user) -> ExportNames:
+        from xinxuan.scoring import vocabulary
+
+        ruleset = cls.ruleset_for(user)
         return cls(vocabulary.Offer(ruleset).compiled if ruleset else None)
 
 
@@ -323,13 +330,24 @@ class LedgerView(SpreadsheetSafeExportMixin, ReportView):
         user = self.request.user
         if not (user.is_superuser or Role.OFFICE in roles_of(user)):
             return []
-        return [
+        buttons = [
             HeaderButton(
                 _("Import a ledger"),
                 url=reverse("outcomes:ledger-import"),
                 icon_name="upload",
             )
         ]
+        ruleset = ExportNames.ruleset_for(user)
+        if ruleset is not None:
+            # the export and this file are the command line's whole input
+            buttons.append(
+                HeaderButton(
+                    _("Units file for the command line"),
+                    url=reverse("scoring:ruleset-units", args=[ruleset.pk]),
+                    icon_name="download",
+                )
+            )
+        return buttons
 
     def get_filename(self):
         return "ledger"

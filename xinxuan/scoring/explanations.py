@@ -14,8 +14,10 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db import transaction
+
 from xinxuan.scoring import engine
-from xinxuan.scoring.models import ScoreCalc
+from xinxuan.scoring.models import ScoreCalc, ScoreLine
 
 
 def calc_data(calc: engine.Calc) -> dict:
@@ -109,6 +111,12 @@ class CalcStore:
     The engine shares one ``Calc`` object among the lines it produced, so each object is
     turned into its stored form once; objects are held for the store's lifetime so
     that their ``id()`` cannot be reused by another.
+
+    A store lives inside the transaction that writes its lines, and the primary keys it
+    hands out hold until that transaction ends, however ``prune_calcs`` runs beside it:
+    on PostgreSQL every calc looked up is locked ``FOR KEY SHARE`` (which the pruning's
+    ``FOR UPDATE SKIP LOCKED`` passes by); on SQLite every writing transaction begins
+    ``IMMEDIATE`` and so runs alone.
     """
 
     def __init__(self) -> None:
@@ -157,8 +165,44 @@ class CalcStore:
 
 
 def _stored(digests: list[str]) -> dict[str, int]:
+    connection = transaction.get_connection()
+    locking = connection.vendor == "postgresql" and connection.in_atomic_block
+    table = ScoreCalc._meta.db_table  # our own name, no input
     found: dict[str, int] = {}
     for start in range(0, len(digests), 500):
         chunk = digests[start : start + 500]
-        found.update(ScoreCalc.objects.filter(digest__in=chunk).values_list("digest", "pk"))
+        if not locking:
+            found.update(ScoreCalc.objects.filter(digest__in=chunk).values_list("digest", "pk"))
+            continue
+        # Django offers no FOR KEY SHARE: the lock a line's own key check takes, taken
+        # before the line is written so that no pruning deletes the calc meanwhile
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT digest, id FROM {table} WHERE digest = ANY(%s) FOR KEY SHARE",  # noqa: S608
+                [chunk],
+            )
+            found.update(cursor.fetchall())
     return found
+
+
+def prune_calcs() -> int:
+    """Delete the calcs no score line refers to any longer (lines replaced by a
+    rescoring or a change leave theirs behind); returns how many were deleted.
+
+    Safe beside writers: on PostgreSQL the unreferenced calcs are locked first,
+    skipping those a writer holds (``CalcStore``), and checked again after the lock —
+    a fresh statement sees every line committed before it, and a writer that looks the
+    calc up after the lock waits, finds it gone and stores it again.  On SQLite the
+    pruning's transaction runs alone.
+    """
+    lines = ScoreLine.objects.values("calc_id")
+    with transaction.atomic():
+        unused = ScoreCalc.objects.exclude(pk__in=lines)
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            locked = list(unused.select_for_update(skip_locked=True).values_list("pk", flat=True))
+            unused = ScoreCalc.objects.filter(pk__in=locked).exclude(pk__in=lines)
+        # _raw_delete: ``ScoreLine.calc`` is PROTECT, and Django's delete() would ask
+        # for the lines of each batch of calcs — a scan of the lines per batch, as the
+        # calcs have no index on the lines' side; the NOT IN above is the one check
+        return unused._raw_delete(connection.alias) or 0  # None: nothing to delete

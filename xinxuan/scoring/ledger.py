@@ -156,9 +156,8 @@ class Tree:
 
     def credited(self, issuer_id: int, unit_id: int) -> int | None:
         """The unit an issuer's rule set credits for ``unit_id``: its direct child on the
-        way down, or the issuer itself; None if the unit is not below the issuer."""
-        if unit_id == issuer_id:
-            return issuer_id
+        way down; None if the unit is not below the issuer — the issuer itself included,
+        which is assessed by its superior's rule set, never by its own."""
         node = unit_id
         seen = set()
         while node is not None and node not in seen:
@@ -793,14 +792,12 @@ def unit_stage_fits(ruleset: RuleSet, unit_id: int, tree: Tree) -> bool:
     """Whether one unit's period lines can be recomputed without the other units'.
 
     Not when a person's repeated deductions escalate (a person's deductions may be
-    recorded under several units), nor for a unit the rule set credits without ranking
-    it (its own issuer, beside the units below it: the stage then sets rules for the
-    units below only, which one unit alone cannot tell)."""
+    recorded under several units), nor for a unit that is not one of the issuer's
+    children today (its stored lines were credited under an older tree)."""
     compiled = compile_ruleset(ruleset)
     if any(d.params.get("escalation_persons") for d in compiled.deductions.values()):
         return False
-    children = _children(ruleset, tree)
-    return not children or unit_id in children
+    return unit_id in _children(ruleset, tree)
 
 
 def _period_lines(

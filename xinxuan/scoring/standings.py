@@ -857,3 +857,53 @@ def describe_filters(params) -> list[str]:
         found = Level.objects.filter(pk=level).first()
         words.append(found.name if found else "—")
     return words
+
+
+# the units file of the engine's command line (docs/rules.md, "The events file")
+UNITS_FILE_HEADER = ["单位", "名称", "上级", "类别", "目标分", "目标条数", "顺序"]
+
+
+def units_file(ruleset: RuleSet, unit_ids: set[int] | None = None) -> list[list[str]]:
+    """The rows of the units file (``--units``) that make the command line rank a
+    ledger export as the workbench ranks it under ``ruleset``: the units it ranks
+    (no parent: they are the top of the ranking) with their class, the year's targets
+    and their order, then the units below them with their parent, so that their
+    events roll up.  Units are named by their label, as the events file names them;
+    ``unit_ids`` limits the rows to the units a reader may see (None: every one)."""
+    ranked = credited_units(ruleset)
+    targets = {
+        t.unit_id: t
+        for t in UnitTarget.objects.filter(
+            year=ruleset.effective_from.year, unit__in=[u.pk for u in ranked]
+        )
+    }
+    rows: list[list[str]] = []
+    for unit in ranked:
+        if unit_ids is not None and unit.pk not in unit_ids:
+            continue
+        target = targets.get(unit.pk)
+        rows.append(
+            [
+                unit.label,
+                unit.name,
+                "",
+                unit.unit_class.code if unit.unit_class else "",
+                str(target.points.normalize()) if target else "",
+                str(target.adopted_items) if target and target.adopted_items else "",
+                str(unit.sort_order),
+            ]
+        )
+    children: dict[int, list[Unit]] = defaultdict(list)
+    for unit in Unit.objects.filter(is_active=True).order_by("sort_order", "name"):
+        if unit.parent_id is not None:
+            children[unit.parent_id].append(unit)
+    frontier = [u for u in ranked if unit_ids is None or u.pk in unit_ids]
+    while frontier:
+        below = []
+        for parent in frontier:
+            for unit in children.get(parent.pk, ()):
+                if unit_ids is None or unit.pk in unit_ids:
+                    rows.append([unit.label, unit.name, parent.label, "", "", "", ""])
+                    below.append(unit)
+        frontier = below
+    return rows

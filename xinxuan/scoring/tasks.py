@@ -46,7 +46,7 @@ def rescore_ruleset(job_id: int) -> None:
 
 
 def _rescore(job: Job, progress: running.Progress) -> dict:
-    from xinxuan.scoring import ledger
+    from xinxuan.scoring import explanations, ledger
     from xinxuan.scoring.models import RuleSet, RuleSetStatus
 
     pk = int(job.subject.removeprefix("ruleset:"))
@@ -66,6 +66,8 @@ def _rescore(job: Job, progress: running.Progress) -> dict:
             user=job.user,
             data={"lines": lines, "standings": ledger.unit_totals(ruleset)},
         )
+    # the calculations only the replaced lines used, once the new lines are committed
+    explanations.prune_calcs()
     progress(4, 4)
     return {"lines": lines, "back": reverse("scoring:standings", args=[pk])}
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/activate/", views.ruleset_activate, name="ruleset-activate"),
     path("<int:pk>/document/", views.ruleset_document, name="ruleset-document"),
     path("<int:pk>/retire/", views.ruleset_retire, name="ruleset-retire"),
+    path("<int:pk>/units/", views.ruleset_units, name="ruleset-units"),
     path("<int:pk>/standings/", views.standings, name="standings"),
     path("<int:pk>/standings/lines/", views.standings_lines, name="standings-lines"),
     path("<int:pk>/whatif/", views.whatif, name="whatif"),

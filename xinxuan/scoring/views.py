@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -190,6 +192,26 @@ def ruleset_document(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def ruleset_units(request: HttpRequest, pk: int) -> HttpResponse:
+    """The units file the engine's command line reads beside a ledger export
+    (``--units units.csv``): the units the rule set ranks with their classes and the
+    year's targets, and the units below them with their parent.  For the office."""
+    ruleset = get_object_or_404(RuleSet, pk=pk)
+    if not _is_office(request.user) or not _readable(request.user).filter(pk=pk).exists():
+        denied = PermissionDenied(_("This rule set belongs to a unit outside your responsibility."))
+        return forbidden(request, denied)
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel on a Chinese Windows reads the file as UTF-8
+    writer = csv.writer(out)
+    writer.writerow(by_period.UNITS_FILE_HEADER)
+    for row in by_period.units_file(ruleset, visible_unit_ids(request.user)):
+        writer.writerow([spreadsheet_text(value) for value in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="units-{ruleset.pk}.csv"'
+    return response
+
+
 def _standings_ruleset(request: HttpRequest, pk: int) -> RuleSet:
     ruleset = get_object_or_404(RuleSet, pk=pk)
     if not _readable(request.user).filter(pk=pk).exists():
@@ -330,6 +352,7 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
         "lines_url": lines_url,
         "recalculating": being_recalculated(ruleset),
         "drafts": _readable(request.user).filter(status=RuleSetStatus.DRAFT).exclude(pk=pk),
+        "units_file": _is_office(request.user),
     }
     return render(request, "scoring/standings.html", context)
 

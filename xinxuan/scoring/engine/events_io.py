@@ -689,7 +689,7 @@ def read_units(path_or_text: str | Path) -> PeriodData:
     units: list[UnitInfo] = []
     persons: list[PersonInfo] = []
     for number, values in _guarded(reader, source, errors):
-        row = {c: v.strip() for c, v in zip(columns, values, strict=False)}
+        row = {c: _cell_text(v.strip()) for c, v in zip(columns, values, strict=False)}
         if not any(row.values()):
             continue
         try:
