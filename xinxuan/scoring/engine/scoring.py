@@ -1196,43 +1196,86 @@ class _ItemStage:
         if batch:
             yield from self._replayed(batch)
 
-    def lines(self, records: Iterable[Record] | None = None) -> Iterator[ScoreLine]:
-        """The score lines, built from the records (per record: unit lines, then person
-        lines, exactly as they were always ordered)."""
+    def grouped_lines(self, records: Iterable[Record] | None = None) -> Iterator[LineGroup]:
+        """The score lines as groups, one per record (see ``line_groups``): the
+        record's item, event, date and tally, and its lines' parts, one tuple shared
+        by every record with the same calc, recipients and points before it."""
         if records is None and self.deferred:
             records = self._in_order()
         recipients = self.recipients
         split = self.shares
         calcs = self.calcs
+        made: dict[tuple[Any, ...], tuple[LinePart, ...]] = {}
+        made_get = made.get
         for item_id, event_id, cn, date, tally, _g, us, ps, before in (
             self.records if records is None else records
         ):
-            calc = calcs[cn]
-            gross = calc.gross
-            ids, _pu, weights, shares = recipients[us]
-            if weights:
-                for uid, share, pts in zip(ids, shares, split(before, gross, weights), strict=True):
-                    yield _new(
-                        ScoreLine, (uid, None, item_id, event_id, calc, share, pts, date, tally)
+            # ``before`` by its text: 1.5 and 1.50 are equal but split with different
+            # exponents (nothing before, whatever its exponent, splits the same)
+            key = (cn, us, ps, str(before)) if before else (cn, us, ps)
+            parts = made_get(key)
+            if parts is None:
+                calc = calcs[cn]
+                gross = calc.gross
+                out: list[LinePart] = []
+                ids, _pu, weights, shares = recipients[us]
+                if weights:
+                    for uid, share, pts in zip(
+                        ids, shares, split(before, gross, weights), strict=True
+                    ):
+                        out.append((uid, None, calc, share, pts))
+                else:
+                    out.extend((uid, None, calc, None, gross) for uid in ids)
+                ids, punits, weights, shares = recipients[ps]
+                if weights:
+                    for pid, puid, share, pts in zip(
+                        ids, punits, shares, split(before, gross, weights), strict=True
+                    ):
+                        out.append((puid, pid, calc, share, pts))
+                else:
+                    out.extend(
+                        (puid, pid, calc, None, gross)
+                        for pid, puid in zip(ids, punits, strict=True)
                     )
-            else:
-                for uid in ids:
-                    yield _new(
-                        ScoreLine, (uid, None, item_id, event_id, calc, None, gross, date, tally)
-                    )
-            ids, punits, weights, shares = recipients[ps]
-            if weights:
-                for pid, puid, share, pts in zip(
-                    ids, punits, shares, split(before, gross, weights), strict=True
-                ):
-                    yield _new(
-                        ScoreLine, (puid, pid, item_id, event_id, calc, share, pts, date, tally)
-                    )
-            else:
-                for pid, puid in zip(ids, punits, strict=True):
-                    yield _new(
-                        ScoreLine, (puid, pid, item_id, event_id, calc, None, gross, date, tally)
-                    )
+                parts = made[key] = tuple(out)
+            yield (item_id, event_id, date, tally, parts)
+
+    def lines(self, records: Iterable[Record] | None = None) -> Iterator[ScoreLine]:
+        """The score lines, built from the records (per record: unit lines, then person
+        lines, exactly as they were always ordered)."""
+        for item_id, event_id, date, tally, parts in self.grouped_lines(records):
+            for unit, person, calc, share, pts in parts:
+                yield _new(
+                    ScoreLine, (unit, person, item_id, event_id, calc, share, pts, date, tally)
+                )
+
+
+# A line without its event: unit, person (None for unit credit), calc, share, points.
+LinePart = tuple[str, str | None, Calc, tuple[int, int] | None, Decimal]
+# The lines of one event's record: item, event, date, tally, and its lines' parts.
+LineGroup = tuple[str | None, str | None, datetime.date, int, tuple[LinePart, ...]]
+
+
+def line_groups(lines: Sequence[ScoreLine]) -> Iterator[LineGroup]:
+    """The lines of a run in their order, grouped as they were made: per event of an
+    item, its item, event, date and tally once, with the parts that differ per line
+    (unit, person, calc, share, points) in a tuple shared by every event with the same
+    value and recipients — a writer of a million lines turns each distinct part into
+    a row's values once, and no ``ScoreLine`` object is made on the way. Lines not made
+    by the item stage (the period stage's) come one group each."""
+    if isinstance(lines, _Ledger) and lines._all is None:
+        yield from lines._stage.grouped_lines()
+        rest: Iterable[ScoreLine] = lines._tail
+    else:
+        rest = lines
+    for line in rest:
+        yield (
+            line.item,
+            line.event,
+            line.date,
+            line.tally,
+            ((line.unit, line.person, line.calc, line.share, line.points),),
+        )
 
 
 class _Ledger(Sequence[ScoreLine]):
