@@ -119,7 +119,7 @@ def test_a_rescoring_that_fails_while_writing_leaves_the_old_lines_and_the_schem
 ):
     before, state = schema(), ledger_state(ruleset)
     assert len(state[0]) > 1000
-    monkeypatch.setattr(ledger, "WRITE_CHUNK", 500)
+    monkeypatch.setattr(ledger, "WRITE_CHUNK", 300)
     real, written = ledger._chunk_rows, []
 
     def failing(chunk, *args):
@@ -132,8 +132,8 @@ def test_a_rescoring_that_fails_while_writing_leaves_the_old_lines_and_the_schem
     monkeypatch.setattr(ledger, "_chunk_rows", failing)
     with pytest.raises(RuntimeError):
         ledger.rescore_ruleset(ruleset)
-    # it failed half-way through the new lines (a chunk ends with a whole event's lines)
-    assert len(written) == 1 and 500 <= written[0] < 520
+    # it failed half-way through the new lines (a chunk: 300 events' lines)
+    assert len(written) == 1 and 300 <= written[0] < len(state[0]) // 2
     assert schema() == before
     assert ledger_state(ruleset) == state
 
@@ -260,17 +260,14 @@ def test_a_full_rescoring_scores_a_delivered_commission_as_the_item_path_does(ru
         pytest.param(10**12, id="every item through the item stage"),
     ],
 )
-def test_the_lines_written_in_bulk_are_the_engines_lines_one_by_one(
-    ruleset, monkeypatch, columnar
-):
+def test_the_lines_written_in_bulk_are_the_engines_lines_one_by_one(ruleset, monkeypatch, columnar):
     """A full rescoring writes the engine's lines from their groups per event
     (``engine.line_groups``) and sums them per group: the same rows, in the same
     order, and the same standings and monthly sums as the engine's ``ScoreLine``
     objects turned into rows one by one (``_to_rows``, the per-item path)."""
+    from xinxuan.organisation.models import Person
     from xinxuan.scoring import engine
     from xinxuan.scoring.engine import scoring
-
-    from xinxuan.organisation.models import Person
     from xinxuan.submissions.models import Item, ItemAuthor, ItemUnit
 
     # a few items shared by two units and two writers: lines with shares

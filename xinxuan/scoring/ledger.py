@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -1367,7 +1368,7 @@ def _commission_pair(commission: int, deadline, item: int, submitted) -> list[en
     ]
 
 
-WRITE_CHUNK = 50_000
+WRITE_CHUNK = 25_000  # events (groups of lines) per chunk: some 50,000 rows
 # A row's columns: first those of one part of an event's lines (the same for every
 # event with the same value and recipients, turned into values once), then the
 # event's own.
@@ -1411,19 +1412,13 @@ def _write_lines(
     copy = connection.vendor == "postgresql"
     rows = _Rows(ruleset, copy, levels)
     sink = _CopySink(connection) if copy else _InsertSink(connection)
+    groups = engine.line_groups(lines)
     with sink:
-        chunk: list[engine.LineGroup] = []
-        size = 0
-        for group in engine.line_groups(lines):
-            chunk.append(group)
-            size += len(group[4])
-            if size >= WRITE_CHUNK:
-                sink.write(_chunk_rows(chunk, rows))
-                written += size
-                chunk, size = [], 0
-                tick(2 + (9 * written) // max(total, 1), STEPS)
-        sink.write(_chunk_rows(chunk, rows))
-        written += size
+        while chunk := list(islice(groups, WRITE_CHUNK)):
+            out = _chunk_rows(chunk, rows)
+            sink.write(out)
+            written += len(out)
+            tick(2 + (9 * written) // max(total, 1), STEPS)
     sums, months = rows.sums()
     return written, sums, months
 
