@@ -119,19 +119,21 @@ def test_a_rescoring_that_fails_while_writing_leaves_the_old_lines_and_the_schem
 ):
     before, state = schema(), ledger_state(ruleset)
     assert len(state[0]) > 1000
-    monkeypatch.setattr(ledger, "WRITE_CHUNK", 500)
+    monkeypatch.setattr(ledger, "WRITE_CHUNK", 300)
     real, written = ledger._chunk_rows, []
 
     def failing(chunk, *args):
         if written:
             raise RuntimeError("the disk is full")
-        written.append(len(chunk))
-        return real(chunk, *args)
+        rows = real(chunk, *args)
+        written.append(len(rows))
+        return rows
 
     monkeypatch.setattr(ledger, "_chunk_rows", failing)
     with pytest.raises(RuntimeError):
         ledger.rescore_ruleset(ruleset)
-    assert written == [500]  # it failed half-way through the new lines
+    # it failed half-way through the new lines (a chunk: 300 events' lines)
+    assert len(written) == 1 and 300 <= written[0] < len(state[0]) // 2
     assert schema() == before
     assert ledger_state(ruleset) == state
 
@@ -249,3 +251,54 @@ def test_a_full_rescoring_scores_a_delivered_commission_as_the_item_path_does(ru
     assert mine, "the late delivery scores a line"
     ledger.rescore_item(item.pk)
     assert ledger_state(ruleset) == full
+
+
+@pytest.mark.parametrize(
+    "columnar",
+    [
+        pytest.param(0, id="plain items summed by columns"),
+        pytest.param(10**12, id="every item through the item stage"),
+    ],
+)
+def test_the_lines_written_in_bulk_are_the_engines_lines_one_by_one(ruleset, monkeypatch, columnar):
+    """A full rescoring writes the engine's lines from their groups per event
+    (``engine.line_groups``) and sums them per group: the same rows, in the same
+    order, and the same standings and monthly sums as the engine's ``ScoreLine``
+    objects turned into rows one by one (``_to_rows``, the per-item path)."""
+    from xinxuan.organisation.models import Person
+    from xinxuan.scoring import engine
+    from xinxuan.scoring.engine import scoring
+    from xinxuan.submissions.models import Item, ItemAuthor, ItemUnit
+
+    # a few items shared by two units and two writers: lines with shares
+    for item in Item.objects.filter(outcomes__isnull=False).distinct().order_by("pk")[:5]:
+        ItemUnit.objects.get_or_create(item=item, unit_id=item.unit_id)
+        units = ItemUnit.objects.filter(item=item).values_list("unit_id", flat=True)
+        other = Person.objects.exclude(unit_id__in=units).order_by("pk").first()
+        ItemUnit.objects.create(item=item, unit_id=other.unit_id, share=2, sort_order=9)
+        ItemAuthor.objects.update_or_create(
+            item=item, person=other, defaults={"share": 3, "sort_order": 9}
+        )
+    monkeypatch.setattr(scoring, "COLUMNAR_MIN_EVENTS", columnar)
+    ledger.rescore_ruleset(ruleset)
+    tree, compiled = ledger.Tree.load(), ledger.compile_ruleset(ruleset)
+    items, events = ledger.run_input(ruleset, compiled, tree)
+    result = engine.score(compiled, items, events, ledger.period_data(ruleset, tree))
+    expected = ledger._to_rows(ruleset, tuple(result.lines))
+    assert len(expected) > 1000 and any(row.share for row in expected)
+    assert any(row.tally and row.clause.startswith("adoption") for row in expected)
+    fields = [f.attname for f in ScoreLine._meta.concrete_fields if not f.primary_key]
+    stored = ScoreLine.objects.filter(ruleset=ruleset).order_by("pk")
+    assert list(stored.values_list(*fields)) == [
+        tuple(getattr(row, f) for f in fields) for row in expected
+    ]
+    sums = ledger._one_per_writer(
+        {(u, p): value for (_r, u, p), value in ledger._sums(expected).items()}
+    )
+    assert {
+        (s.unit_id, s.person_id): (s.points, s.adopted)
+        for s in Standing.objects.filter(ruleset=ruleset)
+    } == sums
+    assert monthly(ruleset) == {
+        key: list(value) for key, value in by_period.row_month_sums(expected).items()
+    }

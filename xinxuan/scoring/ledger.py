@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -1364,27 +1365,30 @@ def _commission_pair(commission: int, deadline, item: int, submitted) -> list[en
     ]
 
 
-WRITE_CHUNK = 50_000
+WRITE_CHUNK = 25_000  # events (groups of lines) per chunk: some 50,000 rows
+# A row's columns: first those of one part of an event's lines (the same for every
+# event with the same value and recipients, turned into values once), then the
+# event's own.
 _COLUMNS = (
+    "unit_id",
+    "person_id",
+    "clause",
+    "points",
+    "calc_id",
+    "share",
     "ruleset_id",
     "version",
     "outcome_id",
     "event_key",
     "item_id",
-    "unit_id",
-    "person_id",
-    "clause",
-    "points",
     "date",
     "tally",
-    "calc_id",
-    "share",
 )
 
 
 def _write_lines(
     ruleset: RuleSet,
-    lines: Iterable[engine.ScoreLine],
+    lines: Sequence[engine.ScoreLine],
     total: int,
     tick,
     levels: dict[int, int | None],
@@ -1394,32 +1398,32 @@ def _write_lines(
     sum the standings on the way (the points of each unit and person, and their
     adopted items: lines of an adoption clause that are the first counted adoption of
     their item) and the monthly sums, keyed as ``standings.row_month_sums`` keys them
-    (``levels``: each outcome's level, see ``run_input``)."""
-    calcs = CalcStore()
-    known: dict[int, tuple[int, str, bool]] = {}  # id(calc) → pk, clause, adoption?
-    sums: dict[tuple[int, int | None], list] = {}
+    (``levels``: each outcome's level, see ``run_input``).
+
+    The lines come as the engine made them, grouped per event (``engine.line_groups``):
+    each distinct part of a line (unit, person, calc, share, points) becomes its
+    values once, and a row is those values followed by its event's; the sums count
+    events per (part group, month, level, tally) and are multiplied out at the end."""
     written = 0
     connection = transaction.get_connection()
     copy = connection.vendor == "postgresql"
     rows = _Rows(ruleset, copy, levels)
     sink = _CopySink(connection) if copy else _InsertSink(connection)
+    groups = engine.line_groups(lines)
     with sink:
-        chunk: list[engine.ScoreLine] = []
-        for line in lines:
-            chunk.append(line)
-            if len(chunk) == WRITE_CHUNK:
-                sink.write(_chunk_rows(chunk, rows, calcs, known, sums))
-                written += len(chunk)
-                chunk = []
-                tick(2 + (9 * written) // max(total, 1), STEPS)
-        sink.write(_chunk_rows(chunk, rows, calcs, known, sums))
-        written += len(chunk)
-    return written, {k: (v[0], v[1]) for k, v in sums.items()}, rows.months
+        while chunk := list(islice(groups, WRITE_CHUNK)):
+            out = _chunk_rows(chunk, rows)
+            sink.write(out)
+            written += len(out)
+            tick(2 + (9 * written) // max(total, 1), STEPS)
+    sums, months = rows.sums()
+    return written, sums, months
 
 
 class _Rows:
     """How a line's values are written, each distinct value turned into text once (a
-    year has a few hundred dates, a few dozen units and clauses, few distinct points).
+    year has a few hundred dates, a few dozen units and clauses, few distinct points),
+    and what the written lines add to the standings and monthly sums.
 
     For ``COPY`` (PostgreSQL) a row is one line of its text format: values separated
     by tabs, ``\\N`` for NULL, backslash, tab and line breaks escaped.  For SQLite, a
@@ -1430,25 +1434,74 @@ class _Rows:
     def __init__(self, ruleset: RuleSet, copy: bool, levels: dict[int, int | None]) -> None:
         self.copy = copy
         self.levels = levels
-        self.months: dict[tuple, list] = {}  # standings.MonthKey → points, adopted, lines
-        self.month_of: dict[datetime.date, datetime.date] = {}
         self.ruleset_id = ruleset.pk
         self.version = ruleset.version_label
-        self.prefix = f"{ruleset.pk}\t{_copy_text(self.version)}\t"
-        self.text: dict = {}  # a date, Decimal or str → its text
-        self.ids: dict[str, int] = {}  # the engine's unit or person id → primary key
+        self.calcs = CalcStore()
+        # id(parts) → the parts (held, so that their id is not reused), their rows'
+        # leading values, and what each adds to the sums
+        self.known: dict[int, tuple[tuple, list, list]] = {}
+        self.days: dict[datetime.date, tuple[str, datetime.date]] = {}  # → text, month
+        # (id(parts), month, level, tally) → events
+        self.counts: dict[tuple, int] = {}
 
-    def value(self, value) -> str:
-        found = self.text.get(value)
-        if found is None:
-            if isinstance(value, str):
-                found = _copy_text(value) if self.copy else value
-            elif isinstance(value, datetime.date):
-                found = value.isoformat()
-            else:
-                found = str(value)
-            self.text[value] = found
-        return found
+    def text(self, value) -> str:
+        if isinstance(value, str):
+            return _copy_text(value) if self.copy else value
+        return str(value)
+
+    def learn(self, groups: Iterable[tuple]) -> None:
+        """The leading values of the rows of parts not seen before (their calcs
+        stored in one statement)."""
+        calcs = {id(part[2]): part[2] for parts in groups for part in parts}
+        pks = dict(zip(calcs, self.calcs.pks(calcs.values()), strict=True))
+        null = self.NULL
+        for parts in groups:
+            heads, adds = [], []
+            for unit, person, calc, share, points in parts:
+                unit_id = int(unit)
+                person_id = int(person) if person else None
+                clause = calc.clause
+                share = share_text(share)
+                calc_pk = pks[id(calc)]
+                if self.copy:
+                    heads.append(
+                        f"{unit_id}\t{null if person_id is None else person_id}\t"
+                        f"{self.text(clause)}\t{points}\t{calc_pk}\t{self.text(share)}\t"
+                    )
+                else:
+                    heads.append((unit_id, person_id, clause, str(points), calc_pk, share))
+                adds.append((unit_id, person_id, clause, points, clause.startswith("adoption")))
+            self.known[id(parts)] = (parts, heads, adds)
+
+    def sums(self) -> tuple[dict[tuple[int, int | None], tuple[Decimal, int]], dict]:
+        """The standings' sums (unit, person → points, adopted) and the monthly sums
+        (``standings.MonthKey`` → points, adopted, lines) of the lines written, in the
+        order their keys were first met line by line."""
+        sums: dict[tuple[int, int | None], list] = {}
+        months: dict[tuple, list] = {}
+        ruleset_id, known = self.ruleset_id, self.known
+        for (parts_id, month, level, tally), n in self.counts.items():
+            for unit_id, person_id, clause, points, adoption in known[parts_id][2]:
+                # n equal additions to zero: the same Decimal as adding one by one
+                points = points * n
+                adopted = n if tally and adoption else 0
+                key = (unit_id, person_id)
+                found = sums.get(key)
+                if found is None:
+                    found = sums[key] = [ZERO, 0]
+                found[0] += points
+                found[1] += adopted
+                if person_id is None:
+                    key = (ruleset_id, unit_id, None, month, clause, level)
+                else:
+                    key = (ruleset_id, unit_id, person_id, month, "", None)
+                found = months.get(key)
+                if found is None:
+                    found = months[key] = [ZERO, 0, 0]
+                found[0] += points
+                found[1] += adopted
+                found[2] += n
+        return {k: (v[0], v[1]) for k, v in sums.items()}, months
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -1458,83 +1511,54 @@ def _copy_text(value: str) -> str:
     return value.translate(_ESCAPES)
 
 
-def _chunk_rows(chunk, rows: _Rows, calcs, known, sums) -> list:
-    new = {id(line.calc): line.calc for line in chunk if id(line.calc) not in known}
+def _chunk_rows(chunk: list[engine.LineGroup], rows: _Rows) -> list:
+    """The rows of a chunk of the engine's line groups (see ``_write_lines``)."""
+    known = rows.known
+    new = {id(group[4]): group[4] for group in chunk if id(group[4]) not in known}
     if new:
-        for calc, pk in zip(new.values(), calcs.pks(new.values()), strict=True):
-            known[id(calc)] = (pk, calc.clause, calc.clause.startswith("adoption"))
-    out = []
+        rows.learn(new.values())
+    out: list = []
     append = out.append
-    text, ids, copy = rows.value, rows.ids, rows.copy
-    prefix, ruleset_id, version, null = rows.prefix, rows.ruleset_id, rows.version, rows.NULL
-    months, month_of, levels = rows.months, rows.month_of, rows.levels
-    last_event, outcome_id = None, None
-    for unit, person, item, event, calc, share, points, date, tally in chunk:
-        calc_pk, clause, adoption = known[id(calc)]
-        unit_id = ids.get(unit)
-        if unit_id is None:
-            unit_id = ids[unit] = int(unit)
-        person_id = None
-        if person:
-            person_id = ids.get(person)
-            if person_id is None:
-                person_id = ids[person] = int(person)
-        key = (unit_id, person_id)
-        found = sums.get(key)
-        if found is None:
-            found = sums[key] = [ZERO, 0]
-        found[0] += points
-        if tally and adoption:
-            found[1] += 1
-        if event != last_event:  # an event's unit and person lines come together
+    copy, null, levels = rows.copy, rows.NULL, rows.levels
+    days, counts = rows.days, rows.counts
+    counts_get = counts.get
+    ruleset_id, version = rows.ruleset_id, rows.version
+    prefix = f"{ruleset_id}\t{_copy_text(version)}\t"
+    last_event, outcome_id, event_text, level = None, None, "", None
+    for item, event, date, tally, parts in chunk:
+        if event != last_event:  # an event's records mostly come one by one
             last_event = event
             outcome_id = (
                 int(event[1:]) if event and event[0] == "o" and event[1:].isdigit() else None
             )
-        month = month_of.get(date)
-        if month is None:
-            month = month_of[date] = date.replace(day=1)
-        if person_id is None:
             level = levels.get(outcome_id) if outcome_id is not None else None
-            key = (ruleset_id, unit_id, None, month, clause, level)
-        else:
-            key = (ruleset_id, unit_id, person_id, month, "", None)
-        found = months.get(key)
-        if found is None:
-            found = months[key] = [ZERO, 0, 0]
-        found[0] += points
-        if tally and adoption:
-            found[1] += 1
-        found[2] += 1
-        share_text = f"{share[0]}/{share[1]}" if share is not None else ""
-        if copy:
             event_text = event or ""
-            if "\\" in event_text or "\t" in event_text or "\n" in event_text or "\r" in event_text:
+            if copy and (
+                "\\" in event_text or "\t" in event_text or "\n" in event_text or "\r" in event_text
+            ):
                 event_text = _copy_text(event_text)
-            append(
+        day = days.get(date)
+        if day is None:
+            day = days[date] = (date.isoformat(), date.replace(day=1))
+        key = (id(parts), day[1], level, tally)
+        counts[key] = counts_get(key, 0) + 1
+        if copy:
+            tail = (
                 f"{prefix}{null if outcome_id is None else outcome_id}\t{event_text}\t"
-                f"{int(item) if item else null}\t{unit_id}\t"
-                f"{null if person_id is None else person_id}\t{text(clause)}\t"
-                f"{text(points)}\t{text(date)}\t{tally}\t{calc_pk}\t{share_text}\n"
+                f"{int(item) if item else null}\t{day[0]}\t{tally}\n"
             )
         else:
-            append(
-                (
-                    ruleset_id,
-                    version,
-                    outcome_id,
-                    event or "",
-                    int(item) if item else None,
-                    unit_id,
-                    person_id,
-                    clause,
-                    text(points),
-                    text(date),
-                    tally,
-                    calc_pk,
-                    share_text,
-                )
+            tail = (
+                ruleset_id,
+                version,
+                outcome_id,
+                event_text,
+                int(item) if item else None,
+                day[0],
+                tally,
             )
+        for head in known[id(parts)][1]:
+            append(head + tail)
     return out
 
 

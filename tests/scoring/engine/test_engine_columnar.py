@@ -340,6 +340,29 @@ def test_the_columnar_path_is_taken_for_plain_items():
     assert dropped == ["multi_publication", "multi_endorsement"]
 
 
+def test_the_lines_of_plain_items_with_one_unit_and_one_person_come_from_their_rows():
+    """Reading ``Result.lines`` of a full run scores again only the plain items whose
+    rows the columnar path cannot give as the item stage has them (here I3: its late
+    report's deduction names the days); the others' records come from their rows."""
+    items, events = SAME_DAY
+    items = [*items, Item("I3", "info", (Share("A"),), (Share("P"),))]
+    late = Event("E4", "report", datetime.date(2011, 3, 5), item_id="I3")
+    events = [*events, dataclasses.replace(late, due=datetime.date(2011, 3, 1))]
+    replayed = []
+    real = scoring._ItemStage._replayed
+
+    def spy(stage, groups):
+        replayed.extend(item.id for item, _events in groups)
+        return real(stage, groups)
+
+    with mock.patch.object(scoring._ItemStage, "_replayed", spy):
+        columnar, ordinary = _both(5, items, events, PERIODS[0])
+        lines = tuple(columnar.lines)
+    assert replayed == ["I3"]
+    assert repr(lines) == repr(tuple(ordinary.lines))
+    assert [line.item for line in lines].count("I3") == 4  # report, its deduction
+
+
 def test_an_input_error_is_reported_as_by_the_item_stage():
     items, events = SAME_DAY
     bad = [*events, dataclasses.replace(events[0], id="E77", carrier="nowhere")]

@@ -24,7 +24,7 @@ from .model import (
 from .periods import period_key, period_range
 from .problems import EngineError, EventsFileError, Problem, RuleSetError, ScoringError
 from .ruleset import RuleSet, find_line, load_ruleset, load_ruleset_file
-from .scoring import score, score_item, score_period, totals
+from .scoring import LineGroup, line_groups, score, score_item, score_period, totals
 
 __all__ = [
     "EVENT_TYPES",
@@ -35,6 +35,7 @@ __all__ = [
     "Formula",
     "FormulaError",
     "Item",
+    "LineGroup",
     "PeriodData",
     "PeriodSum",
     "PersonInfo",
@@ -53,6 +54,7 @@ __all__ = [
     "explain",
     "find_line",
     "fmt",
+    "line_groups",
     "load_ruleset",
     "load_ruleset_file",
     "period_key",

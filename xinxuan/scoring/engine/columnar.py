@@ -98,6 +98,24 @@ class Plain:
     persons: dict[tuple[str, datetime.date], list[Any]]
     # person -> (run position of the first plain item crediting them, their unit there)
     first: dict[str, tuple[int, str]]
+    # the rows of the items with one unit and one person, for their records
+    rows: Rows | None = None
+
+
+@dataclass
+class Rows:
+    """The rows of plain items with one unit and one person whose every value is the
+    item stage's own (no late report's deduction, no value dropped by a ``highest``
+    setting: those are made here), in the item stage's order (by item, date, id):
+    ``starts[k]:starts[k + 1]`` are item k's, each an event of the run (``event``), a
+    value (``pair``: its calc is ``calcs[pair]``) and a tally. The item stage makes
+    their records from these instead of scoring the items again."""
+
+    starts: list[int]
+    event: list[int]
+    pair: list[int]
+    tally: list[int]
+    calcs: list[Calc | None]
 
 
 def _decimal(scaled: int, scale: int, exponent: int) -> Decimal:
@@ -665,7 +683,20 @@ def pre_aggregate(
             persons_out,
             first,
         )
-    return Plain(ok.tolist(), lines_made, units_out, persons_out, first)
+    # ---- the rows of items with one unit and one person, in the item stage's order
+    made_here = np.bincount(epos[pair_of >= n_pairs], minlength=n_items) > 0
+    mine = one[~made_here[epos[one]]]
+    rows = None
+    if len(mine):
+        ordered = np.array(_item_order(mine, epos, dates, tie_key), dtype=np.int64)
+        rows = Rows(
+            np.searchsorted(epos[ordered], np.arange(n_items + 1)).tolist(),
+            idx[ordered].tolist(),
+            pair_of[ordered].tolist(),
+            tally[ordered].tolist(),
+            calcs,
+        )
+    return Plain(ok.tolist(), lines_made, units_out, persons_out, first, rows)
 
 
 def _item_order(rows: I64, epos: I64, dates: I64, tie_key: Any) -> list[int]:

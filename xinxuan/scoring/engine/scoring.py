@@ -851,6 +851,7 @@ class _ItemStage:
         self.groups: Sequence[tuple[Item, Sequence[Event]]] = ()
         self.summed: list[bool] = []
         self.deferred = 0
+        self.rows: Any = None  # columnar.Rows of the deferred items, if any
         self.calcs: list[Calc] = []
         self._calc_ids: dict[int, int] = {}  # id(calc) -> its number (calcs keeps it alive)
         # recipients: (ids, person units or (), weights, shares); index 0 is nobody
@@ -1153,13 +1154,20 @@ class _ItemStage:
         return lines + self.deferred
 
     def defer(
-        self, groups: Sequence[tuple[Item, Sequence[Event]]], summed: list[bool], n: int
+        self,
+        groups: Sequence[tuple[Item, Sequence[Event]]],
+        summed: list[bool],
+        n: int,
+        rows: Any = None,
     ) -> None:
         """The run's items in order; ``summed`` marks those whose sums were taken by
-        ``columnar.pre_aggregate`` (``n`` lines): their records are made on demand."""
+        ``columnar.pre_aggregate`` (``n`` lines): their records are made on demand,
+        from ``rows`` (``columnar.Rows``) for the items it has, else by scoring the
+        items again."""
         self.groups = groups
         self.summed = summed
         self.deferred = n
+        self.rows = rows
 
     def _replayed(self, groups: list[tuple[Item, Sequence[Event]]]) -> list[Record]:
         """The records of items whose sums were taken by columns: the item stage run
@@ -1170,6 +1178,38 @@ class _ItemStage:
         del self.records[start:]
         return made
 
+    def _from_rows(self, item: Item, events: Sequence[Event], at: int, end: int) -> list[Record]:
+        """The records of a plain item with one unit and one person from its rows (see
+        ``columnar.Rows``): what ``add_items`` appends for it, without valuing it again
+        (the values are the same ``Calc`` objects, from the same cache)."""
+        rows = self.rows
+        unit_id = item.units[0].id
+        us = self._recipient_ids.get(unit_id)
+        if us is None:
+            us = self._recipients(unit_id, ((unit_id,), (), (), (None,)))
+        only = item.persons[0]
+        pkey = ("p", only.id, only.unit or unit_id)
+        ps = self._recipient_ids.get(pkey)
+        if ps is None:
+            ps = self._recipients(pkey, ((only.id,), (only.unit or unit_id,), (), (None,)))
+        calc_ids, calcs, granule = self._calc_ids, self.calcs, self.granule
+        event_of, pair_of, tally_of, pair_calcs = rows.event, rows.pair, rows.tally, rows.calcs
+        item_id = item.id
+        out = []
+        for j in range(at, end):
+            e = events[event_of[j]]
+            calc = pair_calcs[pair_of[j]]
+            cn = calc_ids.get(id(calc))
+            if cn is None:
+                cn = calc_ids[id(calc)] = len(calcs)
+                calcs.append(calc)
+            date = e.date
+            g = granule.get(date)
+            if g is None:
+                g = granule[date] = date if self.daily else date.replace(day=1)
+            out.append((item_id, e.id, cn, date, tally_of[j], g, us, ps, ZERO))
+        return out
+
     def _in_order(self) -> Iterator[Record]:
         """Every record of the run in item order: kept ones and those made again."""
         records = self.records
@@ -1177,10 +1217,19 @@ class _ItemStage:
         at = 0
         batch: list[tuple[Item, Sequence[Event]]] = []
         groups = self.groups
+        rows = self.rows
+        starts = rows.starts if rows is not None else None
+        events: list[Event] = groups.all_events if rows is not None else []  # type: ignore[attr-defined]
         for k, summed in enumerate(self.summed):
-            group = groups[k]
             if summed:
-                batch.append(group)
+                if starts is not None and starts[k] < starts[k + 1]:
+                    if batch:
+                        yield from self._replayed(batch)
+                        batch = []
+                    item = groups.items[k]  # type: ignore[attr-defined]
+                    yield from self._from_rows(item, events, starts[k], starts[k + 1])
+                    continue
+                batch.append(groups[k])
                 if len(batch) >= 1000:
                     yield from self._replayed(batch)
                     batch = []
@@ -1188,7 +1237,7 @@ class _ItemStage:
             if batch:
                 yield from self._replayed(batch)
                 batch = []
-            item_id = group[0].id
+            item_id = groups[k][0].id
             start = at
             while at < end and records[at][0] == item_id:
                 at += 1
@@ -1196,43 +1245,86 @@ class _ItemStage:
         if batch:
             yield from self._replayed(batch)
 
-    def lines(self, records: Iterable[Record] | None = None) -> Iterator[ScoreLine]:
-        """The score lines, built from the records (per record: unit lines, then person
-        lines, exactly as they were always ordered)."""
+    def grouped_lines(self, records: Iterable[Record] | None = None) -> Iterator[LineGroup]:
+        """The score lines as groups, one per record (see ``line_groups``): the
+        record's item, event, date and tally, and its lines' parts, one tuple shared
+        by every record with the same calc, recipients and points before it."""
         if records is None and self.deferred:
             records = self._in_order()
         recipients = self.recipients
         split = self.shares
         calcs = self.calcs
+        made: dict[tuple[Any, ...], tuple[LinePart, ...]] = {}
+        made_get = made.get
         for item_id, event_id, cn, date, tally, _g, us, ps, before in (
             self.records if records is None else records
         ):
-            calc = calcs[cn]
-            gross = calc.gross
-            ids, _pu, weights, shares = recipients[us]
-            if weights:
-                for uid, share, pts in zip(ids, shares, split(before, gross, weights), strict=True):
-                    yield _new(
-                        ScoreLine, (uid, None, item_id, event_id, calc, share, pts, date, tally)
+            # ``before`` by its text: 1.5 and 1.50 are equal but split with different
+            # exponents (nothing before, whatever its exponent, splits the same)
+            key = (cn, us, ps, str(before)) if before else (cn, us, ps)
+            parts = made_get(key)
+            if parts is None:
+                calc = calcs[cn]
+                gross = calc.gross
+                out: list[LinePart] = []
+                ids, _pu, weights, shares = recipients[us]
+                if weights:
+                    for uid, share, pts in zip(
+                        ids, shares, split(before, gross, weights), strict=True
+                    ):
+                        out.append((uid, None, calc, share, pts))
+                else:
+                    out.extend((uid, None, calc, None, gross) for uid in ids)
+                ids, punits, weights, shares = recipients[ps]
+                if weights:
+                    for pid, puid, share, pts in zip(
+                        ids, punits, shares, split(before, gross, weights), strict=True
+                    ):
+                        out.append((puid, pid, calc, share, pts))
+                else:
+                    out.extend(
+                        (puid, pid, calc, None, gross)
+                        for pid, puid in zip(ids, punits, strict=True)
                     )
-            else:
-                for uid in ids:
-                    yield _new(
-                        ScoreLine, (uid, None, item_id, event_id, calc, None, gross, date, tally)
-                    )
-            ids, punits, weights, shares = recipients[ps]
-            if weights:
-                for pid, puid, share, pts in zip(
-                    ids, punits, shares, split(before, gross, weights), strict=True
-                ):
-                    yield _new(
-                        ScoreLine, (puid, pid, item_id, event_id, calc, share, pts, date, tally)
-                    )
-            else:
-                for pid, puid in zip(ids, punits, strict=True):
-                    yield _new(
-                        ScoreLine, (puid, pid, item_id, event_id, calc, None, gross, date, tally)
-                    )
+                parts = made[key] = tuple(out)
+            yield (item_id, event_id, date, tally, parts)
+
+    def lines(self, records: Iterable[Record] | None = None) -> Iterator[ScoreLine]:
+        """The score lines, built from the records (per record: unit lines, then person
+        lines, exactly as they were always ordered)."""
+        for item_id, event_id, date, tally, parts in self.grouped_lines(records):
+            for unit, person, calc, share, pts in parts:
+                yield _new(
+                    ScoreLine, (unit, person, item_id, event_id, calc, share, pts, date, tally)
+                )
+
+
+# A line without its event: unit, person (None for unit credit), calc, share, points.
+LinePart = tuple[str, str | None, Calc, tuple[int, int] | None, Decimal]
+# The lines of one event's record: item, event, date, tally, and its lines' parts.
+LineGroup = tuple[str | None, str | None, datetime.date, int, tuple[LinePart, ...]]
+
+
+def line_groups(lines: Sequence[ScoreLine]) -> Iterator[LineGroup]:
+    """The lines of a run in their order, grouped as they were made: per event of an
+    item, its item, event, date and tally once, with the parts that differ per line
+    (unit, person, calc, share, points) in a tuple shared by every event with the same
+    value and recipients — a writer of a million lines turns each distinct part into
+    a row's values once, and no ``ScoreLine`` object is made on the way. Lines not made
+    by the item stage (the period stage's) come one group each."""
+    if isinstance(lines, _Ledger) and lines._all is None:
+        yield from lines._stage.grouped_lines()
+        rest: Iterable[ScoreLine] = lines._tail
+    else:
+        rest = lines
+    for line in rest:
+        yield (
+            line.item,
+            line.event,
+            line.date,
+            line.tally,
+            ((line.unit, line.person, line.calc, line.share, line.points),),
+        )
 
 
 class _Ledger(Sequence[ScoreLine]):
@@ -2041,7 +2133,12 @@ def _score_by_columns(
     del rest
     if plain is not None:
         _merge(buckets, plain)
-    stage.defer(runs, summed, plain.lines if plain is not None else 0)
+    stage.defer(
+        runs,
+        summed,
+        plain.lines if plain is not None else 0,
+        plain.rows if plain is not None else None,
+    )
     period_lines = _period_stage(rs, [], buckets, runs.loose, period_data)
     return _totals(rs, _Ledger(stage, period_lines), buckets, period_data)
 
