@@ -121,6 +121,27 @@ def validate_keys():
             cursor.execute(f'ALTER TABLE {TABLE} VALIDATE CONSTRAINT "{name}"')
 
 
+@pytest.mark.parametrize("others", ["kept", "none"])
+def test_the_old_lines_are_emptied_wholesale_only_when_no_other_rule_set_has_lines(ruleset, others):
+    ScoreLine.objects.exclude(ruleset=ruleset).delete()
+    if others == "kept":  # a few lines of another rule set (the demo's others have none)
+        other = RuleSet.objects.exclude(pk=ruleset.pk).first()
+        copies = list(ScoreLine.objects.filter(ruleset=ruleset)[:20])
+        for line in copies:
+            line.pk, line.ruleset = None, other
+        ScoreLine.objects.bulk_create(copies)
+    kept = sorted(ScoreLine.objects.exclude(ruleset=ruleset).values_list("pk", "points"))
+    assert bool(kept) == (others == "kept")
+    before, expected = schema(), ledger_state(ruleset)
+    with CaptureQueriesContext(connection) as queries:
+        ledger.rescore_ruleset(ruleset)
+    wholesale = {f"TRUNCATE {TABLE}", f"DELETE FROM {TABLE}"}
+    assert any(q["sql"] in wholesale for q in queries.captured_queries) == (others == "none")
+    assert sorted(ScoreLine.objects.exclude(ruleset=ruleset).values_list("pk", "points")) == kept
+    assert ledger_state(ruleset) == expected
+    assert schema() == before
+
+
 def test_the_indexes_stay_when_the_other_rule_sets_lines_outnumber_the_new_ones(
     ruleset, monkeypatch
 ):
