@@ -7,7 +7,7 @@ lines."""
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from xinxuan.organisation import demo as organisation_demo
@@ -35,7 +35,9 @@ def ruleset(settings):
 
 
 def schema():
-    """The score-line table's indexes and constraints as the database states them."""
+    """The score-line table's indexes and constraints as the database states them, a
+    key's ``NOT VALID`` mark aside (a full rescoring on PostgreSQL adds its keys back
+    so, and ``validate_keys`` shows that validating them finds nothing to refuse)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -49,7 +51,7 @@ def schema():
                 "FROM pg_constraint WHERE conrelid = %s::regclass ORDER BY 1, 2",
                 [TABLE, TABLE],
             )
-        return cursor.fetchall()
+        return [(kind, name, str(sql).removesuffix(" NOT VALID")) for kind, name, sql in cursor]
 
 
 def ledger_state(ruleset):
@@ -99,6 +101,44 @@ def test_the_indexes_and_keys_are_built_again_as_they_were(ruleset):
     assert any(s.startswith("CREATE INDEX") for s in sql)
     if connection.vendor == "postgresql":
         assert any("ADD CONSTRAINT" in s and "FOREIGN KEY" in s for s in sql)
+        validate_keys()
+    assert schema() == before
+
+
+def validate_keys():
+    """On PostgreSQL the keys come back ``NOT VALID`` (their references were checked in
+    one pass, ``ledger._check_references``): the same keys, still enforced, and the
+    database's own validation of every line finds nothing to refuse."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY 1",
+            [TABLE],
+        )
+        keys = cursor.fetchall()
+        assert keys and all(definition.endswith(" NOT VALID") for _name, definition in keys)
+        for name, _definition in keys:
+            cursor.execute(f'ALTER TABLE {TABLE} VALIDATE CONSTRAINT "{name}"')
+
+
+@pytest.mark.parametrize("others", ["kept", "none"])
+def test_the_old_lines_are_emptied_wholesale_only_when_no_other_rule_set_has_lines(ruleset, others):
+    ScoreLine.objects.exclude(ruleset=ruleset).delete()
+    if others == "kept":  # a few lines of another rule set (the demo's others have none)
+        other = RuleSet.objects.exclude(pk=ruleset.pk).first()
+        copies = list(ScoreLine.objects.filter(ruleset=ruleset)[:20])
+        for line in copies:
+            line.pk, line.ruleset = None, other
+        ScoreLine.objects.bulk_create(copies)
+    kept = sorted(ScoreLine.objects.exclude(ruleset=ruleset).values_list("pk", "points"))
+    assert bool(kept) == (others == "kept")
+    before, expected = schema(), ledger_state(ruleset)
+    with CaptureQueriesContext(connection) as queries:
+        ledger.rescore_ruleset(ruleset)
+    wholesale = {f"TRUNCATE {TABLE}", f"DELETE FROM {TABLE}"}
+    assert any(q["sql"] in wholesale for q in queries.captured_queries) == (others == "none")
+    assert sorted(ScoreLine.objects.exclude(ruleset=ruleset).values_list("pk", "points")) == kept
+    assert ledger_state(ruleset) == expected
     assert schema() == before
 
 
@@ -187,6 +227,40 @@ def test_a_reader_holding_the_lines_makes_the_rescoring_keep_its_indexes_not_wai
     assert not any(s.startswith("DROP INDEX") for s in sql)
     assert schema() == before
     assert ledger_state(ruleset) == expected
+
+
+@needs_server_db
+def test_a_line_whose_row_went_missing_fails_the_rescoring_and_leaves_the_old_lines(
+    ruleset, monkeypatch
+):
+    # as if an outcome read for the rescoring were deleted before the locks were taken:
+    # a new line refers to a row that is not there when the keys are added back
+    before, state = schema(), ledger_state(ruleset)
+    real = ledger._write_lines
+
+    def write_then_lose_a_row(*args, **kwargs):
+        written = real(*args, **kwargs)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {TABLE} SET outcome_id = (SELECT MAX(id) + 1 FROM outcomes_outcome) "  # noqa: S608
+                f"WHERE id = (SELECT MAX(id) FROM {TABLE} WHERE outcome_id IS NOT NULL)"
+            )
+        return written
+
+    monkeypatch.setattr(ledger, "_write_lines", write_then_lose_a_row)
+    with pytest.raises(IntegrityError, match="outcome"):
+        ledger.rescore_ruleset(ruleset)
+    assert schema() == before
+    assert ledger_state(ruleset) == state
+
+
+@needs_server_db
+def test_a_second_rescoring_adds_back_the_keys_it_found_not_valid(ruleset):
+    ledger.rescore_ruleset(ruleset)
+    expected = ledger_state(ruleset)
+    assert ledger.rescore_ruleset(ruleset) == len(expected[0])
+    assert ledger_state(ruleset) == expected
+    validate_keys()
 
 
 def test_a_version_with_a_backslash_or_a_tab_is_stored_as_it_reads(ruleset):

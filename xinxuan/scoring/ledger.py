@@ -894,8 +894,8 @@ def rescore_ruleset(ruleset: RuleSet, *, progress=None) -> int:
             raise _problems_message(error, ruleset) from None
         del engine_items, events
         tick(2, STEPS)
-        with _rewriting(ruleset, len(result.lines)):
-            clear_ruleset(ruleset)
+        with _rewriting(ruleset, len(result.lines)) as alone:
+            clear_ruleset(ruleset, alone=alone)
             count, sums, months = _write_lines(
                 ruleset, result.lines, len(result.lines), tick, levels
             )
@@ -954,7 +954,8 @@ def _store_standings(ruleset: RuleSet, sums: dict[tuple[int, int | None], tuple]
 def _rewriting(ruleset: RuleSet, new_lines: int):
     """Around the deletion and rewrite of a rule set's lines, inside the caller's
     transaction (should anything fail, the rollback brings back the old lines and
-    everything below).
+    everything below).  Yields whether the table holds no other rule set's lines and
+    is the rewrite's alone: ``clear_ruleset`` may then empty it wholesale.
 
     When the new lines are at least as many as the other rule sets' lines kept in the
     table (a year's rule set is usually most of it), what the database checks and
@@ -965,24 +966,26 @@ def _rewriting(ruleset: RuleSet, new_lines: int):
       keeping it up to date through millions of deletions and insertions.  Readers
       (WAL) go on reading the old lines.
     * PostgreSQL: the same with the indexes, and the foreign keys are dropped and
-      added again from their definitions; adding one checks every line against its
-      table in one join, where a kept key fires a check per line and key (most of
-      the task's time).  This needs the score-line table to itself: the locks are
-      asked for without waiting (``NOWAIT``) and, if anyone holds them, the lines are
-      written with the indexes and keys in place — slower, never blocked.  Once the
-      locks are held, pages that read score lines and writes to the tables the lines
-      refer to wait for the commit.
+      added again from their definitions, ``NOT VALID``, after one pass over the new
+      lines has checked all their references at once (``_check_references``; a key
+      added and validated scans the lines once per key, most of what was left of the
+      rebuild), where a kept key fires a check per line and key.  This needs the
+      score-line table to itself: the locks are asked for without waiting
+      (``NOWAIT``) and, if anyone holds them, the lines are written with the indexes
+      and keys in place — slower, never blocked.  Once the locks are held, pages that
+      read score lines and writes to the tables the lines refer to wait for the
+      commit.
     """
     connection = transaction.get_connection()
     assert connection.in_atomic_block, "the lines are rewritten in one transaction"
     if connection.vendor == "sqlite":
-        with _sqlite_rewriting(connection, ruleset, new_lines):
-            yield
+        with _sqlite_rewriting(connection, ruleset, new_lines) as alone:
+            yield alone
     elif connection.vendor == "postgresql":
-        with _postgresql_rewriting(connection, ruleset, new_lines):
-            yield
+        with _postgresql_rewriting(connection, ruleset, new_lines) as alone:
+            yield alone
     else:
-        yield
+        yield False
 
 
 def _others(cursor, ruleset: RuleSet) -> int:
@@ -995,8 +998,8 @@ def _others(cursor, ruleset: RuleSet) -> int:
 def _sqlite_rewriting(connection, ruleset: RuleSet, new_lines: int):
     table = ScoreLine._meta.db_table
     with connection.cursor() as cursor:
-        indexes = []
-        if new_lines >= _others(cursor, ruleset):
+        indexes, others = [], _others(cursor, ruleset)
+        if new_lines >= others:
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
                 "AND tbl_name = %s AND sql IS NOT NULL ORDER BY name",
@@ -1005,14 +1008,77 @@ def _sqlite_rewriting(connection, ruleset: RuleSet, new_lines: int):
             indexes = cursor.fetchall()
             for name, _sql in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
-        yield
+        # Counted in this transaction before its first write (the indexes dropped):
+        # in WAL mode a writer that came in between makes that write fail, so the
+        # count still holds when the lines are deleted.
+        yield bool(indexes) and not others
         _build_again(cursor, [sql for _name, sql in indexes])
 
 
-def _build_again(cursor, statements: list[str]) -> None:
-    """The indexes (and keys) set aside, created again from their definitions."""
-    for sql in statements:
+def _build_again(cursor, indexes: list[str], keys: Sequence[_Key] = (), ruleset_pk=None) -> None:
+    """The indexes (and keys) set aside, created again from their definitions; the
+    keys' references checked first over the rule set's new lines."""
+    for sql in indexes:
         cursor.execute(sql)
+    if keys:
+        _check_references(cursor, keys, ruleset_pk)
+    table = ScoreLine._meta.db_table
+    for key in keys:
+        cursor.execute(
+            f'ALTER TABLE {table} ADD CONSTRAINT "{key.name}" '
+            f"{key.definition.removesuffix(' NOT VALID')} NOT VALID"
+        )
+
+
+@dataclass(frozen=True)
+class _Key:
+    """A foreign key of the score lines as the catalogue states it."""
+
+    name: str
+    definition: str
+    to_table: str
+    column: str
+    to_column: str
+
+
+def _check_references(cursor, keys: Sequence[_Key], ruleset_pk) -> None:
+    """Every reference of the rule set's new lines checked in one pass over them: one
+    hash join per key, a count per key of lines whose row is missing.
+
+    Why the keys then come back ``NOT VALID``: ``ADD CONSTRAINT … FOREIGN KEY``
+    validates by scanning the whole table once per key (six scans of two million
+    lines); ``NOT VALID`` enforces the key on every later write and deletion exactly
+    as a validated one (only the scan of the rows already there is left out), and this
+    check is that scan, done once for all keys over the only lines that changed.  The
+    other rule sets' lines were checked when written, and their references cannot have
+    gone since: the keys were in force until the tables they refer to were locked
+    against writes (``SHARE ROW EXCLUSIVE``), and they stay locked until the commit.
+    The check is not skipped for the new lines even though they were computed from
+    rows just read: those rows were read before the locks were taken, and an item, an
+    outcome, a unit or a person deleted in between would otherwise leave lines pointing
+    nowhere.  ``VALIDATE CONSTRAINT`` succeeds on the result (a test runs it)."""
+    from django.db import IntegrityError
+
+    table = ScoreLine._meta.db_table
+    joins = " ".join(
+        f"LEFT JOIN {k.to_table} r{n} ON r{n}.{k.to_column} = l.{k.column}"
+        for n, k in enumerate(keys)
+    )
+    missing = [
+        f"(l.{k.column} IS NOT NULL AND r{n}.{k.to_column} IS NULL)" for n, k in enumerate(keys)
+    ]
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE {m})" for m in missing)
+    cursor.execute(
+        f"SELECT {counts} FROM {table} l {joins} "  # noqa: S608 (names from the catalogue)
+        f"WHERE l.ruleset_id = %s AND ({' OR '.join(missing)})",
+        [ruleset_pk],
+    )
+    for key, count in zip(keys, cursor.fetchone(), strict=True):
+        if count:
+            raise IntegrityError(
+                f'insert or update on table "{table}" violates foreign key constraint '
+                f'"{key.name}": {count} lines refer to a missing row of {key.to_table}'
+            )
 
 
 @contextmanager
@@ -1020,16 +1086,25 @@ def _postgresql_rewriting(connection, ruleset: RuleSet, new_lines: int):
     from django.db import DatabaseError
 
     table = ScoreLine._meta.db_table
-    keys, indexes = [], []
+    keys, indexes, alone = [], [], False
     with connection.cursor() as cursor:
         if new_lines >= _others(cursor, ruleset):
             cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid), confrelid::regclass::text "
-                "FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f' "
-                "ORDER BY conname",
+                "SELECT c.conname, pg_get_constraintdef(c.oid), c.confrelid::regclass::text, "
+                "a.attname, r.attname FROM pg_constraint c "
+                "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+                "JOIN pg_attribute r ON r.attrelid = c.confrelid AND r.attnum = c.confkey[1] "
+                "WHERE c.conrelid = %s::regclass AND c.contype = 'f' "
+                "AND cardinality(c.conkey) = 1 ORDER BY c.conname",
                 [table],
             )
-            keys = cursor.fetchall()
+            keys = [_Key(*row) for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_constraint WHERE conrelid = %s::regclass "
+                "AND contype = 'f'",
+                [table],
+            )
+            assert cursor.fetchone()[0] == len(keys), "the score lines' keys are single columns"
             cursor.execute(
                 "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) "
                 "FROM pg_index WHERE indrelid = %s::regclass AND NOT EXISTS "
@@ -1051,19 +1126,25 @@ def _postgresql_rewriting(connection, ruleset: RuleSet, new_lines: int):
                         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                     cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE NOWAIT")
-                    referred = ", ".join(sorted({t for _n, _d, t in keys}))
+                    referred = ", ".join(sorted({k.to_table for k in keys}))
                     cursor.execute(f"LOCK TABLE {referred} IN SHARE ROW EXCLUSIVE MODE NOWAIT")
-                    for name, _definition, _to in keys:
-                        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                    # counted again under the lock (the count above was not), along
+                    # the rule-set index while it is there: two seeks, not a scan
+                    cursor.execute(
+                        f"SELECT EXISTS (SELECT 1 FROM {table} WHERE ruleset_id < %s) "  # noqa: S608
+                        f"OR EXISTS (SELECT 1 FROM {table} WHERE ruleset_id > %s)",
+                        [ruleset.pk, ruleset.pk],
+                    )
+                    alone = not cursor.fetchone()[0]
+                    for key in keys:
+                        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{key.name}"')
                     for name, _definition in indexes:
                         cursor.execute(f"DROP INDEX {name}")
             except DatabaseError:  # a lock held by someone else: the lines as they are
-                keys, indexes = [], []
-        yield
+                keys, indexes, alone = [], [], False
+        yield alone
         _build_again(
-            cursor,
-            [definition for _name, definition in indexes]
-            + [f'ALTER TABLE {table} ADD CONSTRAINT "{n}" {d}' for n, d, _to in keys],
+            cursor, [definition for _name, definition in indexes], keys, ruleset_pk=ruleset.pk
         )
 
 
@@ -1650,11 +1731,26 @@ def _one_per_writer(
     return out
 
 
-def clear_ruleset(ruleset: RuleSet) -> None:
+def clear_ruleset(ruleset: RuleSet, *, alone: bool = False) -> None:
     """Remove what a rule set scored (when it goes out of force): one ``DELETE`` each
     for its lines and its standings (nothing listens to their deletion, so Django
-    deletes them without loading them — a test holds it to that)."""
-    ScoreLine.objects.filter(ruleset=ruleset).delete()
+    deletes them without loading them — a test holds it to that).
+
+    ``alone``: the caller holds the score-line table to itself, without indexes, and
+    it has no other rule set's lines (``_rewriting`` says so).  Its lines are then
+    removed wholesale, not row by row: ``TRUNCATE`` on PostgreSQL (transactional
+    there; readers wait on the rewrite's lock anyway), a ``DELETE`` without ``WHERE``
+    on SQLite (which frees the table's pages at once instead of visiting each row)."""
+    if alone:
+        connection = transaction.get_connection()
+        table = ScoreLine._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {table}")
+            else:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+    else:
+        ScoreLine.objects.filter(ruleset=ruleset).delete()
     Standing.objects.filter(ruleset=ruleset).delete()
     MonthlyScore.objects.filter(ruleset=ruleset).delete()
     ClauseSum.objects.filter(ruleset=ruleset).delete()

@@ -142,9 +142,21 @@ class ScoreLine(models.Model):
     item = models.ForeignKey(
         Item, null=True, blank=True, on_delete=models.CASCADE, related_name="score_lines"
     )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="score_lines")
+    # Not indexed on its own: every query that picks a unit's lines also names the rule
+    # set, and (ruleset, unit, date) serves it; an index no query reads costs every line
+    # written (a full rewrite builds it again over millions of lines).  Deleting a unit
+    # that has lines (rare: the admin's, and people protect a unit) reads the table.
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="score_lines", db_index=False
+    )
+    # indexed where set only (``scoreline_person`` below): half the lines are a unit's
     person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="score_lines"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="score_lines",
+        db_index=False,
     )
     clause = models.CharField(_("clause"), max_length=80)
     points = models.DecimalField(_("points"), max_digits=12, decimal_places=4)
@@ -162,6 +174,10 @@ class ScoreLine(models.Model):
         ordering = ["date", "pk"]
         indexes = [
             models.Index(fields=["ruleset", "unit", "date"]),
+            # a writer's lines (the lines behind a writer's figure, a person deleted)
+            models.Index(
+                fields=["person"], condition=Q(person__isnull=False), name="scoreline_person"
+            ),
             # a unit's lines that belong to no item: what its period stage replaces
             models.Index(
                 fields=["ruleset", "unit"],
