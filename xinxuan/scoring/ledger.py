@@ -1393,6 +1393,12 @@ def _user_name(pk: int) -> str:
     return str(get_user_model().objects.get(pk=pk))
 
 
+class _EventSlots:
+    """``engine.Event``'s slots, in its order, without its frozen ``__setattr__``."""
+
+    __slots__ = engine.Event.__slots__
+
+
 def _event(
     id: str,
     type: str,
@@ -1417,31 +1423,37 @@ def _event(
     revoked: bool,
     due: datetime.date | None,
 ) -> engine.Event:
-    """``engine.Event(...)`` of the same fields in the same order: the same event."""
-    return engine.Event(
-        id,
-        type,
-        date,
-        item_id,
-        unit,
-        person,
-        carrier,
-        level,
-        grade,
-        placement,
-        use,
-        issue,
-        leader,
-        leader_level,
-        leader_rank,
-        route,
-        rule,
-        points,
-        assessor,
-        reason,
-        revoked,
-        due,
-    )
+    """``engine.Event(...)`` of the same fields in the same order: the same event, made
+    several times faster.  A frozen dataclass sets each of its 22 fields through
+    ``object.__setattr__``, a third of the time of reading a million events; here they
+    are set as plain slots of a twin class of the same layout, and the object then
+    becomes an ``engine.Event`` (``__class__`` may change between classes whose slots
+    are the same).  A test compares the two for every field."""
+    event = _EventSlots()
+    event.id = id
+    event.type = type
+    event.date = date
+    event.item_id = item_id
+    event.unit = unit
+    event.person = person
+    event.carrier = carrier
+    event.level = level
+    event.grade = grade
+    event.placement = placement
+    event.use = use
+    event.issue = issue
+    event.leader = leader
+    event.leader_level = leader_level
+    event.leader_rank = leader_rank
+    event.route = route
+    event.rule = rule
+    event.points = points
+    event.assessor = assessor
+    event.reason = reason
+    event.revoked = revoked
+    event.due = due
+    event.__class__ = engine.Event
+    return event
 
 
 def _commission_pair(commission: int, deadline, item: int, submitted) -> list[engine.Event]:
