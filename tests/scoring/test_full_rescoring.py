@@ -2,19 +2,23 @@
 engine run, deletes the old lines in one statement and writes the new ones in bulk —
 with the same lines, explanations and standings as rescoring item by item."""
 
+import dataclasses
+import datetime as dt
+import inspect
 from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from xinxuan.organisation import demo as organisation_demo
 from xinxuan.outcomes import demo as outcomes_demo
-from xinxuan.outcomes.models import Outcome
+from xinxuan.outcomes.models import Level, Outcome, Route
 from xinxuan.scoring import demo as scoring_demo
-from xinxuan.scoring import ledger
+from xinxuan.scoring import engine, ledger
 from xinxuan.scoring.models import RuleSet, ScoreCalc, ScoreLine, Standing
 from xinxuan.submissions import demo as submissions_demo
 from xinxuan.submissions.models import Item
@@ -63,6 +67,10 @@ def standings_of(ruleset):
 
 
 def test_the_full_run_reads_the_items_and_events_the_models_give(ruleset):
+    assert_the_full_run_reads_what_the_models_give(ruleset)
+
+
+def assert_the_full_run_reads_what_the_models_give(ruleset):
     tree = ledger.Tree.load()
     compiled = ledger.compile_ruleset(ruleset)
     items, events = ledger.run_input(ruleset, compiled, tree)
@@ -80,6 +88,91 @@ def test_the_full_run_reads_the_items_and_events_the_models_give(ruleset):
             item, ruleset, tree, route if route in compiled.routes else None
         )
         assert eitem == expected
+
+
+def test_fields_the_demo_leaves_blank_are_read_as_the_models_give_them(ruleset):
+    """Chosen points (SQLite keeps them as numbers), due dates, revocations, placements,
+    reasons, a report's own level and recorders known by each of their names."""
+    users = get_user_model().objects
+    clerks = [
+        users.create(username="clerk-a", display_name="办公室小王"),
+        users.create(username="clerk-b", first_name="丽", last_name="李"),
+        users.create(username="clerk-c"),
+    ]
+    level = Level.objects.order_by("pk").last()
+    cases = {
+        "points with places": ("adoption", {"points": Decimal("2.5")}),
+        "whole points": ("publication", {"points": Decimal("3")}),
+        "negative points": ("adoption", {"points": Decimal("-0.75")}),
+        "due date": ("report", {"due": dt.date(2011, 2, 28)}),
+        "revoked report": ("report", {"revoked_at": dt.datetime(2011, 5, 1, 20, tzinfo=dt.UTC)}),
+        "revoked adoption": ("adoption", {"revoked_at": dt.datetime(2011, 5, 1, tzinfo=dt.UTC)}),
+        "placement and reason": ("publication", {"placement": "头版", "reason": "补录"}),
+        "report with its own level": ("report", {"level": level}),
+        "display name": ("adoption", {"recorded_by": clerks[0]}),
+        "full name": ("publication", {"recorded_by": clerks[1]}),
+        "user name": ("report", {"recorded_by": clerks[2]}),
+        "no recorder": ("adoption", {"recorded_by": None}),
+    }
+    changed = {}
+    for name, (kind, values) in cases.items():
+        outcome = (
+            Outcome.objects.filter(kind=kind, item__isnull=False)
+            .exclude(pk__in=changed.values())
+            .order_by("pk")
+            .first()
+        )
+        Outcome.objects.filter(pk=outcome.pk).update(**values)
+        changed[name] = outcome.pk
+    compiled = ledger.compile_ruleset(ruleset)
+    _items, events = ledger.run_input(ruleset, compiled, ledger.Tree.load())
+    read = {event.id: event for event in events}
+    for name, pk in changed.items():
+        expected = ledger._fit(compiled, [ledger.engine_event(ledger._outcomes().get(pk=pk))])
+        # the same values written the same way (Decimal("3") == Decimal("3.00"))
+        assert repr([read[f"o{pk}"]]) == repr(expected), name
+    assert read[f"o{changed['points with places']}"].points == Decimal("2.50")
+    assert str(read[f"o{changed['whole points']}"].points) == "3.00"
+    assert read[f"o{changed['display name']}"].assessor == "办公室小王"
+    assert_the_full_run_reads_what_the_models_give(ruleset)
+
+
+def test_an_items_route_is_that_of_its_last_live_report(ruleset):
+    codes = Route.objects.values_list("code", flat=True)
+    ruleset.text += "".join(
+        f'\n[routes.{code}]\nlabel_zh = "{code}"\nlabel_en = "{code}"\nfactor = 2\n'
+        for code in codes
+    )
+    ruleset.save()
+    first, second = Outcome.objects.filter(kind="report", route__isnull=False).order_by("pk")[:2]
+    for report, revoked_at in ((first, dt.datetime(2011, 6, 1, tzinfo=dt.UTC)), (second, None)):
+        Outcome.objects.create(
+            kind="report",
+            item_id=report.item_id,
+            unit_id=report.unit_id,
+            date=report.date + dt.timedelta(days=1),
+            route=Route.objects.exclude(pk=report.route_id).first(),
+            revoked_at=revoked_at,
+        )
+    compiled = ledger.compile_ruleset(ruleset)
+    items, _events = ledger.run_input(ruleset, compiled, ledger.Tree.load())
+    routes = {item.id: item.route for item in items}
+    assert routes[str(first.item_id)] == first.route.code  # the later one was revoked
+    assert routes[str(second.item_id)] not in (None, second.route.code)
+    assert_the_full_run_reads_what_the_models_give(ruleset)
+
+
+def test_the_quick_event_maker_makes_the_engines_event():
+    names = [f.name for f in dataclasses.fields(engine.Event)]
+    assert list(inspect.signature(ledger._event).parameters) == names
+    values = [f"value of {name}" for name in names]
+    values[names.index("points")] = Decimal("1.50")
+    values[names.index("revoked")] = True
+    made, expected = ledger._event(*values), engine.Event(*values)
+    assert type(made) is engine.Event
+    assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.id = "another"
 
 
 def test_a_full_rescoring_gives_the_lines_and_standings_of_rescoring_item_by_item(ruleset):
