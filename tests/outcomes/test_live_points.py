@@ -184,3 +184,18 @@ def test_a_full_rescoring_agrees_with_the_live_points(world):
     live = (points_of(world.org.dept), points_of(world.org.other_dept))
     ledger.rescore_ruleset(world.ruleset)
     assert (points_of(world.org.dept), points_of(world.org.other_dept)) == live
+
+
+def test_a_new_outcome_writes_its_own_lines_and_leaves_the_others_in_place(world):
+    """Every line rewritten costs its indexes: lines equal to their replacement stay."""
+    item = reported_item(world)
+    actions.record_adoption(
+        item=item, user=world.office, carrier=world.carriers["sheng-dongtai"], date=DAY
+    )
+    kept = set(ScoreLine.objects.filter(item=item).values_list("pk", flat=True))
+    endorsement = actions.record_endorsement(
+        item=item, user=world.office, leader="副市长", level=world.levels["city"], date=DAY
+    )
+    lines = ScoreLine.objects.filter(item=item)
+    assert kept < set(lines.values_list("pk", flat=True))
+    assert set(lines.exclude(pk__in=kept).values_list("outcome", flat=True)) == {endorsement.pk}

@@ -8,6 +8,7 @@ the second live copy, so one succeeds and the other is told who was first.
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -101,7 +102,39 @@ def _duplicate_message(fp: str) -> str:
     }
 
 
-@transaction.atomic
+class _Duplicate(Exception):
+    """The outcome's row broke a unique constraint: another live copy is in the ledger.
+
+    Raised out of the transaction, which the database has already aborted; the refusal
+    that names the other copy is read after it is rolled back."""
+
+    def __init__(self, *, fingerprint: str, import_key: str) -> None:
+        super().__init__(fingerprint)
+        self.fingerprint, self.import_key = fingerprint, import_key
+
+    def refusal(self) -> DuplicateOutcome:
+        if self.import_key and Outcome.objects.filter(import_key=self.import_key).exists():
+            return DuplicateOutcome(_("This row was imported before."))
+        return DuplicateOutcome(_duplicate_message(self.fingerprint))
+
+
+def _atomic_refusing_duplicates(action):
+    """``transaction.atomic`` for ``record_outcome``, a duplicate refused once the
+    transaction (or the caller's savepoint) is rolled back: no savepoint of its own
+    around the insert, two round trips less on every recorded outcome."""
+
+    @functools.wraps(action)
+    def atomic_action(**kwargs):
+        try:
+            with transaction.atomic():
+                return action(**kwargs)
+        except _Duplicate as duplicate:
+            raise duplicate.refusal() from None
+
+    return atomic_action
+
+
+@_atomic_refusing_duplicates
 def record_outcome(
     *,
     kind: str,
@@ -121,7 +154,11 @@ def record_outcome(
     if kind in ITEM_KINDS and item is None:
         raise ActionRefused(_("This kind of outcome belongs to an item."))
     if item is not None:
-        item = Item.objects.select_for_update(no_key=True).get(pk=item.pk)
+        item = (
+            Item.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("unit")
+            .get(pk=item.pk)
+        )
         unit = item.unit
         if kind == OutcomeKind.SUBMISSION and item.status == ItemStatus.DRAFT:
             raise ActionRefused(_("A draft has not been submitted to the office yet."))
@@ -170,12 +207,9 @@ def record_outcome(
         **fields,
     )
     try:
-        with transaction.atomic():
-            outcome.save()
+        outcome.save()
     except IntegrityError:
-        if import_key and Outcome.objects.filter(import_key=import_key).exists():
-            raise DuplicateOutcome(_("This row was imported before.")) from None
-        raise DuplicateOutcome(_duplicate_message(fp)) from None
+        raise _Duplicate(fingerprint=fp, import_key=import_key) from None
     try:
         ledger.after_change(outcome)
     except ledger.LedgerError as error:
@@ -406,7 +440,8 @@ def _revoke(outcome: Outcome, *, user, reason: str, automatic: bool = False) -> 
                 "reason": current.revoke_reason,
             }
         )
-    outcome.refresh_from_db()
+    # with what the audit entry names (``describe``), in the same query
+    outcome.refresh_from_db(from_queryset=Outcome.objects.select_related("carrier", "item", "unit"))
     ledger.after_change(outcome)
     log(
         outcome,

@@ -122,6 +122,14 @@ class CalcStore:
     def __init__(self) -> None:
         self._by_object: dict[int, tuple[engine.Calc, int]] = {}
         self._by_digest: dict[str, int] = {}
+        self._digests: dict[int, tuple[engine.Calc, str]] = {}
+
+    def digest(self, calc: engine.Calc) -> str:
+        """The digest a calc is stored under, worked out without a query."""
+        found = self._digests.get(id(calc))
+        if found is None:
+            found = self._digests[id(calc)] = (calc, digest(calc_data(calc)))
+        return found[1]
 
     def pk(self, calc: engine.Calc) -> int:
         found = self._by_object.get(id(calc))
@@ -140,11 +148,10 @@ class CalcStore:
             if found is not None:
                 keyed.append(None)
                 continue
-            data = calc_data(calc)
-            key = digest(data)
+            key = self.digest(calc)
             keyed.append(key)
             if key not in self._by_digest:
-                wanted[key] = data
+                wanted[key] = calc_data(calc)
         if wanted:
             known = _stored(list(wanted))
             missing = [ScoreCalc(digest=k, data=d) for k, d in wanted.items() if k not in known]

@@ -42,7 +42,7 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections, transaction
-from django.db.models import Case, Count, F, Q, Sum, TextField, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, TextField, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -412,11 +412,9 @@ def _move_standings(old: dict[Key, tuple], new: dict[Key, tuple]) -> None:
 def _to_rows(ruleset: RuleSet, lines: Iterable[engine.ScoreLine]) -> list[ScoreLine]:
     """Model rows for a few lines (one item, one outcome, a period stage); a full
     rescoring writes its million lines with ``_write_lines`` instead."""
-    lines = list(lines)
-    calc_pks = CalcStore().pks(line.calc for line in lines)
     rows = []
     version = ruleset.version_label
-    for line, calc_pk in zip(lines, calc_pks, strict=True):
+    for line in lines:
         event = line.event or ""
         outcome_id = int(event[1:]) if event.startswith("o") and event[1:].isdigit() else None
         rows.append(
@@ -432,36 +430,107 @@ def _to_rows(ruleset: RuleSet, lines: Iterable[engine.ScoreLine]) -> list[ScoreL
                 points=line.points,
                 date=line.date,
                 tally=line.tally,
-                calc_id=calc_pk,
                 share=share_text(line.share),
             )
         )
+        # stored (``calc_id``) by ``_replace``, and only if the line is written
+        rows[-1].engine_calc = line.calc
     return rows
 
 
+# what makes two lines the same line: every stored field but the primary key
+LINE_FIELDS = (
+    "ruleset_id",
+    "version",
+    "outcome_id",
+    "event_key",
+    "item_id",
+    "unit_id",
+    "person_id",
+    "clause",
+    "points",
+    "date",
+    "tally",
+    "share",
+)
+
+
+def _levels(outcomes: Iterable[Outcome]) -> dict[int, int | None]:
+    """The level each outcome's lines are summed under by month (its own, else its
+    carrier's), from outcomes loaded with their carriers."""
+    return {
+        o.pk: o.level_id
+        if o.level_id is not None
+        else (o.carrier.level_id if o.carrier_id else None)
+        for o in outcomes
+    }
+
+
 def _replace(
-    queryset, rows: list[ScoreLine], summed: dict[int, Summed] | None = None
+    queryset,
+    rows: list[ScoreLine],
+    summed: dict[int, Summed] | None = None,
+    *,
+    levels: dict[int, int | None] | None = None,
 ) -> set[tuple[int, int]]:
     """Put ``rows`` in place of the lines of ``queryset``, moving the standings and,
     for the rule sets in ``summed``, the clause sums; returns the (rule set, unit)
-    pairs whose period stage the change may move."""
-    old_clauses = _stored_clause_sums(queryset, summed) if summed else {}
-    old = _stored_sums(queryset)
-    old_months = standings_by_period.stored_month_sums(queryset)
-    queryset.delete()
-    ScoreLine.objects.bulk_create(rows, batch_size=2000)
-    _move_standings(old, _sums(rows))
+    pairs whose period stage the change may move.
+
+    Only the lines that differ are written: a stored line equal to a new one in every
+    field stays as it is.  One outcome changes a line or two of its item and of its
+    unit's period stage, and every line deleted and written again costs its indexes;
+    the sums move by the lines removed and added, which is the same difference as
+    between all the old lines and all the new.  ``levels``: the monthly sums' level of
+    outcomes already loaded (the others are read)."""
+    stored = queryset.order_by().annotate(
+        level_ref=Coalesce("outcome__level_id", "outcome__carrier__level_id")
+    )
+    waiting: dict[tuple, list[int]] = defaultdict(list)
+    levels = dict(levels or {})
+    for pk, *fields, level in stored.values_list("pk", *LINE_FIELDS, "calc__digest", "level_ref"):
+        waiting[tuple(fields)].append(pk)
+        if fields[2] is not None:  # the outcome
+            levels[fields[2]] = level
+    calcs = CalcStore()
+    added = []
+    for row in rows:
+        key = (*(getattr(row, name) for name in LINE_FIELDS), calcs.digest(row.engine_calc))
+        kept = waiting.get(key)
+        if kept:
+            kept.pop()
+        else:
+            added.append(row)
+    removed = [
+        ScoreLine(pk=pk, **dict(zip(LINE_FIELDS, key[:-1], strict=True)))
+        for key, pks in waiting.items()
+        for pk in pks
+    ]
+    for row, calc_pk in zip(added, calcs.pks(row.engine_calc for row in added), strict=True):
+        row.calc_id = calc_pk
+    for start in range(0, len(removed), 1000):
+        ScoreLine.objects.filter(
+            pk__in=[line.pk for line in removed[start : start + 1000]]
+        ).delete()
+    ScoreLine.objects.bulk_create(added, batch_size=2000)
+    _move_standings(_sums(removed), _sums(added))
     # the monthly sums follow every line, also one that moved between months
-    standings_by_period.move_months(old_months, standings_by_period.row_month_sums(rows))
+    standings_by_period.move_months(
+        standings_by_period.row_month_sums(removed, levels),
+        standings_by_period.row_month_sums(added, levels),
+    )
     if not summed:
         return set()
-    new_clauses = _clause_sums(
-        (
-            (line.ruleset_id, line.unit_id, line.date, line.clause, line.points, line.tally)
-            for line in rows
-            if line.item_id is not None and line.person_id is None
-        ),
-        summed,
+    old_clauses, new_clauses = (
+        _clause_sums(
+            (
+                (line.ruleset_id, line.unit_id, line.date, line.clause, line.points, line.tally)
+                for line in lines
+                if line.item_id is not None and line.person_id is None
+            ),
+            summed,
+        )
+        for lines in (removed, added)
     )
     return _move_clause_sums(old_clauses, new_clauses)
 
@@ -512,17 +581,6 @@ def _clause_sums(lines: Iterable[tuple], summed: dict[int, Summed]) -> dict[SumK
             # the order of these lines counts, not only their sum: mark the unit moved
             _add_clause_sum(sums, (ruleset_id, unit_id, datetime.date.min, "", 0), ZERO, 0, 0)
     return sums
-
-
-def _stored_clause_sums(queryset, summed: dict[int, Summed]) -> dict[SumKey, list]:
-    # lines without an item are left out here, not in SQL: PostgreSQL, told both
-    # "item in (…)" and "item is not null", planned a walk of the rule set's lines
-    rows = (
-        queryset.filter(ruleset_id__in=list(summed), person__isnull=True)
-        .order_by()
-        .values_list("ruleset_id", "unit_id", "date", "clause", "points", "tally", "item_id")
-    )
-    return _clause_sums((row[:6] for row in rows if row[6] is not None), summed)
 
 
 def _move_clause_sums(old: dict[SumKey, list], new: dict[SumKey, list]) -> set[tuple[int, int]]:
@@ -676,7 +734,8 @@ def rescore_item(item: Item | int, *, ctx: Context | None = None) -> list[ScoreL
     outcomes = list(_outcomes().filter(item_id=item.pk).order_by("date", "pk"))
     rows = _item_rows(item, outcomes, ctx)
     due = Due()
-    due.add_moved(_replace(ScoreLine.objects.filter(item_id=item.pk), rows, ctx.summed()), ctx)
+    stored = ScoreLine.objects.filter(item_id=item.pk, ruleset__in=ctx.rulesets)
+    due.add_moved(_replace(stored, rows, ctx.summed(), levels=_levels(outcomes)), ctx)
     run_period_stages(due, ctx=ctx)
     return rows
 
@@ -696,12 +755,16 @@ def rescore_items(
     for start in range(0, len(ids), RESCORE_BATCH):
         batch = ids[start : start + RESCORE_BATCH]
         by_item: dict[int, list[Outcome]] = defaultdict(list)
-        for outcome in _outcomes().filter(item_id__in=batch).order_by("date", "pk"):
+        outcomes = list(_outcomes().filter(item_id__in=batch).order_by("date", "pk"))
+        for outcome in outcomes:
             by_item[outcome.item_id].append(outcome)
         rows: list[ScoreLine] = []
         for item in _items_query().filter(pk__in=batch):
             rows.extend(_item_rows(item, by_item.get(item.pk, []), ctx))
-        moved = _replace(ScoreLine.objects.filter(item_id__in=batch), rows, ctx.summed())
+        # the lines of rule sets in force only: a rule set out of force keeps none
+        # (its rescoring task clears them), and its sums are not ours to move
+        stored = ScoreLine.objects.filter(item_id__in=batch, ruleset__in=ctx.rulesets)
+        moved = _replace(stored, rows, ctx.summed(), levels=_levels(outcomes))
         due.add_moved(moved, ctx)
     if period:
         run_period_stages(due, ctx=ctx)
@@ -757,19 +820,20 @@ def _children(ruleset: RuleSet, tree: Tree) -> list[int]:
 def period_data(ruleset: RuleSet, tree: Tree, unit_id: int | None = None) -> engine.PeriodData:
     """Units credited by the rule set (or only ``unit_id``), with their targets."""
     children = [pk for pk in _children(ruleset, tree) if unit_id is None or pk == unit_id]
-    targets = dict(
-        UnitTarget.objects.filter(
-            unit_id__in=children, year=ruleset.effective_from.year
-        ).values_list("unit_id", "points")
+    # the target in the same query: one round trip less on every recorded outcome
+    target = UnitTarget.objects.filter(unit=OuterRef("pk"), year=ruleset.effective_from.year)
+    units = (
+        Unit.objects.filter(pk__in=children)
+        .select_related("unit_class")
+        .annotate(target=Subquery(target.values("points")[:1]))
     )
-    units = Unit.objects.filter(pk__in=children).select_related("unit_class")
     return engine.PeriodData(
         units=tuple(
             engine.UnitInfo(
                 id=str(u.pk),
                 name=u.label,
                 unit_class=u.unit_class.code if u.unit_class else None,
-                target=targets.get(u.pk),
+                target=u.target,
                 order=u.sort_order,
             )
             for u in units
@@ -1904,31 +1968,34 @@ class Row:
 
 def standings(ruleset: RuleSet) -> list[Row]:
     """Units credited by a rule set, best first, with target completion and gaps."""
-    children = list(Unit.objects.filter(parent_id=ruleset.unit_id, is_active=True))
-    stored = {s.unit_id: s for s in Standing.objects.filter(ruleset=ruleset, person__isnull=True)}
-    targets = dict(
-        UnitTarget.objects.filter(year=ruleset.effective_from.year, unit__in=children).values_list(
-            "unit_id", "points"
+    # one query: read after every recorded outcome, each round trip counts
+    standing = Standing.objects.filter(ruleset=ruleset, unit=OuterRef("pk"), person__isnull=True)
+    target = UnitTarget.objects.filter(unit=OuterRef("pk"), year=ruleset.effective_from.year)
+    children = list(
+        Unit.objects.filter(parent_id=ruleset.unit_id, is_active=True).annotate(
+            standing_points=Subquery(standing.values("points")[:1]),
+            standing_adopted=Subquery(standing.values("adopted")[:1]),
+            target=Subquery(target.values("points")[:1]),
         )
     )
     scored = sorted(
         (
-            (stored[u.pk].points if u.pk in stored else ZERO, u)
+            (u.standing_points if u.standing_points is not None else ZERO, u)
             for u in children
-            if u.pk in stored or u.pk in targets
+            if u.standing_points is not None or u.target is not None
         ),
         key=lambda pair: (-pair[0], pair[1].sort_order),
     )
     rows: list[Row] = []
     for index, (points, unit) in enumerate(scored):
-        target = targets.get(unit.pk)
+        target = unit.target
         above = scored[index - 1][0] if index else None
         second = scored[1][0] if len(scored) > 1 else None
         rows.append(
             Row(
                 unit=unit,
                 points=points,
-                adopted=stored[unit.pk].adopted if unit.pk in stored else 0,
+                adopted=unit.standing_adopted or 0,
                 target=target,
                 completion=(points / target * 100) if target else None,
                 # equal points share a rank (1, 2, 2, 4)

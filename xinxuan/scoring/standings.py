@@ -106,14 +106,18 @@ def stored_month_sums(lines) -> dict[MonthKey, list]:
     return sums
 
 
-def row_month_sums(rows) -> dict[MonthKey, list]:
-    """The monthly sums of unsaved ``ScoreLine`` rows (what is about to replace them)."""
+def row_month_sums(rows, levels: dict[int, int | None] | None = None) -> dict[MonthKey, list]:
+    """The monthly sums of ``ScoreLine`` rows not read from the database (what is about
+    to replace the stored ones, or what was removed).  ``levels``: the level of some of
+    their outcomes, already known (the others are read, and added to it)."""
+    levels = {} if levels is None else levels
     outcome_ids = {r.outcome_id for r in rows if r.outcome_id and r.person_id is None}
-    levels = dict(
-        Outcome.objects.filter(pk__in=outcome_ids)
-        .annotate(level_ref=Coalesce("level_id", "carrier__level_id"))
-        .values_list("pk", "level_ref")
-    )
+    if missing := outcome_ids - levels.keys():
+        levels.update(
+            Outcome.objects.filter(pk__in=missing)
+            .annotate(level_ref=Coalesce("level_id", "carrier__level_id"))
+            .values_list("pk", "level_ref")
+        )
     sums: dict[MonthKey, list] = {}
     for r in rows:
         month = r.date.replace(day=1)
