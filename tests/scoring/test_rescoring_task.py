@@ -129,3 +129,53 @@ def test_the_database_worker_runs_the_queued_rescoring(world, settings):
 @pytest.fixture
 def world():
     return make_world()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_checks_the_keys_again_after_a_rescoring_even_one_that_failed(
+    world, settings, monkeypatch
+):
+    """On SQLite the rescoring's transaction writes its lines without checking each
+    line's keys (``ledger.references_unchecked``); the connection checks them again
+    afterwards, also when the rescoring failed half-way."""
+    from django.db import connection
+
+    from xinxuan.scoring import ledger
+    from xinxuan.scoring.models import ScoreLine
+
+    def keys_checked() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys")
+            return bool(cursor.fetchone()[0])
+
+    adopted(world)
+    draft = draft_of_2011(world)
+    settings.TASKS = WORKER
+    actions.activate_ruleset(ruleset=draft, user=world.office, reason="测试")
+    seen = []
+    write_lines = ledger._write_lines
+
+    def writing(*args, **kwargs):
+        seen.append(keys_checked())
+        return write_lines(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, "_write_lines", writing)
+    worker = ("db_worker", "--backend", "background", "--batch", "--no-startup-delay")
+    call_command(*worker, "--no-reload", verbosity=0)
+    assert Job.objects.get().status == JobStatus.DONE
+    assert points_of(world.org.dept) == Decimal("12")
+    assert seen == [connection.vendor != "sqlite"]
+    assert keys_checked() or connection.vendor != "sqlite"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("half-way")
+
+    monkeypatch.setattr(ledger, "_write_lines", broken)
+    lines = ScoreLine.objects.count()
+    from xinxuan.scoring.tasks import schedule_rescoring
+
+    schedule_rescoring(ruleset=draft, user=None)
+    call_command(*worker, "--no-reload", verbosity=0)
+    assert Job.objects.filter(status=JobStatus.FAILED).exists()
+    assert ScoreLine.objects.count() == lines
+    assert keys_checked() or connection.vendor != "sqlite"

@@ -50,7 +50,7 @@ def _rescore(job: Job, progress: running.Progress) -> dict:
     from xinxuan.scoring.models import RuleSet, RuleSetStatus
 
     pk = int(job.subject.removeprefix("ruleset:"))
-    with transaction.atomic():
+    with ledger.references_unchecked(), transaction.atomic():
         ruleset = RuleSet.objects.select_for_update().filter(pk=pk).first()
         if ruleset is None:
             return {}
