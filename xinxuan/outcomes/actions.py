@@ -451,7 +451,9 @@ def _revoke(outcome: Outcome, *, user, reason: str, automatic: bool = False) -> 
             **describe(outcome),
             "reason": reason,
             "automatic": automatic,
-            "changes": {"revoked": [False, True], "points": [before, _points(outcome)]},
+            # a revoked event scores nothing (the engine passes it over): no need to
+            # ask its lines again
+            "changes": {"revoked": [False, True], "points": [before, before and "0"]},
         },
     )
     return outcome
