@@ -15,6 +15,7 @@ from xinxuan.outcomes import demo as outcomes_demo
 from xinxuan.scoring import demo as scoring_demo
 from xinxuan.scoring import ledger
 from xinxuan.scoring import standings as by_period
+from xinxuan.scoring.explanations import CalcStore
 from xinxuan.scoring.models import MonthlyScore, RuleSet, ScoreLine, Standing
 from xinxuan.submissions import demo as submissions_demo
 
@@ -361,6 +362,11 @@ def test_the_lines_written_in_bulk_are_the_engines_lines_one_by_one(ruleset, mon
     expected = ledger._to_rows(ruleset, tuple(result.lines))
     assert len(expected) > 1000 and any(row.share for row in expected)
     assert any(row.tally and row.clause.startswith("adoption") for row in expected)
+    # a line's calculation is stored when the line is written (``_replace``): the
+    # expected rows get the stored calculation of their engine's calc
+    calcs = CalcStore().pks([row.engine_calc for row in expected])
+    for row, calc in zip(expected, calcs, strict=True):
+        row.calc_id = calc
     fields = [f.attname for f in ScoreLine._meta.concrete_fields if not f.primary_key]
     stored = ScoreLine.objects.filter(ruleset=ruleset).order_by("pk")
     assert list(stored.values_list(*fields)) == [
