@@ -24,6 +24,8 @@ def test_the_office_downloads_the_ranked_units_with_their_targets_and_those_belo
     org = world.org
     UnitTarget.objects.create(unit=org.dept, year=2011, points=Decimal("40.50"), adopted_items=3)
     UnitTarget.objects.create(unit=org.dept, year=2012, points=Decimal(99))
+    # a round target written as people write it, not "2E+2"
+    UnitTarget.objects.create(unit=org.other_dept, year=2011, points=Decimal("200.00"))
     client.force_login(world.office)
     response = client.get(reverse("scoring:ruleset-units", args=[world.ruleset.pk]))
     assert response.status_code == 200
@@ -33,6 +35,7 @@ def test_the_office_downloads_the_ranked_units_with_their_targets_and_those_belo
         org.section.label,
     }
     assert (by_unit[org.dept.label]["目标分"], by_unit[org.dept.label]["目标条数"]) == ("40.5", "3")
+    assert by_unit[org.other_dept.label]["目标分"] == "200"
     assert by_unit[org.dept.label]["上级"] == ""
     assert by_unit[org.section.label]["上级"] == org.section.parent.label
     assert org.bureau.label not in by_unit  # the issuer is not ranked (nor scored)

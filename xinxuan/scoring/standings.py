@@ -892,7 +892,7 @@ def units_file(ruleset: RuleSet, unit_ids: set[int] | None = None) -> list[list[
                 unit.name,
                 "",
                 unit.unit_class.code if unit.unit_class else "",
-                str(target.points.normalize()) if target else "",
+                f"{target.points.normalize():f}" if target else "",
                 str(target.adopted_items) if target and target.adopted_items else "",
                 str(unit.sort_order),
             ]
