@@ -179,6 +179,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # planned again.  "off" for a pooler in transaction mode (PgBouncer's
     # pool_mode=transaction before 1.21), which cannot keep prepared statements.
     _prepare = os.environ.get("XINXUAN_DB_PREPARE_THRESHOLD", "5").strip().lower()
+    if _prepare != "off" and not _prepare.isdigit():
+        raise ValueError(
+            f"XINXUAN_DB_PREPARE_THRESHOLD: a number of executions or off, not {_prepare!r}"
+        )
     if _prepare != "off":
         DATABASES["default"]["OPTIONS"] = {
             "server_side_binding": True,
