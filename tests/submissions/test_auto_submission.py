@@ -204,7 +204,11 @@ def test_the_office_switches_it_on_and_off_and_the_change_is_audited(client, wor
 
 
 def test_the_menu_leads_the_office_to_its_own_bureau(client, world):
+    home = reverse("submissions:bureau-options-home")
+    client.force_login(world.head)
+    assert home not in client.get(reverse("wagtailadmin_home")).text
     client.force_login(world.office)
+    assert home in client.get(reverse("wagtailadmin_home")).text  # 设置 → 报送登记
     response = client.get(reverse("submissions:bureau-options-home"))
     assert response.status_code == 302 and response.url == url(world.org.bureau)
 
@@ -254,3 +258,20 @@ def test_the_superuser_may_set_any_bureau(client, world):
     client.post(url(world.org.other_bureau), {"auto_submission": "on"})
     world.org.other_bureau.refresh_from_db()
     assert world.org.other_bureau.auto_submission is True
+
+
+def test_the_office_revokes_a_returned_items_submission_on_its_page(client, world, today):
+    switch(world.org.bureau, True)
+    item = to_office(world, write_item(world))
+    actions.return_item(item=item, user=world.office, reason="退回重写")
+    outcome = submissions(item).get()
+    revoke = reverse("outcomes:outcome-revoke", args=[outcome.pk])
+    client.force_login(world.head)
+    assert revoke not in client.get(reverse("submissions:item-detail", args=[item.pk])).text
+    client.force_login(world.office)
+    page = client.get(reverse("submissions:item-detail", args=[item.pk])).text
+    assert revoke in page  # the returned item's page offers it
+    client.post(revoke, {"reason": "退回稿件不计报送"})
+    outcome.refresh_from_db()
+    assert outcome.revoked_at is not None
+    assert points_of(world.org.dept) == 0

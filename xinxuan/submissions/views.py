@@ -62,6 +62,10 @@ def _buttons(user, item: Item) -> set[str]:
         verbs.add("return")
     if status == ItemStatus.HEAD_APPROVED and office_reviews:
         verbs |= {"approve", "submission"}  # it reached the office: 报送 may be recorded
+    if Role.OFFICE in roles and status != ItemStatus.DRAFT:
+        # an outcome already recorded — a 报送 of an item since returned — may be
+        # revoked whatever the item's state (the action checks who assesses it)
+        verbs.add("revoke")
     if item.is_approved and Role.OFFICE in roles:
         verbs |= {"report", "outcomes"}
         if item.kind.is_press:
