@@ -186,6 +186,7 @@ def foreign_ids(world: SecurityWorld) -> list[int]:
             place.commission.pk,
             place.person.pk,
             place.unit.pk,
+            place.bureau.pk,  # a bureau's own screens (its options)
             place.unit_target.pk,
         ]
     return ids
@@ -330,3 +331,26 @@ def test_hostile_input_never_gives_a_server_error(world, record_property):
     assert not sweep.errors, summary + "\n" + "\n".join(sweep.errors[:40])
     # KNOWN_OPEN entries are tolerated, not required: whether a hostile value hits them
     # depends on the values drawn (the role matrix requires the item-search ones).
+
+
+def test_a_bureaus_own_screens_take_hostile_input(world):
+    """The sweep above fills ids at random, so it may miss the one screen that opens
+    only a bureau (its options); sent here to the own bureau, by its office and the
+    superuser, every hostile value in turn and the forged fields."""
+    bureau = world.places["own"].bureau
+    route = next(r for r in ROUTES if r.name == "submissions:bureau-options")
+    path = route.fill(lambda param, converter: iter([bureau.pk]))
+    sweep = Sweep(world)
+    logging.disable(logging.CRITICAL)
+    try:
+        for role in ("office", "superuser", "head"):
+            for value in [*TEXT, *NUMBERS, *LONG, "on", "off", "false"]:
+                body = {"auto_submission": value, **forged_fields(world)}
+                response = sweep.send(role, route, "POST", path, body, f"value {value!r:.40}")
+                assert response is not None and response.status_code in (302, 403), role
+    finally:
+        logging.disable(logging.NOTSET)
+    assert not sweep.errors, "\n".join(sweep.errors[:40])
+    assert sweep.requests > 100
+    bureau.refresh_from_db()
+    assert bureau.auto_submission is False  # the last value sent was "false"

@@ -59,6 +59,7 @@ BUREAU_WIDE = {Team, RuleSet}
 # test_every_object_screen_of_ours_is_in_the_matrix.
 OUR_SCREENS = {
     "submissions": Item,
+    "submissions:bureau-options": Unit,
     "portal_admin": Item,
     "scoring": RuleSet,
     "outcomes:outcome-record": Item,
@@ -66,6 +67,10 @@ OUR_SCREENS = {
     "outcomes:outcome-evidence": Outcome,
 }
 OUR_NAMESPACES = {"submissions", "outcomes", "scoring", "portal_admin"}
+
+# Screens that open a place's bureau rather than its own unit: a bureau's options are
+# its own office's to set, so heads and officers try their own bureau's too.
+BUREAU_SCREENS = {"submissions:bureau-options"}
 
 # Values of the URL parameters that are not the object's id.
 PARAMETERS = {
@@ -88,6 +93,7 @@ FORBIDDEN_PLACE = {
 # Views whose POST changes something: posted by the roles that may not, then checked.
 ACTIONS = {
     "item-act",
+    "bureau-options",
     "outcome-record",
     "outcome-revoke",
     "ruleset-edit",
@@ -201,6 +207,7 @@ def snapshot():
         sorted(Item.objects.values_list("pk", "status", "title")),
         sorted(Outcome.objects.values_list("pk", "revoked_at")),
         sorted(RuleSet.objects.values_list("pk", "status", "text")),
+        sorted(Unit.objects.values_list("pk", "auto_submission")),
         [m.objects.count() for m in OBJECT_OF],
     )
 
@@ -230,7 +237,8 @@ def check_object_urls(world) -> int:
             for role, place_name in FORBIDDEN_PLACE.items():
                 if model in BUREAU_WIDE and place_name == "other_dept":
                     continue
-                obj = getattr(world.places[place_name], OBJECT_OF[model])
+                attribute = "bureau" if route.name in BUREAU_SCREENS else OBJECT_OF[model]
+                obj = getattr(world.places[place_name], attribute)
                 path = obj is not None and fill(route, obj)
                 if not path:
                     continue

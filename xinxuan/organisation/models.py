@@ -77,6 +77,16 @@ class Unit(index.Indexed, models.Model):
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # A bureau's own option, set by its office on its own screen (not in ``panels``:
+    # a superior office edits its bureaus' units but does not run their review).
+    auto_submission = models.BooleanField(
+        _("record submissions to the office automatically"),
+        default=False,
+        help_text=_(
+            "When a department head approves an item and it reaches the office, its "
+            "submission to the office is recorded, dated that day, once per item."
+        ),
+    )
 
     objects = UnitQuerySet.as_manager()
 

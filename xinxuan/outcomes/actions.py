@@ -145,11 +145,17 @@ def record_outcome(
     person: Person | None = None,
     source: str = Source.WORKBENCH,
     import_key: str = "",
+    automatic: bool = False,
     **fields,
 ) -> Outcome:
     """Put one outcome in the ledger and rescore what it affects.
 
     ``fields`` are Outcome fields (carrier, grade, use, leader, level, rule, points …).
+
+    ``automatic``: the system records the outcome on behalf of ``user`` as one step of
+    another action that has checked the user's right to take it (a head's approval
+    records the item's 报送): the office check is not asked, the source is
+    ``automatic`` and the audit entry says so.
     """
     if kind in ITEM_KINDS and item is None:
         raise ActionRefused(_("This kind of outcome belongs to an item."))
@@ -169,7 +175,10 @@ def record_outcome(
             )
     if unit is None:
         raise ActionRefused(_("Say which unit the outcome concerns."))
-    check_office(user, unit.pk)
+    if automatic:
+        source = Source.AUTOMATIC
+    else:
+        check_office(user, unit.pk)
     low, high, points = fields.get("range_min"), fields.get("range_max"), fields.get("points")
     if (low is not None or high is not None) and (
         points is None or (low is not None and points < low) or (high is not None and points > high)
@@ -223,6 +232,7 @@ def record_outcome(
             "reason": fields.get("reason", ""),
             "points": _points(outcome),
             "source": source,
+            "automatic": automatic,
         },
     )
     return outcome
@@ -243,11 +253,50 @@ def record_submission(
     date: datetime.date,
     due: datetime.date | None = None,
     note: str = "",
+    automatic: bool = False,
 ) -> Outcome:
     """The item was submitted to the own office (报送) on ``date``; with ``due``, the day
-    it was due, the rule set's lateness deduction follows from the two dates."""
+    it was due, the rule set's lateness deduction follows from the two dates.
+
+    ``automatic``: recorded by the system when the item reached the office, on behalf of
+    the head who approved it (``record_arrival``)."""
     return record_outcome(
-        kind=OutcomeKind.SUBMISSION, item=item, user=user, date=date, due=due, reason=note
+        kind=OutcomeKind.SUBMISSION,
+        item=item,
+        user=user,
+        date=date,
+        due=due,
+        reason=note,
+        automatic=automatic,
+    )
+
+
+def record_arrival(*, item: Item, user) -> Outcome | None:
+    """The item has just reached the office (its department head approved it): in a
+    bureau whose office has switched on automatic 报送 (``Unit.auto_submission``),
+    record its 报送 dated today, due by its commission's deadline if it answers one, on
+    behalf of ``user``.  Once per item: nothing is recorded when a 报送 of the item is
+    already in the ledger and not revoked (an item returned and approved again does
+    not earn twice).  Returns the outcome recorded, or None.
+
+    Called by ``head_approve_item`` inside its transaction, which has already checked
+    that ``user`` may approve the item; a 报送 the rule set in force cannot score
+    refuses the approval with the reason, as any change it cannot score is refused.
+    """
+    bureau = item.unit.bureau()
+    if bureau is None or not bureau.auto_submission:
+        return None
+    if Outcome.objects.active().filter(item=item, kind=OutcomeKind.SUBMISSION).exists():
+        return None
+    commission = item.commission
+    due = commission.deadline if commission is not None and not commission.cancelled else None
+    return record_submission(
+        item=item,
+        user=user,
+        date=timezone.localdate(),
+        due=due,
+        note=_("Recorded automatically: the department head approved the item for the office."),
+        automatic=True,
     )
 
 

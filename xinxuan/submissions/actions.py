@@ -22,7 +22,7 @@ from wagtail.log_actions import log
 from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.lib.exceptions import ActionRefused
 from xinxuan.organisation import access
-from xinxuan.organisation.models import Person, Unit
+from xinxuan.organisation.models import Person, Unit, UnitKind
 from xinxuan.scoring import ledger
 from xinxuan.submissions.models import (
     Commission,
@@ -359,7 +359,8 @@ def submit_item(*, item: Item, user) -> Item:
 
 @transaction.atomic
 def head_approve_item(*, item: Item, user) -> Item:
-    """The department head approves the item and passes it to the office."""
+    """The department head approves the item and passes it to the office; where the
+    bureau has switched on automatic 报送, the item's 报送 is recorded with it."""
     access.require(
         user,
         item.unit_id,
@@ -369,13 +370,26 @@ def head_approve_item(*, item: Item, user) -> Item:
     refusal = approval_refusal(user, item)
     if refusal:
         raise PermissionDenied(refusal)
-    return _transition(
+    item = _transition(
         item,
         user=user,
         allowed=[ItemStatus.SUBMITTED],
         to=ItemStatus.HEAD_APPROVED,
         action="xinxuan.item.head_approve",
     )
+    _reached_office(item, user=user)
+    return item
+
+
+def _reached_office(item: Item, *, user) -> None:
+    """The item is with the office now: where the bureau records 报送 automatically, it
+    is recorded in this transaction (this approval is the one way an item reaches the
+    office; the office approves, returns and reports only items that have)."""
+    # Against the direction of the apps, listed in tests/test_layers.py: the approval
+    # and its 报送 are one transaction, through the office's own audited record path.
+    from xinxuan.outcomes.actions import record_arrival
+
+    record_arrival(item=item, user=user)
 
 
 @transaction.atomic
@@ -449,6 +463,56 @@ def mark_reported(*, item: Item, user, to: str) -> Item:
         item.refresh_from_db()
         log(item, "xinxuan.item.report", user=user, data={"to": to})
     return item
+
+
+# ------------------------------------------------------------------ bureau options
+
+
+def auto_submission_refusal(user, bureau: Unit) -> str | None:
+    """Why the user may not switch automatic 报送 for the bureau, or None if they may:
+    the bureau's own office decides it (a superior office reads its bureaus' work but
+    does not run their review)."""
+    if user is None or user.is_superuser:
+        return None
+    if Role.OFFICE not in roles_of(user) or not access.can_see_unit(user, bureau):
+        return _(
+            "Only the bureau's own office may change how its submissions to the office are "
+            "recorded."
+        )
+    if not access.in_own_bureau(user, bureau):
+        return _(
+            "%(bureau)s's submissions to its office are recorded by the office of "
+            "%(bureau)s, which decides whether they are recorded automatically. Your "
+            "office reads its work."
+        ) % {"bureau": bureau.label}
+    return None
+
+
+@transaction.atomic
+def set_auto_submission(*, user, bureau: Unit, enabled: bool) -> Unit:
+    """Switch automatic 报送 on or off for a bureau (``Unit.auto_submission``): from now
+    on, an item its department head approves gets its 报送 recorded (on), or the office
+    records 报送 by hand on the item's page (off).  Outcomes already in the ledger are
+    not touched either way."""
+    if bureau.kind != UnitKind.BUREAU:
+        raise ActionRefused(
+            _("Only a bureau sets how submissions to its office are recorded: %(unit)s is not one.")
+            % {"unit": bureau}
+        )
+    refusal = auto_submission_refusal(user, bureau)
+    if refusal:
+        raise PermissionDenied(refusal)
+    current = Unit.objects.select_for_update().get(pk=bureau.pk)
+    if current.auto_submission != enabled:
+        Unit.objects.filter(pk=bureau.pk).update(auto_submission=enabled)
+        log(
+            current,
+            "xinxuan.bureau.auto_submission",
+            user=user,
+            data={"changes": {"auto_submission": [current.auto_submission, enabled]}},
+        )
+    bureau.refresh_from_db()
+    return bureau
 
 
 # ------------------------------------------------------------------ commissions

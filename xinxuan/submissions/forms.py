@@ -38,6 +38,17 @@ class ReportForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False)
 
 
+class AutoSubmissionForm(forms.Form):
+    auto_submission = forms.BooleanField(
+        label=_("Record submissions to the office automatically"),
+        required=False,
+        help_text=_(
+            "When a department head approves an item and it reaches the office, its "
+            "submission to the office is recorded, dated that day, once per item."
+        ),
+    )
+
+
 class ItemForm(UnitScopedAdminForm):
     """The workbench's item form: the unit-scoped choices, a one-time key against a
     double click on create, and the reason an item with outcomes is changed."""

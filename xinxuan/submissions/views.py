@@ -17,8 +17,16 @@ from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
 
 from xinxuan.accounts.roles import Role, roles_of
+from xinxuan.accounts.views import forbidden
 from xinxuan.lib.exceptions import ActionRefused
-from xinxuan.organisation.access import filter_by_unit, in_own_bureau, visible_unit_ids
+from xinxuan.organisation.access import (
+    bureau_of,
+    filter_by_unit,
+    home_unit,
+    in_own_bureau,
+    visible_unit_ids,
+)
+from xinxuan.organisation.models import Unit, UnitKind
 from xinxuan.outcomes import actions as outcome_actions
 from xinxuan.outcomes import forms as outcome_forms
 from xinxuan.outcomes.models import Outcome
@@ -28,7 +36,7 @@ from xinxuan.scoring.engine import fmt
 from xinxuan.scoring.models import ScoreLine
 from xinxuan.submissions import actions
 from xinxuan.submissions.duplicates import similar_items
-from xinxuan.submissions.forms import CommentForm, ReasonForm, ReportForm
+from xinxuan.submissions.forms import AutoSubmissionForm, CommentForm, ReasonForm, ReportForm
 from xinxuan.submissions.models import Item, ItemStatus
 
 
@@ -54,6 +62,10 @@ def _buttons(user, item: Item) -> set[str]:
         verbs.add("return")
     if status == ItemStatus.HEAD_APPROVED and office_reviews:
         verbs |= {"approve", "submission"}  # it reached the office: 报送 may be recorded
+    if Role.OFFICE in roles and status != ItemStatus.DRAFT:
+        # an outcome already recorded — a 报送 of an item since returned — may be
+        # revoked whatever the item's state (the action checks who assesses it)
+        verbs.add("revoke")
     if item.is_approved and Role.OFFICE in roles:
         verbs |= {"report", "outcomes"}
         if item.kind.is_press:
@@ -221,3 +233,59 @@ def desk(request: HttpRequest) -> HttpResponse:
         "has_units": visible_unit_ids(request.user) != set(),
     }
     return render(request, "submissions/desk.html", context)
+
+
+@login_required
+def bureau_options_home(request: HttpRequest) -> HttpResponse:
+    """The menu's way in: the office's own bureau; a superuser linked to no unit
+    chooses one."""
+    bureau = bureau_of(home_unit(request.user))
+    if bureau is not None:
+        return redirect("submissions:bureau-options", pk=bureau.pk)
+    if not request.user.is_superuser:
+        return forbidden(
+            request,
+            PermissionDenied(
+                _(
+                    "Only the bureau's own office may change how its submissions to the "
+                    "office are recorded."
+                )
+            ),
+        )
+    bureaus = Unit.objects.filter(kind=UnitKind.BUREAU).order_by("sort_order", "name")
+    return render(request, "submissions/bureau_options.html", {"bureaus": bureaus})
+
+
+@login_required
+def bureau_options(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bureau's options for its items' way to the office: automatic 报送."""
+    bureau = get_object_or_404(Unit, pk=pk, kind=UnitKind.BUREAU)
+    refusal = actions.auto_submission_refusal(request.user, bureau)
+    if refusal:
+        # Answered here rather than raised: Wagtail turns a raised PermissionDenied into a
+        # redirect to the dashboard, and the officer should read why.
+        return forbidden(request, PermissionDenied(refusal))
+    form = AutoSubmissionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"auto_submission": bureau.auto_submission},
+    )
+    if request.method == "POST" and form.is_valid():
+        enabled = form.cleaned_data["auto_submission"]
+        try:
+            actions.set_auto_submission(user=request.user, bureau=bureau, enabled=enabled)
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+        except PermissionDenied as denied:
+            messages.error(request, str(denied))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Submissions to the office are now recorded automatically when an "
+                    "item reaches the office."
+                )
+                if enabled
+                else _("Submissions to the office are now recorded by hand on the item's page."),
+            )
+        return redirect("submissions:bureau-options", pk=bureau.pk)
+    return render(request, "submissions/bureau_options.html", {"bureau": bureau, "form": form})

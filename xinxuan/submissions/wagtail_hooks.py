@@ -19,6 +19,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from xinxuan.accounts.roles import Role, roles_of
 from xinxuan.accounts.views import forbidden
 from xinxuan.lib.action_views import ActionFormMixin
 from xinxuan.lib.exceptions import ActionRefused
@@ -190,6 +191,19 @@ def register_desk_menu_item():
     return MenuItem(_("My desk"), urls.desk_url(), icon_name="tasks", order=90)
 
 
+class BureauOptionsMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or Role.OFFICE in roles_of(user)
+
+
+@hooks.register("register_settings_menu_item")
+def register_bureau_options_menu_item():
+    return BureauOptionsMenuItem(
+        _("Recording submissions"), urls.bureau_options_home_url(), icon_name="cog", order=300
+    )
+
+
 @hooks.register("register_log_actions")
 def register_item_log_actions(registry):
     for name, label, message in (
@@ -200,6 +214,11 @@ def register_item_log_actions(registry):
         ("xinxuan.item.report", _("Report upward"), _("Reported to a superior body")),
         ("xinxuan.item.comment", _("Comment"), _("Commented")),
         ("xinxuan.commission.create", _("Commission"), _("Commissioned from a unit")),
+        (
+            "xinxuan.bureau.auto_submission",
+            _("Recording submissions"),
+            _("Changed how the bureau's submissions to the office are recorded"),
+        ),
     ):
         registry.register_action(name, label, message)
 
