@@ -2,42 +2,56 @@
 # Usage: scripts/pofill.py CATALOGUE.po MAPPING.json — fill msgstr entries from a JSON
 # {msgid: translation} mapping, drop fuzzy marks, and list what is still untranslated.
 """Fill msgstr entries of a .po file from a mapping; print what is still missing."""
-import re, sys, json
 
-def parse_str(lines):
-    lines = [l for l in lines if l.startswith(('"', 'msgid ', 'msgstr '))]
-    return "".join(json.loads(l[l.index('"'):]) if l.startswith('"') else json.loads(l.split(" ",1)[1]) for l in lines)
+import json
+import sys
+from pathlib import Path
 
-def fill(path, mapping):
-    text = open(path, encoding="utf-8").read()
-    blocks = text.split("\n\n")
+
+def parse_str(lines: list[str]) -> str:
+    """The string of a msgid or msgstr entry, its continuation lines joined."""
+    lines = [line for line in lines if line.startswith(('"', "msgid ", "msgstr "))]
+    return "".join(
+        json.loads(line[line.index('"') :])
+        if line.startswith('"')
+        else json.loads(line.split(" ", 1)[1])
+        for line in lines
+    )
+
+
+def _position(lines: list[str], prefix: str) -> int:
+    return next(k for k, line in enumerate(lines) if line.startswith(prefix))
+
+
+def fill(path: str, mapping: dict[str, str]) -> list[str]:
+    text = Path(path).read_text(encoding="utf-8")
     out, missing = [], []
-    for b in blocks:
-        lines = b.split("\n")
+    for block in text.split("\n\n"):
+        lines = block.split("\n")
         try:
-            i = next(k for k,l in enumerate(lines) if l.startswith("msgid "))
-            j = next(k for k,l in enumerate(lines) if l.startswith("msgstr "))
+            i, j = _position(lines, "msgid "), _position(lines, "msgstr ")
         except StopIteration:
-            out.append(b); continue
+            out.append(block)
+            continue
         msgid = parse_str(lines[i:j])
         if msgid == "":
-            out.append(b); continue
-        cur = parse_str(lines[j:])
-        lines = [l for l in lines if l != "#, fuzzy" and not l.startswith("#| ")]
-        i = next(k for k,l in enumerate(lines) if l.startswith("msgid "))
-        j = next(k for k,l in enumerate(lines) if l.startswith("msgstr "))
-        new = mapping.get(msgid, cur)
+            out.append(block)
+            continue
+        current = parse_str(lines[j:])
+        lines = [line for line in lines if line != "#, fuzzy" and not line.startswith("#| ")]
+        j = _position(lines, "msgstr ")
+        new = mapping.get(msgid, current)
         if not new:
             missing.append(msgid)
-        tail = [l for l in lines[j+1:] if not l.startswith('"') and l.strip()]
+        tail = [line for line in lines[j + 1 :] if not line.startswith('"') and line.strip()]
         lines = lines[:j] + ["msgstr " + json.dumps(new, ensure_ascii=False)] + tail
         out.append("\n".join(lines))
-    res = "\n\n".join(out)
-    res = res.replace('"Language: \\n"', '"Language: zh_Hans\\n"')
-    open(path, "w", encoding="utf-8").write(res if res.endswith("\n") else res + "\n")
+    result = "\n\n".join(out).replace('"Language: \\n"', '"Language: zh_Hans\\n"')
+    Path(path).write_text(result if result.endswith("\n") else result + "\n", encoding="utf-8")
     return missing
 
+
 if __name__ == "__main__":
-    mapping = json.load(open(sys.argv[2], encoding="utf-8"))
-    for m in fill(sys.argv[1], mapping):
-        print("MISSING:", repr(m))
+    mapping = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+    for message in fill(sys.argv[1], mapping):
+        print("MISSING:", repr(message))

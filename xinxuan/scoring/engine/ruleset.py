@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -703,7 +703,7 @@ def _check_references(data: dict[str, Any], c: _Checker) -> None:
         basis = quota.get("basis")
         # per_piece and flat are written with their sign (−1 a missing piece), k without
         # it (−k × the shortfall): a shortfall written the other way would earn points
-        for field, sign_ok, zh, en in (
+        checks: tuple[tuple[str, Callable[[Any], bool], str, str], ...] = (
             (
                 "per_piece",
                 lambda v: v <= 0,
@@ -722,7 +722,8 @@ def _check_references(data: dict[str, Any], c: _Checker) -> None:
                 "须为正数（按差额的倍数扣分，如 0.5）",
                 "must be positive (the multiple of the shortfall deducted, e.g. 0.5)",
             ),
-        ):
+        )
+        for field, sign_ok, zh, en in checks:
             value = quota.get(field)
             if (
                 isinstance(value, int | float | Decimal)
