@@ -2075,8 +2075,9 @@ def _score_by_columns(
     _id = attrgetter("id")
     _unit = attrgetter("unit")
 
-    def split(side: str, shares: tuple[Share, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        weights = tuple(map(_weight, shares))
+    def split_weights(
+        side: str, weights: tuple[Any, ...]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         found = splits.get((side, weights))
         if found is None:
             numbered = tuple(Share(str(i), w) for i, w in enumerate(weights))
@@ -2086,6 +2087,9 @@ def _score_by_columns(
                 ids, wt, _parts = _split(numbered, person_mode, rs.settings["person_ratio"])
             found = splits[(side, weights)] = (tuple(map(int, ids)), wt)
         return found
+
+    def split(side: str, shares: tuple[Share, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return split_weights(side, tuple(map(_weight, shares)))
 
     def recipients(item: Item) -> tuple[Any, ...]:
         """An item's units and persons with their weights, as ``add_items`` has them."""
@@ -2123,6 +2127,7 @@ def _score_by_columns(
             _EVENT_KEY,
             recipients,
             stage.shares,
+            split_weights,
         )
     except ScoringError:
         return None
