@@ -491,6 +491,11 @@ def pre_aggregate(
         # right after its report, as the item stage orders them
         return (events[int(idx[j])].id, int(origin[j]), int(sub[j]))
 
+    def tie_columns(rows: I64) -> tuple[list[str], I64, I64]:
+        # what ``tie_key`` compares, for many rows at once
+        ids = list(map(_ID, map(events.__getitem__, idx[rows].tolist())))
+        return (ids, origin[rows], sub[rows])
+
     # ---- tallies: the first counted event of each type of an item, by (date, id)
     tally = np.zeros(m, dtype=np.int64)
     bits = tbit[pair_of]
@@ -547,7 +552,7 @@ def pre_aggregate(
     if len(several):
         shared_sums = _shared_columns(
             rs,
-            _item_order(several, epos, dates, tie_key),
+            _item_order(several, epos, dates, tie_key, tie_columns),
             epos,
             pair_of,
             tally,
@@ -695,7 +700,7 @@ def pre_aggregate(
     mine = one[~made_here[epos[one]]]
     rows = None
     if len(mine):
-        ordered = np.array(_item_order(mine, epos, dates, tie_key), dtype=np.int64)
+        ordered = np.array(_item_order(mine, epos, dates, tie_key, tie_columns), dtype=np.int64)
         rows = Rows(
             np.searchsorted(epos[ordered], np.arange(n_items + 1)).tolist(),
             idx[ordered].tolist(),
@@ -706,21 +711,37 @@ def pre_aggregate(
     return Plain(ok.tolist(), lines_made, units_out, persons_out, first, rows)
 
 
-def _item_order(rows: I64, epos: I64, dates: I64, tie_key: Any) -> list[int]:
-    """``rows`` in the item stage's order: by item, date, then ``tie_key`` (id …)."""
+def _item_order(rows: I64, epos: I64, dates: I64, tie_key: Any, ties: Any = None) -> list[int]:
+    """``rows`` in the item stage's order: by item, date, then ``tie_key`` (id …).
+
+    ``ties(rows)``, when given, returns the ids, input positions and late-row marks of
+    ``rows`` (what ``tie_key`` compares), so that rows of one item on one day are
+    ordered by one sort of all of them instead of one ``sorted`` per day."""
     day = dates[rows]
     low = int(day.min())
     order = rows[np.argsort(epos[rows] * (int(day.max()) - low + 1) + (day - low))]
-    in_order: list[int] = order.tolist()
     ep = epos[order]
     day = dates[order]
-    tie = np.flatnonzero((ep[1:] == ep[:-1]) & (day[1:] == day[:-1])).tolist()
-    at = 0
-    while at < len(tie):
-        start = end = tie[at]
-        while at < len(tie) and tie[at] == end:
+    same = (ep[1:] == ep[:-1]) & (day[1:] == day[:-1])
+    if ties is not None and same.any():
+        at = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+        block = (np.cumsum(np.r_[True, ~same]) - 1)[at]
+        tied = order[at]
+        ids, origin, sub = ties(tied)
+        # numpy orders strings by code point as Python does, but drops trailing NULs
+        if "\x00" not in "".join(ids):
+            _found, rank = np.unique(np.array(ids, dtype=str), return_inverse=True)
+            order[at] = tied[np.lexsort((sub, origin, rank.ravel(), block))]
+            ordered: list[int] = order.tolist()
+            return ordered
+    in_order: list[int] = order.tolist()
+    tie = np.flatnonzero(same).tolist()
+    at_tie = 0
+    while at_tie < len(tie):
+        start = end = tie[at_tie]
+        while at_tie < len(tie) and tie[at_tie] == end:
             end += 1
-            at += 1
+            at_tie += 1
         in_order[start : end + 1] = sorted(in_order[start : end + 1], key=tie_key)
     return in_order
 
@@ -754,6 +775,31 @@ def _segments(starts: I64, counts: I64) -> I64:
     return np.repeat(starts - (ends - counts), counts) + np.arange(total, dtype=np.int64)
 
 
+def _signatures(
+    tuples: list[tuple[Any, ...]], weights: list[Any], off: I64, lens: I64
+) -> tuple[I64, list[tuple[Any, ...]]]:
+    """Per item (its shares ``tuples[i]``, their weights ``weights[off[i]:][:lens[i]]``):
+    the number of its distinct weights tuple, and those tuples. Each weight is numbered
+    (a Decimal's hash is kept), an item's numbers read as the digits of one integer."""
+    n = len(tuples)
+    codes = Codes()
+    digit = np.fromiter(map(codes.__getitem__, weights), np.int64, len(weights)) + 1
+    base = len(codes) + 1
+    longest = int(lens.max()) if n else 0
+    if base ** (longest + 1) >= _LIMIT:  # too many digits: the tuples themselves
+        numbered = Codes()
+        sig = np.fromiter(
+            map(numbered.__getitem__, map(tuple, map(map, repeat(_WEIGHT), tuples))), np.int64, n
+        )
+        return sig, list(numbered)
+    place = np.arange(len(weights), dtype=np.int64) - np.repeat(off, lens)
+    running = np.r_[0, np.cumsum(digit * base**place)]
+    number = running[off + lens] - running[off]
+    _found, first, sig = np.unique(number, return_index=True, return_inverse=True)
+    distinct = [tuple(weights[int(off[i]) : int(off[i] + lens[i])]) for i in first.tolist()]
+    return sig.ravel().astype(np.int64), distinct
+
+
 def _shared_recipients(
     cand: I64,
     units_of: list[tuple[Any, ...]],
@@ -768,13 +814,15 @@ def _shared_recipients(
     ks = cand.tolist()
     u_tuples = list(map(units_of.__getitem__, ks))
     u_len = np.fromiter(map(len, u_tuples), np.int64, len(ks))
-    u_ids = list(map(_ID, chain.from_iterable(u_tuples)))
+    u_flat = list(chain.from_iterable(u_tuples))
+    u_ids = list(map(_ID, u_flat))
     known = np.fromiter(map(known_units.__contains__, u_ids), bool, len(u_ids))
     unknown = np.bincount(np.repeat(np.arange(len(ks)), u_len), weights=~known, minlength=len(ks))
     keep = (u_len > 0) & (unknown == 0)
     if not keep.all():
         flat_keep = np.repeat(keep, u_len).tolist()
         u_ids = list(compress(u_ids, flat_keep))
+        u_flat = list(compress(u_flat, flat_keep))
         u_tuples = list(compress(u_tuples, keep.tolist()))
         cand = cand[keep]
         ks = cand.tolist()
@@ -806,15 +854,12 @@ def _shared_recipients(
     sigs: list[I64] = []
     shapes: list[list[tuple[int, tuple[int, ...]]]] = []
     picked: list[I64] = []
-    for tuples, off, flat_ids, splitter in (
-        (u_tuples, u_off, u_ids, unit_split),
-        (p_tuples, p_off, p_ids, person_split),
+    for tuples, flat, off, lens, flat_ids, splitter in (
+        (u_tuples, u_flat, u_off, u_len, u_ids, unit_split),
+        (p_tuples, p_flat, p_off, p_len, p_ids, person_split),
     ):
-        codes = Codes()
-        sig = np.fromiter(
-            map(codes.__getitem__, map(tuple, map(map, repeat(_WEIGHT), tuples))), np.int64, n
-        )
-        splits = list(map(splitter, codes))
+        sig, distinct = _signatures(tuples, list(map(_WEIGHT, flat)), off, lens)
+        splits = list(map(splitter, distinct))
         ats = [np.array(a, dtype=np.int64) for a, _wt in splits]
         shapes.append([(len(a), wt) for a, wt in splits])
         count = np.array([len(a) for a in ats], dtype=np.int64)[sig] if n else sig
@@ -841,8 +886,16 @@ def _shared_recipients(
     several = np.flatnonzero(p_len > 1)
     if len(several):
         numbered = Codes()
-        pcode = np.fromiter(map(numbered.__getitem__, p_ids), np.int64, len(p_ids))
         seg = np.repeat(np.arange(n), p_len)
+        seg = seg[(p_len > 1)[seg]]
+        pcode = np.fromiter(
+            map(
+                numbered.__getitem__,
+                map(p_ids.__getitem__, np.flatnonzero(np.repeat(p_len > 1, p_len)).tolist()),
+            ),
+            np.int64,
+            len(seg),
+        )
         both = np.lexsort((pcode, seg))
         twice = both[1:][(seg[both[1:]] == seg[both[:-1]]) & (pcode[both[1:]] == pcode[both[:-1]])]
         for i in np.unique(seg[twice]).tolist():
