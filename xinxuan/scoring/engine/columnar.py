@@ -655,21 +655,26 @@ def pre_aggregate(
     taken = np.flatnonzero(ok & simple)
     f_person = item_person[taken]
     f_item = taken
-    # the unit a person is shown under: their own, or the item's
-    f_unit: list[str] = [
-        person_units[j] or unit_ids[j] for j in np.searchsorted(chosen, taken).tolist()
-    ]
+    at_chosen = np.searchsorted(chosen, taken)
+    n_taken = len(taken)
+    f_unit: list[str] = []
     if shared_sums is not None:
         f_person = np.r_[f_person, np.array(shared_sums.first_person, dtype=np.int64)]
         f_item = np.r_[f_item, np.array(shared_sums.first_item, dtype=np.int64)]
-        f_unit += shared_sums.first_unit
+        f_unit = shared_sums.first_unit
     first: dict[str, tuple[int, str]] = {}
     if len(f_person):
         order = np.lexsort((f_item, f_person))
         fp = f_person[order]
         starts = np.flatnonzero(np.r_[True, fp[1:] != fp[:-1]])
         for j in order[starts].tolist():
-            first[names[int(f_person[j])]] = (int(f_item[j]), f_unit[j])
+            if j < n_taken:
+                # the unit a person is shown under: their own, or the item's
+                c = int(at_chosen[j])
+                unit = person_units[c] or unit_ids[c]
+            else:
+                unit = f_unit[j - n_taken]
+            first[names[int(f_person[j])]] = (int(f_item[j]), unit)
     lines_made = 2 * len(one) + (shared_sums.lines if shared_sums is not None else 0)
     if len(loop_rows):
         lines_made += _add_shared(
