@@ -705,7 +705,7 @@ def pre_aggregate(
     mine = one[~made_here[epos[one]]]
     rows = None
     if len(mine):
-        ordered = np.array(_item_order(mine, epos, dates, tie_key, tie_columns), dtype=np.int64)
+        ordered = _item_order(mine, epos, dates, tie_key, tie_columns)
         rows = Rows(
             np.searchsorted(epos[ordered], np.arange(n_items + 1)).tolist(),
             idx[ordered].tolist(),
@@ -716,7 +716,7 @@ def pre_aggregate(
     return Plain(ok.tolist(), lines_made, units_out, persons_out, first, rows)
 
 
-def _item_order(rows: I64, epos: I64, dates: I64, tie_key: Any, ties: Any = None) -> list[int]:
+def _item_order(rows: I64, epos: I64, dates: I64, tie_key: Any, ties: Any = None) -> I64:
     """``rows`` in the item stage's order: by item, date, then ``tie_key`` (id …).
 
     ``ties(rows)``, when given, returns the ids, input positions and late-row marks of
@@ -724,11 +724,14 @@ def _item_order(rows: I64, epos: I64, dates: I64, tie_key: Any, ties: Any = None
     ordered by one sort of all of them instead of one ``sorted`` per day."""
     day = dates[rows]
     low = int(day.min())
-    order = rows[np.argsort(epos[rows] * (int(day.max()) - low + 1) + (day - low))]
+    # rows come mostly by item already: a stable sort (timsort) finds them in order
+    order = rows[np.argsort(epos[rows] * (int(day.max()) - low + 1) + (day - low), kind="stable")]
     ep = epos[order]
     day = dates[order]
     same = (ep[1:] == ep[:-1]) & (day[1:] == day[:-1])
-    if ties is not None and same.any():
+    if not same.any():
+        return order
+    if ties is not None:
         at = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
         block = (np.cumsum(np.r_[True, ~same]) - 1)[at]
         tied = order[at]
@@ -737,8 +740,7 @@ def _item_order(rows: I64, epos: I64, dates: I64, tie_key: Any, ties: Any = None
         if "\x00" not in "".join(ids):
             _found, rank = np.unique(np.array(ids, dtype=str), return_inverse=True)
             order[at] = tied[np.lexsort((sub, origin, rank.ravel(), block))]
-            ordered: list[int] = order.tolist()
-            return ordered
+            return order
     in_order: list[int] = order.tolist()
     tie = np.flatnonzero(same).tolist()
     at_tie = 0
@@ -748,7 +750,7 @@ def _item_order(rows: I64, epos: I64, dates: I64, tie_key: Any, ties: Any = None
             end += 1
             at_tie += 1
         in_order[start : end + 1] = sorted(in_order[start : end + 1], key=tie_key)
-    return in_order
+    return np.array(in_order, dtype=np.int64)
 
 
 @dataclass
@@ -976,7 +978,7 @@ def _allocated(
 
 def _shared_columns(
     rs: RuleSet,
-    in_order: list[int],
+    in_order: I64,
     epos: I64,
     pair_of: I64,
     tally: I64,
@@ -1006,7 +1008,7 @@ def _shared_columns(
     total_scale = max(scale, -q_exp)
     lift = 10 ** (total_scale - scale)
     q = int(quantum.scaleb(total_scale))
-    order = np.array(in_order, dtype=np.int64)
+    order = in_order
     ep = epos[order]
     # ---- per item: its recipients, grouped by their number and weights
     new_item = np.r_[True, ep[1:] != ep[:-1]]
@@ -1183,7 +1185,7 @@ def _add_shared(
     """Add the sums of plain items with several units or persons (``several``: their
     events among the taken ones), event by event in the item stage's order, with its
     arithmetic (shares rounded per item or per event); returns their number of lines."""
-    in_order = _item_order(several, epos, dates, tie_key)
+    in_order = _item_order(several, epos, dates, tie_key).tolist()
     per_item = rs.per_item_shares
     zero = Decimal(0)
     ep_l = epos.tolist()
