@@ -800,6 +800,8 @@ def _signatures(
         )
         return sig, list(numbered)
     place = np.arange(len(weights), dtype=np.int64) - np.repeat(off, lens)
+    # the running sums may wrap around; their differences, each below 2**62, are exact
+    # (integers modulo 2**64)
     running = np.r_[0, np.cumsum(digit * base**place)]
     number = running[off + lens] - running[off]
     _found, first, sig = np.unique(number, return_index=True, return_inverse=True)
