@@ -113,7 +113,11 @@ def runs(draw):
             chosen = draw(st.lists(st.sampled_from(UNITS), min_size=1, max_size=3, unique=True))
             units = tuple(Share(u, Decimal(draw(st.integers(0, 3)))) for u in chosen)
             persons = tuple(
-                Share(p, Decimal(draw(st.integers(0, 2))))
+                Share(
+                    p,
+                    Decimal(draw(st.integers(0, 2))),
+                    unit=draw(st.sampled_from((None, None, "C"))),
+                )
                 for p in draw(st.lists(st.sampled_from("PQR"), max_size=3, unique=True))
             )
         items.append(
@@ -264,6 +268,23 @@ TWICE = (
 )
 
 
+# persons of a shared item shown under their own unit (R), or the item's first (Q)
+OWN_UNIT = (
+    [
+        Item(
+            "I1",
+            "info",
+            (Share("A"), Share("B", Decimal(2))),
+            (Share("R", unit="C"), Share("Q", Decimal(2))),
+        ),
+    ],
+    [
+        Event("E1", "report", datetime.date(2011, 3, 4), item_id="I1"),
+        Event("E2", "adoption", datetime.date(2011, 3, 5), item_id="I1", carrier="zx"),
+    ],
+)
+
+
 @settings(max_examples=400, deadline=None)
 @given(runs(), st.integers(0, len(VARIANTS) - 1), st.integers(0, len(PERIODS) - 1))
 @example(SAME_DAY, 0, 0).via("two adoptions on one day: the smaller id is tallied")
@@ -271,6 +292,7 @@ TWICE = (
 @example(SHARED, 0, 0).via("shares rounded once per item, in (date, id) order")
 @example(SHARED, 3, 1).via("shares at a finer quantum")
 @example(TWICE, 1, 0).via("a person named twice")
+@example(OWN_UNIT, 1, 0).via("a person of a shared item under their own unit")
 @example(NEGATIVE, 5, 0).via("shares of negative running totals")
 @example(NEGATIVE, 8, 1).via("values finer than the quantum, a combined adoption to each unit")
 def test_the_columnar_path_gives_the_lines_and_totals_of_the_item_stage(run, variant, period):

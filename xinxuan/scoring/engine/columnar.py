@@ -46,8 +46,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import compress, repeat
-from operator import attrgetter, gt, itemgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, itemgetter
 from typing import Any, overload
 
 import numpy as np
@@ -183,16 +183,20 @@ def pre_aggregate(
     event_key: Any,
     recipients: Any,
     shares: Any,
+    split: Any,
 ) -> Plain | None:
     """Sum the plain items of ``runs``.
 
     ``hit(event, kind, route, fast, key)`` values an event as the item stage does,
     ``kind_of(item)`` returns the item's effective kind and its value cache,
     ``recipients(item)`` its units and persons as the item stage splits them (ids,
-    person units, integer weights), ``shares(before, gross, weights)`` the item
-    stage's split of one event's points when the item had ``before`` points. Returns
-    None when nothing is plain; errors in the input propagate (the caller then scores
-    the run the ordinary way, which reports them in its own order)."""
+    person units, integer weights), ``split(side, weights)`` which of an item's units
+    (side "units") or persons with these weights get a part (their positions) and with
+    which integer weights, as ``recipients`` has them, ``shares(before, gross,
+    weights)`` the item stage's split of one event's points when the item had
+    ``before`` points. Returns None when nothing is plain; errors in the input
+    propagate (the caller then scores the run the ordinary way, which reports them in
+    its own order)."""
     items = runs.items
     events = runs.all_events
     n_items = len(items)
@@ -227,38 +231,38 @@ def pre_aggregate(
     if person_mode == "none":
         one_each[:] = False
     chosen = np.flatnonzero(one_each)
-    first_units = list(map(_FIRST, map(units_of.__getitem__, chosen.tolist())))
-    first_persons = list(map(_FIRST, map(persons_of.__getitem__, chosen.tolist())))
-    unit_ids = list(map(_ID, first_units))
-    fits = np.fromiter(map(known_units.__contains__, unit_ids), bool, len(chosen)) & np.fromiter(
-        map(gt, map(_WEIGHT, first_persons), repeat(0)), bool, len(chosen)
+    at_chosen = chosen.tolist()
+    unit_ids = list(map(_ID, map(_FIRST, map(units_of.__getitem__, at_chosen))))
+    first_persons = list(map(_FIRST, map(persons_of.__getitem__, at_chosen)))
+    person_ids = list(map(_ID, first_persons))
+    person_weights = list(map(_WEIGHT, first_persons))
+    person_units = list(map(_UNIT, first_persons))
+    del first_persons
+    # a weight is positive or not once per distinct weight (most are the same)
+    weight_codes = Codes()
+    weight_of = np.fromiter(map(weight_codes.__getitem__, person_weights), np.int64, len(chosen))
+    positive = np.array([w > 0 for w in weight_codes] or [False], dtype=bool)
+    fits = (
+        np.fromiter(map(known_units.__contains__, unit_ids), bool, len(chosen))
+        & positive[weight_of]
     )
     if not fits.all():
         keep = fits.tolist()
         chosen = chosen[fits]
         unit_ids = list(compress(unit_ids, keep))
-        first_persons = list(compress(first_persons, keep))
+        person_ids = list(compress(person_ids, keep))
+        person_units = list(compress(person_units, keep))
     item_unit[chosen] = np.fromiter(map(unit_codes.__getitem__, unit_ids), np.int64, len(chosen))
     item_person[chosen] = np.fromiter(
-        map(person_codes.__getitem__, map(_ID, first_persons)), np.int64, len(chosen)
+        map(person_codes.__getitem__, person_ids), np.int64, len(chosen)
     )
-    # the unit a person is shown under: their own, or the item's
-    person_unit_of: dict[int, str] = dict(
-        zip(
-            chosen.tolist(),
-            [own or unit for own, unit in zip(map(_UNIT, first_persons), unit_ids, strict=True)],
-            strict=True,
-        )
-    )
+    del person_ids, person_weights, weight_of
     # items with several units or persons (shares), all of them known
-    shared_of: dict[int, Any] = {}
-    is_known = known_units.issuperset
-    for k in np.flatnonzero(item_unit < 0).tolist():
-        units = units_of[k]
-        if units and is_known(map(_ID, units)):
-            shared_of[k] = recipients(items[k])
+    shared_rc = _shared_recipients(
+        np.flatnonzero(item_unit < 0), units_of, persons_of, known_units, split, person_mode
+    )
     shared = np.zeros(n_items, dtype=bool)
-    shared[list(shared_of)] = True
+    shared[shared_rc.items] = True
     simple = item_unit >= 0
     eligible = simple | shared
     if not eligible.any():
@@ -487,6 +491,11 @@ def pre_aggregate(
         # right after its report, as the item stage orders them
         return (events[int(idx[j])].id, int(origin[j]), int(sub[j]))
 
+    def tie_columns(rows: I64) -> tuple[list[str], I64, I64]:
+        # what ``tie_key`` compares, for many rows at once
+        ids = list(map(_ID, map(events.__getitem__, idx[rows].tolist())))
+        return (ids, origin[rows], sub[rows])
+
     # ---- tallies: the first counted event of each type of an item, by (date, id)
     tally = np.zeros(m, dtype=np.int64)
     bits = tbit[pair_of]
@@ -543,7 +552,7 @@ def pre_aggregate(
     if len(several):
         shared_sums = _shared_columns(
             rs,
-            _item_order(several, epos, dates, tie_key),
+            _item_order(several, epos, dates, tie_key, tie_columns),
             epos,
             pair_of,
             tally,
@@ -557,7 +566,7 @@ def pre_aggregate(
             calcs,
             folds,
             fold_names,
-            shared_of,
+            shared_rc,
             unit_codes,
             person_codes,
             n_items,
@@ -646,18 +655,26 @@ def pre_aggregate(
     taken = np.flatnonzero(ok & simple)
     f_person = item_person[taken]
     f_item = taken
-    f_unit: list[str] = list(map(person_unit_of.__getitem__, taken.tolist()))
+    at_chosen = np.searchsorted(chosen, taken)
+    n_taken = len(taken)
+    f_unit: list[str] = []
     if shared_sums is not None:
         f_person = np.r_[f_person, np.array(shared_sums.first_person, dtype=np.int64)]
         f_item = np.r_[f_item, np.array(shared_sums.first_item, dtype=np.int64)]
-        f_unit += shared_sums.first_unit
+        f_unit = shared_sums.first_unit
     first: dict[str, tuple[int, str]] = {}
     if len(f_person):
         order = np.lexsort((f_item, f_person))
         fp = f_person[order]
         starts = np.flatnonzero(np.r_[True, fp[1:] != fp[:-1]])
         for j in order[starts].tolist():
-            first[names[int(f_person[j])]] = (int(f_item[j]), f_unit[j])
+            if j < n_taken:
+                # the unit a person is shown under: their own, or the item's
+                c = int(at_chosen[j])
+                unit = person_units[c] or unit_ids[c]
+            else:
+                unit = f_unit[j - n_taken]
+            first[names[int(f_person[j])]] = (int(f_item[j]), unit)
     lines_made = 2 * len(one) + (shared_sums.lines if shared_sums is not None else 0)
     if len(loop_rows):
         lines_made += _add_shared(
@@ -677,7 +694,7 @@ def pre_aggregate(
             adopt.tolist(),
             each_unit.tolist(),
             tie_key,
-            shared_of,
+            {k: recipients(items[k]) for k in shared_rc.items.tolist()},
             shares,
             units_out,
             persons_out,
@@ -688,7 +705,7 @@ def pre_aggregate(
     mine = one[~made_here[epos[one]]]
     rows = None
     if len(mine):
-        ordered = np.array(_item_order(mine, epos, dates, tie_key), dtype=np.int64)
+        ordered = _item_order(mine, epos, dates, tie_key, tie_columns)
         rows = Rows(
             np.searchsorted(epos[ordered], np.arange(n_items + 1)).tolist(),
             idx[ordered].tolist(),
@@ -699,23 +716,212 @@ def pre_aggregate(
     return Plain(ok.tolist(), lines_made, units_out, persons_out, first, rows)
 
 
-def _item_order(rows: I64, epos: I64, dates: I64, tie_key: Any) -> list[int]:
-    """``rows`` in the item stage's order: by item, date, then ``tie_key`` (id …)."""
+def _item_order(rows: I64, epos: I64, dates: I64, tie_key: Any, ties: Any = None) -> I64:
+    """``rows`` in the item stage's order: by item, date, then ``tie_key`` (id …).
+
+    ``ties(rows)``, when given, returns the ids, input positions and late-row marks of
+    ``rows`` (what ``tie_key`` compares), so that rows of one item on one day are
+    ordered by one sort of all of them instead of one ``sorted`` per day."""
     day = dates[rows]
     low = int(day.min())
-    order = rows[np.argsort(epos[rows] * (int(day.max()) - low + 1) + (day - low))]
-    in_order: list[int] = order.tolist()
+    # rows come mostly by item already: a stable sort (timsort) finds them in order
+    order = rows[np.argsort(epos[rows] * (int(day.max()) - low + 1) + (day - low), kind="stable")]
     ep = epos[order]
     day = dates[order]
-    tie = np.flatnonzero((ep[1:] == ep[:-1]) & (day[1:] == day[:-1])).tolist()
-    at = 0
-    while at < len(tie):
-        start = end = tie[at]
-        while at < len(tie) and tie[at] == end:
+    same = (ep[1:] == ep[:-1]) & (day[1:] == day[:-1])
+    if not same.any():
+        return order
+    if ties is not None:
+        at = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+        block = (np.cumsum(np.r_[True, ~same]) - 1)[at]
+        tied = order[at]
+        ids, origin, sub = ties(tied)
+        # numpy orders strings by code point as Python does, but drops trailing NULs
+        if "\x00" not in "".join(ids):
+            _found, rank = np.unique(np.array(ids, dtype=str), return_inverse=True)
+            order[at] = tied[np.lexsort((sub, origin, rank.ravel(), block))]
+            return order
+    in_order: list[int] = order.tolist()
+    tie = np.flatnonzero(same).tolist()
+    at_tie = 0
+    while at_tie < len(tie):
+        start = end = tie[at_tie]
+        while at_tie < len(tie) and tie[at_tie] == end:
             end += 1
-            at += 1
+            at_tie += 1
         in_order[start : end + 1] = sorted(in_order[start : end + 1], key=tie_key)
-    return in_order
+    return np.array(in_order, dtype=np.int64)
+
+
+@dataclass
+class _SharedRecipients:
+    """The recipients of the items with several units or persons (``items``,
+    ascending), as ``recipients`` has them, in columns: per side (0 units, 1 persons)
+    each item's chosen recipients (``ids[side][start[side][i]:][:count[side][i]]`` for
+    the i-th item, in the order of the split) and the signature of its split
+    (``sig[side][i]``: the number chosen and their weights are ``shapes[side][sig]``);
+    the unit each chosen person is shown under (``person_units``, aligned with
+    ``ids[1]``)."""
+
+    items: I64
+    start: tuple[I64, I64]
+    count: tuple[I64, I64]
+    ids: tuple[list[str], list[str]]
+    sig: tuple[I64, I64]
+    # per side, per signature: (the number chosen, their weights)
+    shapes: tuple[list[tuple[int, tuple[int, ...]]], list[tuple[int, tuple[int, ...]]]]
+    person_units: list[str]
+
+
+def _segments(starts: I64, counts: I64) -> I64:
+    """The positions ``starts[i] .. starts[i] + counts[i] - 1`` of every i, in order."""
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(counts)
+    return np.repeat(starts - (ends - counts), counts) + np.arange(total, dtype=np.int64)
+
+
+def _signatures(
+    tuples: list[tuple[Any, ...]], weights: list[Any], off: I64, lens: I64
+) -> tuple[I64, list[tuple[Any, ...]]]:
+    """Per item (its shares ``tuples[i]``, their weights ``weights[off[i]:][:lens[i]]``):
+    the number of its distinct weights tuple, and those tuples. Each weight is numbered
+    (a Decimal's hash is kept), an item's numbers read as the digits of one integer."""
+    n = len(tuples)
+    codes = Codes()
+    digit = np.fromiter(map(codes.__getitem__, weights), np.int64, len(weights)) + 1
+    base = len(codes) + 1
+    longest = int(lens.max()) if n else 0
+    if base ** (longest + 1) >= _LIMIT:  # too many digits: the tuples themselves
+        numbered = Codes()
+        sig = np.fromiter(
+            map(numbered.__getitem__, map(tuple, map(map, repeat(_WEIGHT), tuples))), np.int64, n
+        )
+        return sig, list(numbered)
+    place = np.arange(len(weights), dtype=np.int64) - np.repeat(off, lens)
+    # the running sums may wrap around; their differences, each below 2**62, are exact
+    # (integers modulo 2**64)
+    running = np.r_[0, np.cumsum(digit * base**place)]
+    number = running[off + lens] - running[off]
+    _found, first, sig = np.unique(number, return_index=True, return_inverse=True)
+    distinct = [tuple(weights[int(off[i]) : int(off[i] + lens[i])]) for i in first.tolist()]
+    return sig.ravel().astype(np.int64), distinct
+
+
+def _shared_recipients(
+    cand: I64,
+    units_of: list[tuple[Any, ...]],
+    persons_of: list[tuple[Any, ...]],
+    known_units: frozenset[str],
+    split: Any,
+    person_mode: str,
+) -> _SharedRecipients:
+    """The items of ``cand`` whose units the period data all knows (and that have one),
+    with their recipients as ``recipients`` splits them: one split per distinct
+    weights of a side, the chosen ones picked for all items at once."""
+    ks = cand.tolist()
+    u_tuples = list(map(units_of.__getitem__, ks))
+    u_len = np.fromiter(map(len, u_tuples), np.int64, len(ks))
+    u_flat = list(chain.from_iterable(u_tuples))
+    u_ids = list(map(_ID, u_flat))
+    known = np.fromiter(map(known_units.__contains__, u_ids), bool, len(u_ids))
+    unknown = np.bincount(np.repeat(np.arange(len(ks)), u_len), weights=~known, minlength=len(ks))
+    keep = (u_len > 0) & (unknown == 0)
+    if not keep.all():
+        flat_keep = np.repeat(keep, u_len).tolist()
+        u_ids = list(compress(u_ids, flat_keep))
+        u_flat = list(compress(u_flat, flat_keep))
+        u_tuples = list(compress(u_tuples, keep.tolist()))
+        cand = cand[keep]
+        ks = cand.tolist()
+        u_len = u_len[keep]
+    n = len(ks)
+    p_tuples = list(map(persons_of.__getitem__, ks))
+    p_len = np.fromiter(map(len, p_tuples), np.int64, n)
+    p_flat = list(chain.from_iterable(p_tuples))
+    p_ids = list(map(_ID, p_flat))
+    u_off = np.cumsum(u_len) - u_len
+    p_off = np.cumsum(p_len) - p_len
+    first_unit = list(map(u_ids.__getitem__, u_off.tolist()))
+
+    def unit_split(weights: tuple[Any, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        if len(weights) == 1:
+            return ((0,), ())
+        found: tuple[tuple[int, ...], tuple[int, ...]] = split("units", weights)
+        return found
+
+    def person_split(weights: tuple[Any, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        if len(weights) == 1 and person_mode != "none" and weights[0] > 0:
+            return ((0,), ())
+        found: tuple[tuple[int, ...], tuple[int, ...]] = split("persons", weights)
+        return found
+
+    starts: list[I64] = []
+    counts: list[I64] = []
+    chosen_ids: list[list[str]] = []
+    sigs: list[I64] = []
+    shapes: list[list[tuple[int, tuple[int, ...]]]] = []
+    picked: list[I64] = []
+    for tuples, flat, off, lens, flat_ids, splitter in (
+        (u_tuples, u_flat, u_off, u_len, u_ids, unit_split),
+        (p_tuples, p_flat, p_off, p_len, p_ids, person_split),
+    ):
+        sig, distinct = _signatures(tuples, list(map(_WEIGHT, flat)), off, lens)
+        splits = list(map(splitter, distinct))
+        ats = [np.array(a, dtype=np.int64) for a, _wt in splits]
+        shapes.append([(len(a), wt) for a, wt in splits])
+        count = np.array([len(a) for a in ats], dtype=np.int64)[sig] if n else sig
+        start = np.cumsum(count) - count
+        at = np.zeros(int(count.sum()), dtype=np.int64)
+        for code, a in enumerate(ats):
+            if not len(a):
+                continue
+            these = np.flatnonzero(sig == code)
+            at[(start[these][:, None] + np.arange(len(a))).ravel()] = (
+                off[these][:, None] + a[None, :]
+            ).ravel()
+        starts.append(start)
+        counts.append(count)
+        sigs.append(sig)
+        picked.append(at)
+        chosen_ids.append(list(map(flat_ids.__getitem__, at.tolist())))
+    # the unit a chosen person is shown under: their own, or the item's first
+    p_at = picked[1].tolist()
+    owner = np.repeat(np.arange(n), counts[1]).tolist()
+    own = list(map(_UNIT, map(p_flat.__getitem__, p_at)))
+    person_units = [u or first_unit[i] for u, i in zip(own, owner, strict=True)]
+    # a person named twice: the unit of the last mention, as ``recipients`` has it
+    several = np.flatnonzero(p_len > 1)
+    if len(several):
+        numbered = Codes()
+        seg = np.repeat(np.arange(n), p_len)
+        seg = seg[(p_len > 1)[seg]]
+        pcode = np.fromiter(
+            map(
+                numbered.__getitem__,
+                map(p_ids.__getitem__, np.flatnonzero(np.repeat(p_len > 1, p_len)).tolist()),
+            ),
+            np.int64,
+            len(seg),
+        )
+        both = np.lexsort((pcode, seg))
+        twice = both[1:][(seg[both[1:]] == seg[both[:-1]]) & (pcode[both[1:]] == pcode[both[:-1]])]
+        for i in np.unique(seg[twice]).tolist():
+            persons = p_tuples[i]
+            by_id = {p.id: (p.unit or first_unit[i]) for p in persons}
+            begin = int(starts[1][i])
+            for j in range(begin, begin + int(counts[1][i])):
+                person_units[j] = by_id[chosen_ids[1][j]]
+    return _SharedRecipients(
+        cand,
+        (starts[0], starts[1]),
+        (counts[0], counts[1]),
+        (chosen_ids[0], chosen_ids[1]),
+        (sigs[0], sigs[1]),
+        (shapes[0], shapes[1]),
+        person_units,
+    )
 
 
 @dataclass
@@ -774,7 +980,7 @@ def _allocated(
 
 def _shared_columns(
     rs: RuleSet,
-    in_order: list[int],
+    in_order: I64,
     epos: I64,
     pair_of: I64,
     tally: I64,
@@ -788,7 +994,7 @@ def _shared_columns(
     calcs: list[Calc | None],
     folds: Codes,
     fold_names: list[str],
-    shared_of: dict[int, Any],
+    recipients: _SharedRecipients,
     unit_codes: Codes,
     person_codes: Codes,
     n_items: int,
@@ -804,53 +1010,52 @@ def _shared_columns(
     total_scale = max(scale, -q_exp)
     lift = 10 ** (total_scale - scale)
     q = int(quantum.scaleb(total_scale))
-    order = np.array(in_order, dtype=np.int64)
+    order = in_order
     ep = epos[order]
     # ---- per item: its recipients, grouped by their number and weights
     new_item = np.r_[True, ep[1:] != ep[:-1]]
-    items = ep[new_item].tolist()
-    members: list[list[list[tuple[int, ...]]]] = [[], []]
-    weights_of: list[list[tuple[int, ...]]] = [[], []]
-    # per item (in ``items``' order): its group and row there, per side
-    group_of: list[list[int]] = [[], []]
-    row_of: list[list[int]] = [[], []]
-    weighted: list[bool] = []
-    first_person: list[int] = []
-    first_item: list[int] = []
-    first_unit: list[str] = []
-    # (ids, weights) -> (group, the ids' codes); the groups by (number, weights)
-    seen: list[dict[Any, tuple[int, tuple[int, ...]]]] = [{}, {}]
-    groups: list[dict[Any, int]] = [{}, {}]
-    codes_of = (unit_codes.__getitem__, person_codes.__getitem__)
-    for k in items:
-        unit_ids, unit_wt, person_ids, person_units, person_wt = shared_of[k]
-        weighted.append(bool(unit_wt))
-        for side, ids, wt in ((0, unit_ids, unit_wt), (1, person_ids, person_wt)):
-            found = seen[side].get((ids, wt))
-            if found is None:
-                code = groups[side].setdefault((len(ids), wt), len(members[side]))
-                if code == len(members[side]):
-                    members[side].append([])
-                    weights_of[side].append(wt)
-                found = seen[side][(ids, wt)] = (code, tuple(map(codes_of[side], ids)))
-            code, codes = found
-            group_of[side].append(code)
-            rows_there = members[side][code]
-            row_of[side].append(len(rows_there))
-            rows_there.append(codes)
-        first_person.extend(map(person_codes.__getitem__, person_ids))
-        first_item.extend(repeat(k, len(person_ids)))
-        first_unit.extend(person_units)
-    at_items = np.array(items, dtype=np.int64)
-    has_weights = np.zeros(n_items, dtype=bool)
-    has_weights[at_items] = weighted
+    at_items = ep[new_item]
+    which = np.searchsorted(recipients.items, at_items)
     item_group = [np.zeros(n_items, dtype=np.int64), np.zeros(n_items, dtype=np.int64)]
-    item_row = [np.zeros(n_items, dtype=np.int64), np.zeros(n_items, dtype=np.int64)]
-    for side in (0, 1):
-        item_group[side][at_items] = group_of[side]
-        item_row[side][at_items] = row_of[side]
+    # per item: where its recipients' codes start in ``codes[side]``
+    item_start = [np.zeros(n_items, dtype=np.int64), np.zeros(n_items, dtype=np.int64)]
+    codes: list[I64] = []
+    group_shapes: list[list[tuple[int, tuple[int, ...]]]] = []
+    for side, numbered in ((0, unit_codes), (1, person_codes)):
+        count = recipients.count[side][which]
+        at = _segments(recipients.start[side][which], count)
+        ids = recipients.ids[side]
+        # numbered in the order of the items, each item's in the order of its split
+        codes.append(
+            np.fromiter(
+                map(numbered.__getitem__, map(ids.__getitem__, at.tolist())), np.int64, len(at)
+            )
+        )
+        item_start[side][at_items] = np.cumsum(count) - count
+        # the groups by (number, weights), numbered in the order of first sight
+        sig = recipients.sig[side][which]
+        group_keys = Codes()
+        sig_group = np.array(
+            list(map(group_keys.__getitem__, recipients.shapes[side])), dtype=np.int64
+        )
+        raw = sig_group[sig]
+        found, first_at = np.unique(raw, return_index=True)
+        seen_order = found[np.argsort(first_at)]
+        renumber = np.zeros(len(group_keys), dtype=np.int64)
+        renumber[seen_order] = np.arange(len(found))
+        item_group[side][at_items] = renumber[raw]
+        shapes = list(group_keys)
+        group_shapes.append([shapes[k] for k in seen_order.tolist()])
+        if side == 1:
+            first_person = codes[1].tolist()
+            first_item = np.repeat(at_items, count).tolist()
+            first_unit = list(map(recipients.person_units.__getitem__, at.tolist()))
+    has_weights = np.zeros(n_items, dtype=bool)
+    if recipients.shapes[0]:
+        weighted = np.array([bool(wt) for _n, wt in recipients.shapes[0]], dtype=bool)
+        has_weights[at_items] = weighted[recipients.sig[0][which]]
     biggest_weight = max(
-        [1, *(max(max(wt), len(wt)) for side in (0, 1) for wt in weights_of[side] if wt)]
+        [1, *(max(max(wt), len(wt)) for side in (0, 1) for _n, wt in group_shapes[side] if wt)]
     )
     if biggest * lift * (len(order) + 1) * biggest_weight * 4 >= _LIMIT:
         return None
@@ -888,14 +1093,13 @@ def _shared_columns(
     while len(fold_names) < len(folds):
         fold_names.append(list(folds)[len(fold_names)])
     for side in (0, 1):
-        for code, wt in enumerate(weights_of[side]):
+        for code, (n, wt) in enumerate(group_shapes[side]):
+            if not n:
+                continue
             rows = np.flatnonzero(item_group[side][ep] == code)
             if not len(rows):
                 continue
-            who = np.array(members[side][code], dtype=np.int64)[item_row[side][ep[rows]]]
-            n = who.shape[1]
-            if not n:
-                continue
+            who = codes[side][item_start[side][ep[rows]][:, None] + np.arange(n)]
             gr = g[rows]
             if not wt:
                 values = np.repeat(gr[:, None], n, axis=1)
@@ -983,7 +1187,7 @@ def _add_shared(
     """Add the sums of plain items with several units or persons (``several``: their
     events among the taken ones), event by event in the item stage's order, with its
     arithmetic (shares rounded per item or per event); returns their number of lines."""
-    in_order = _item_order(several, epos, dates, tie_key)
+    in_order = _item_order(several, epos, dates, tie_key).tolist()
     per_item = rs.per_item_shares
     zero = Decimal(0)
     ep_l = epos.tolist()

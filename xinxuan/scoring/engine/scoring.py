@@ -2048,11 +2048,21 @@ def _score_by_columns(
     positions = np.fromiter(map(place.__getitem__, map(_ITEM_ID, events)), np.int64, len(events))
     del place[None]
     positions[positions >= 0] -= 1
-    item_map = {item.id: item for item in items}
-    if place.keys() - item_map.keys():
-        return None
-    runs = columnar.Runs(list(map(item_map.__getitem__, place)), events, positions)
-    del place, positions
+    # items usually come in the order of their first events: then they are the runs'
+    # items as they are, without a dictionary of all items
+    ordered = list(map(attrgetter("id"), items))
+    if ordered == list(place):
+        run_items = list(items)  # a copy: the lines built later must not see changes
+    else:
+        item_map = dict(zip(ordered, items, strict=True))
+        try:
+            run_items = list(map(item_map.__getitem__, place))
+        except KeyError:
+            return None
+        del item_map
+    del ordered
+    runs = columnar.Runs(run_items, events, positions)
+    del place, positions, run_items
     cache = rs.cache
 
     def kind_of(item: Item) -> tuple[str, dict[Any, Hit]]:
@@ -2075,8 +2085,9 @@ def _score_by_columns(
     _id = attrgetter("id")
     _unit = attrgetter("unit")
 
-    def split(side: str, shares: tuple[Share, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        weights = tuple(map(_weight, shares))
+    def split_weights(
+        side: str, weights: tuple[Any, ...]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         found = splits.get((side, weights))
         if found is None:
             numbered = tuple(Share(str(i), w) for i, w in enumerate(weights))
@@ -2086,6 +2097,9 @@ def _score_by_columns(
                 ids, wt, _parts = _split(numbered, person_mode, rs.settings["person_ratio"])
             found = splits[(side, weights)] = (tuple(map(int, ids)), wt)
         return found
+
+    def split(side: str, shares: tuple[Share, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return split_weights(side, tuple(map(_weight, shares)))
 
     def recipients(item: Item) -> tuple[Any, ...]:
         """An item's units and persons with their weights, as ``add_items`` has them."""
@@ -2123,6 +2137,7 @@ def _score_by_columns(
             _EVENT_KEY,
             recipients,
             stage.shares,
+            split_weights,
         )
     except ScoringError:
         return None
